@@ -1,0 +1,77 @@
+"""Object access: one helper per object type, used by every view, API endpoint and admin page.
+
+Reading needs a login; writing needs ownership or the editor's permission. What a user may not see
+is a 404, so ids of hidden records reveal nothing; what a user may see but not change is a 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from articles.models import Article, Claim, ClaimLink, Review
+
+
+def can_change_claim(user, claim: Claim) -> bool:
+    """Annotators change their own claims; editors (change_any_claim) change anyone's."""
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("articles.change_any_claim"):
+        return True
+    return claim.created_by_id == user.pk and user.has_perm("articles.change_claim")
+
+
+def can_change_link(user, link: ClaimLink) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.has_perm("articles.change_any_claim"):
+        return True
+    return link.created_by_id == user.pk and user.has_perm("articles.delete_claimlink")
+
+
+def get_article_for_user(user, pk) -> Article:
+    """Any logged-in user reads every article."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        return Article.objects.select_related("source").get(pk=pk)
+    except (Article.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such article.") from None
+
+
+def get_claim_for_user(user, pk, *, write: bool = False, include_deleted: bool = False) -> Claim:
+    """A claim the user may read, or (write=True) change; deleted claims only when asked for (undo)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    claims = Claim.objects.select_related("article", "article__source", "speaker", "created_by")
+    if not include_deleted:
+        claims = claims.live()
+    try:
+        claim = claims.get(pk=pk)
+    except (Claim.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such claim.") from None
+    if write and not can_change_claim(user, claim):
+        raise PermissionDenied("You can change only your own claims.")
+    return claim
+
+
+def get_link_for_user(user, pk, *, write: bool = False) -> ClaimLink:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        link = ClaimLink.objects.select_related("from_claim", "to_claim").get(
+            pk=pk, from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+        )
+    except (ClaimLink.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such link.") from None
+    if write and not can_change_link(user, link):
+        raise PermissionDenied("You can remove only your own links.")
+    return link
+
+
+def get_published_review(pk) -> Review:
+    """A verdict anyone, logged in or not, may read: published or superseded by a correction."""
+    try:
+        return Review.objects.select_related("claim__article__source", "claim__speaker").get(
+            pk=pk, state__in=[Review.State.PUBLISHED, Review.State.CORRECTED]
+        )
+    except (Review.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such published verdict.") from None
