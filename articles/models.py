@@ -354,7 +354,7 @@ class Review(models.Model):
         return self.headline or f"Verdict #{self.pk} on claim #{self.claim_id}"
 
     def get_absolute_url(self):
-        return reverse("articles:verdict_public", args=[self.pk])
+        return reverse("verdicts:verdict_public", args=[self.pk])
 
     @property
     def rating_info(self) -> RatingInfo | None:

@@ -7,5 +7,4 @@ urlpatterns = [
     path("articles/", views.article_list, name="article_list"),
     path("articles/<int:pk>/", views.article_detail, name="article_detail"),
     path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
-    path("verdicts/<int:pk>/", views.verdict_public, name="verdict_public"),
 ]

@@ -22,7 +22,3 @@ def claim_detail(request, pk):
     claim = access.get_claim_for_user(request.user, pk)
     return render(request, "articles/claim_detail.html", {"claim": claim})
 
-
-def verdict_public(request, pk):
-    review = access.get_published_review(pk)
-    return render(request, "articles/verdict_public.html", {"review": review})

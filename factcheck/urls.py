@@ -9,5 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("articles.api_urls")),
+    path("exports/", include("articles.export_urls")),
+    path("verdicts/", include("articles.verdict_urls")),
     path("", include("articles.urls")),
 ]
