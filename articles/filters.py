@@ -1,0 +1,177 @@
+"""One FilterSet per list, shared by the HTML lists, the JSON API and the exports.
+
+Use them as `ClaimFilter(request.GET, queryset=Claim.objects.live(), request=request).qs`.
+Filters across to-many relations (verdicts, links, claims of an article) are EXISTS subqueries,
+so they never duplicate rows and need no DISTINCT over a large table.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from articles.models import Article, Claim, ClaimLink, Review, Source, Speaker, Tag
+
+# A search box term: a "quoted phrase" or a single word.
+TERM = re.compile(r'"([^"]+)"|(\S+)')
+MAX_TERMS = 10
+
+
+def search_terms(text: str) -> list[str]:
+    """Split a search box into terms; quoted phrases stay whole. Extra terms beyond ten are ignored."""
+    return [phrase or word for phrase, word in TERM.findall(text or "")][:MAX_TERMS]
+
+
+def match_all_terms(queryset, text: str, fields: list[str]):
+    """Keep rows where every term appears (case-insensitively) in at least one of `fields`."""
+    for term in search_terms(text):
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": term})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def with_tiebreak(queryset, *, default: tuple[str, ...]):
+    """Order by the user's sort (or `default`), then by id, so pages never repeat or skip rows."""
+    ordering = list(queryset.query.order_by) or list(default)
+    if not any(field.lstrip("-") in ("id", "pk") for field in ordering):
+        ordering.append("-id" if ordering and ordering[0].startswith("-") else "id")
+    return queryset.order_by(*ordering)
+
+
+STATE_NONE = "none"
+VERDICT_STATE_CHOICES = [(STATE_NONE, "No verdict yet"), *Review.State.choices]
+RELATION_ANY, RELATION_NONE = "any", "none"
+RELATION_CHOICES = [(RELATION_ANY, "Any link"), (RELATION_NONE, "Not linked"), *ClaimLink.Relation.choices]
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_search")
+    source = django_filters.ModelChoiceFilter(queryset=Source.objects.all(), empty_label="Any source")
+    published = django_filters.DateFromToRangeFilter(
+        label="Published", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+    has_claims = django_filters.BooleanFilter(label="Has claims", method="filter_has_claims")
+    speaker = django_filters.ModelChoiceFilter(
+        queryset=Speaker.objects.all(), method="filter_speaker", empty_label="Any speaker"
+    )
+    tag = django_filters.ModelChoiceFilter(
+        queryset=Tag.objects.all(), to_field_name="name", method="filter_tag", empty_label="Any tag"
+    )
+    rating = django_filters.ChoiceFilter(
+        label="Verdict rating", choices=Review.Rating.choices, method="filter_rating", empty_label="Any rating"
+    )
+    state = django_filters.ChoiceFilter(
+        label="Verdict state", choices=VERDICT_STATE_CHOICES, method="filter_state", empty_label="Any state"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("published", "published"), ("title", "title"), ("created_at", "added"), ("claim_count", "claims")),
+        field_labels={"published": "Published", "title": "Title", "created_at": "Added", "claim_count": "Claims"},
+        label="Sort",
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return match_all_terms(queryset, value, ["title", "body"])
+
+    @property
+    def qs(self):
+        return with_tiebreak(super().qs, default=("-published", "-id"))
+
+    def filter_has_claims(self, queryset, name, value):
+        live_claims = Claim.objects.live().filter(article=OuterRef("pk"))
+        return queryset.filter(Exists(live_claims) if value else ~Exists(live_claims))
+
+    def _with_claims(self, queryset, **conditions):
+        return queryset.filter(Exists(Claim.objects.live().filter(article=OuterRef("pk"), **conditions)))
+
+    def filter_speaker(self, queryset, name, value):
+        return self._with_claims(queryset, speaker=value)
+
+    def filter_tag(self, queryset, name, value):
+        return self._with_claims(queryset, tags=value)
+
+    def filter_rating(self, queryset, name, value):
+        return self._with_claims(queryset, reviews__state=Review.State.PUBLISHED, reviews__rating=value)
+
+    def filter_state(self, queryset, name, value):
+        if value == STATE_NONE:
+            reviewed = Review.objects.filter(claim__article=OuterRef("pk"), claim__deleted_at__isnull=True)
+            return queryset.filter(~Exists(reviewed))
+        return self._with_claims(queryset, reviews__state=value)
+
+
+class ClaimFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Quote, summary or speaker")
+    speaker = django_filters.ModelChoiceFilter(queryset=Speaker.objects.all(), empty_label="Any speaker")
+    speaker_name = django_filters.CharFilter(
+        label="Speaker name", field_name="speaker__name", lookup_expr="icontains"
+    )
+    article = django_filters.NumberFilter(field_name="article_id", label="Article id", widget=forms.HiddenInput)
+    article_title = django_filters.CharFilter(label="Article title", method="filter_article_title")
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), field_name="article__source", empty_label="Any source"
+    )
+    relation = django_filters.ChoiceFilter(
+        label="Linked", choices=RELATION_CHOICES, method="filter_relation", empty_label="Linked or not"
+    )
+    tag = django_filters.ModelChoiceFilter(
+        queryset=Tag.objects.all(), to_field_name="name", field_name="tags", empty_label="Any tag"
+    )
+    rating = django_filters.ChoiceFilter(
+        label="Verdict rating", choices=Review.Rating.choices, method="filter_rating", empty_label="Any rating"
+    )
+    state = django_filters.ChoiceFilter(
+        label="Verdict state", choices=VERDICT_STATE_CHOICES, method="filter_state", empty_label="Any state"
+    )
+    anchor_state = django_filters.ChoiceFilter(
+        label="Anchor", choices=Claim.AnchorState.choices, empty_label="Any anchor state"
+    )
+    mine = django_filters.BooleanFilter(label="Only mine", method="filter_mine", widget=forms.CheckboxInput)
+    sort = django_filters.OrderingFilter(
+        fields=(("created_at", "created"), ("updated_at", "updated"), ("speaker__name", "speaker")),
+        field_labels={"created_at": "Created", "updated_at": "Updated", "speaker__name": "Speaker"},
+        label="Sort",
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return match_all_terms(queryset, value, ["quote", "summary", "speaker__name"])
+
+    def filter_article_title(self, queryset, name, value):
+        return match_all_terms(queryset, value, ["article__title"])
+
+    def filter_relation(self, queryset, name, value):
+        touching = ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))
+        if value == RELATION_NONE:
+            return queryset.filter(~Exists(touching))
+        if value != RELATION_ANY:
+            touching = touching.filter(relation=value)
+        return queryset.filter(Exists(touching))
+
+    def filter_rating(self, queryset, name, value):
+        published = Review.objects.filter(claim=OuterRef("pk"), state=Review.State.PUBLISHED, rating=value)
+        return queryset.filter(Exists(published))
+
+    def filter_state(self, queryset, name, value):
+        if value == STATE_NONE:
+            return queryset.filter(~Exists(Review.objects.filter(claim=OuterRef("pk"))))
+        return queryset.filter(Exists(Review.objects.filter(claim=OuterRef("pk"), state=value)))
+
+    def filter_mine(self, queryset, name, value):
+        if not value or self.request is None or not self.request.user.is_authenticated:
+            return queryset
+        return queryset.filter(created_by=self.request.user)
+
+    @property
+    def qs(self):
+        # Newest first unless the user sorts; (created_at, id) has an index and is a total order.
+        return with_tiebreak(super().qs, default=("-created_at", "-id"))
