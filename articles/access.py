@@ -7,7 +7,7 @@ is a 404, so ids of hidden records reveal nothing; what a user may see but not c
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from articles.models import Article, Claim, ClaimLink, Review
+from articles.models import Article, Claim, ClaimLink, Review, Speaker
 
 
 def can_change_claim(user, claim: Claim) -> bool:
@@ -65,6 +65,21 @@ def get_link_for_user(user, pk, *, write: bool = False) -> ClaimLink:
     if write and not can_change_link(user, link):
         raise PermissionDenied("You can remove only your own links.")
     return link
+
+
+def get_speaker_for_user(user, pk, *, write: bool = False, delete: bool = False) -> Speaker:
+    """Speakers are shared: everyone logged in reads them; changing or deleting one needs the role's permission."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        speaker = Speaker.objects.get(pk=pk)
+    except (Speaker.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such speaker.") from None
+    if write and not user.has_perm("articles.change_speaker"):
+        raise PermissionDenied("Your role may not change speakers.")
+    if delete and not user.has_perm("articles.delete_speaker"):
+        raise PermissionDenied("Only editors may delete speakers.")
+    return speaker
 
 
 def get_published_review(pk) -> Review:

@@ -26,6 +26,10 @@ class ConflictError(Exception):
         self.current_version = current_version
 
 
+# Marks an argument the caller did not pass (None is a meaningful value: "no speaker").
+UNSET = object()
+
+
 # ---------------------------------------------------------------- spans
 
 
@@ -74,9 +78,7 @@ def _set_tags(claim: Claim, names: list[str]) -> None:
 # ---------------------------------------------------------------- speakers
 
 
-@transaction.atomic
-def get_or_create_speaker(*, user, name: str, description: str = "", affiliation: str = "") -> Speaker:
-    """The speaker with this name and role, created when new."""
+def _clean_speaker_fields(name: str, description: str, affiliation: str) -> tuple[str, str, str]:
     name, description, affiliation = name.strip(), description.strip(), affiliation.strip()
     if not name:
         raise ValidationError({"name": "A speaker needs a name."})
@@ -84,12 +86,46 @@ def get_or_create_speaker(*, user, name: str, description: str = "", affiliation
         limit = Speaker._meta.get_field(field).max_length
         if len(value) > limit:
             raise ValidationError({field: f"{field} is {len(value)} characters; the limit is {limit}."})
+    return name, description, affiliation
+
+
+@transaction.atomic
+def get_or_create_speaker(*, user, name: str, description: str = "", affiliation: str = "") -> Speaker:
+    """The speaker with this name and role, created when new."""
+    name, description, affiliation = _clean_speaker_fields(name, description, affiliation)
     speaker, created = Speaker.objects.get_or_create(
         name=name,
         description=description,
         defaults={"affiliation": affiliation, "created_by": user},
     )
     return speaker
+
+
+@transaction.atomic
+def update_speaker(*, user, speaker: Speaker, name=UNSET, description=UNSET, affiliation=UNSET) -> Speaker:
+    """Rename or re-describe a speaker; refuse a name and role another speaker already has."""
+    name, description, affiliation = _clean_speaker_fields(
+        speaker.name if name is UNSET else name,
+        speaker.description if description is UNSET else description,
+        speaker.affiliation if affiliation is UNSET else affiliation,
+    )
+    taken = Speaker.objects.filter(name=name, description=description).exclude(pk=speaker.pk).first()
+    if taken:
+        raise ValidationError({"name": f"Speaker #{taken.pk} already has this name and role."})
+    speaker.name, speaker.description, speaker.affiliation = name, description, affiliation
+    speaker.save(update_fields=["name", "description", "affiliation"])
+    return speaker
+
+
+@transaction.atomic
+def delete_speaker(*, user, speaker: Speaker) -> None:
+    """Remove a speaker nobody cites; claims (also deleted ones, which can be restored) keep theirs."""
+    cited = Claim.objects.filter(speaker=speaker).count()
+    if cited:
+        raise ValidationError(
+            {"detail": f"{speaker.name} is the speaker of {cited} claim(s); reassign them before deleting."}
+        )
+    speaker.delete()
 
 
 # ---------------------------------------------------------------- claims
@@ -125,9 +161,6 @@ def create_claim(
     if names:
         _set_tags(claim, names)
     return claim
-
-
-UNSET = object()
 
 
 @transaction.atomic
@@ -235,6 +268,14 @@ def link_claims(*, user, from_claim: Claim, to_claim: Claim, relation: str, note
     except IntegrityError:
         # A concurrent request created the same link between our check and our insert.
         raise ValidationError({"relation": "These claims are already linked with this relation."}) from None
+
+
+def update_link(*, user, link: ClaimLink, note: str) -> ClaimLink:
+    """Change a link's note; its ends and relation are its identity (unlink and link again to change them)."""
+    link.note = note.strip()
+    link._change_reason = "note changed"
+    link.save(update_fields=["note"])
+    return link
 
 
 def delete_link(*, user, link: ClaimLink) -> None:
