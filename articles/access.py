@@ -82,6 +82,19 @@ def get_speaker_for_user(user, pk, *, write: bool = False, delete: bool = False)
     return speaker
 
 
+def get_review_for_user(user, pk) -> Review:
+    """A verdict in any state, for the desk (login required). Who may change it is the workflow's rule
+    (workflow.can_edit and each transition), checked by the workflow functions themselves."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        return Review.objects.select_related(
+            "claim__article__source", "claim__speaker", "author", "editor", "assigned_to", "corrects"
+        ).get(pk=pk, claim__deleted_at__isnull=True)
+    except (Review.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such verdict.") from None
+
+
 def get_published_review(pk) -> Review:
     """A verdict anyone, logged in or not, may read: published or superseded by a correction."""
     try:
