@@ -6,6 +6,7 @@ so they never duplicate rows and need no DISTINCT over a large table.
 """
 
 import re
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
@@ -175,3 +176,50 @@ class ClaimFilter(django_filters.FilterSet):
     def qs(self):
         # Newest first unless the user sorts; (created_at, id) has an index and is a total order.
         return with_tiebreak(super().qs, default=("-created_at", "-id"))
+
+
+class SpeakerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Name, role or affiliation")
+
+    class Meta:
+        model = Speaker
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return match_all_terms(queryset, value, ["name", "description", "affiliation"])
+
+
+class LinkFilter(django_filters.FilterSet):
+    claim = django_filters.NumberFilter(label="Claim id (either end)", method="filter_claim")
+    article = django_filters.NumberFilter(label="Article id (either end)", method="filter_article")
+    relation = django_filters.ChoiceFilter(choices=ClaimLink.Relation.choices)
+
+    class Meta:
+        model = ClaimLink
+        fields = []
+
+    def filter_claim(self, queryset, name, value):
+        return queryset.filter(Q(from_claim_id=value) | Q(to_claim_id=value))
+
+    def filter_article(self, queryset, name, value):
+        return queryset.filter(Q(from_claim__article_id=value) | Q(to_claim__article_id=value))
+
+
+@dataclass
+class PageWithoutCount:
+    """One page of a list too large to count: we only know whether a next page exists."""
+
+    number: int
+    rows: list
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def page_without_count(queryset, number: int, size: int) -> PageWithoutCount:
+    """Fetch page `number` (from 1) by reading one row more than asked, instead of a COUNT(*) of the table."""
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    return PageWithoutCount(number=number, rows=rows[:size], has_next=len(rows) > size)

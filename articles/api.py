@@ -1,0 +1,311 @@
+"""The JSON API under /api/: thin endpoints, access helper -> input serializer -> service -> output serializer.
+
+Session authentication with CSRF; every logged-in user reads everything, writes follow the role's
+model permissions plus ownership (access.py). Errors have one shape: {"detail": ..., field: [...]}.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, pagination, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from articles import access, services
+from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter, page_without_count
+from articles.models import Article, Claim, ClaimLink, Speaker
+from articles.serializers import (
+    ArticleListSerializer,
+    ArticleSerializer,
+    ClaimCreateSerializer,
+    ClaimListSerializer,
+    ClaimUpdateSerializer,
+    LinkCreateSerializer,
+    LinkSerializer,
+    LinkUpdateSerializer,
+    SpeakerInputSerializer,
+    SpeakerSerializer,
+    SpeakerUpdateSerializer,
+    links_for_display,
+)
+
+
+class NoCountPagination(pagination.BasePagination):
+    """Page numbers without COUNT(*): a million claims page as fast as fifty. Bad page numbers are a 400."""
+
+    page_size = 50
+    max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        number = self._positive_int(request, "page", 1)
+        size = self._positive_int(request, "page_size", self.page_size)
+        if size > self.max_page_size:
+            raise ValidationError({"page_size": f"page_size may be at most {self.max_page_size}, got {size}."})
+        self.page = page_without_count(queryset, number, size)
+        return self.page.rows
+
+    @staticmethod
+    def _positive_int(request, name: str, default: int) -> int:
+        raw = request.query_params.get(name)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValidationError({name: f"{name} must be a whole number, got {raw!r}."}) from None
+        if value < 1:
+            raise ValidationError({name: f"{name} must be 1 or more, got {value}."})
+        return value
+
+    def _page_link(self, number: int) -> str:
+        url = self.request.build_absolute_uri()
+        return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "page": self.page.number,
+                "next": self._page_link(self.page.number + 1) if self.page.has_next else None,
+                "previous": self._page_link(self.page.number - 1) if self.page.has_previous else None,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "page": {"type": "integer"},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "maximum": 500}},
+        ]
+
+
+class RolePermissions(permissions.DjangoModelPermissions):
+    """Reading needs a login; adding, changing and deleting need the role's model permission."""
+
+    authenticated_users_only = True
+
+
+def _require(user, permission: str, message: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied(message)
+
+
+def _claim_out(request, claim: Claim, status_code=status.HTTP_200_OK) -> Response:
+    claim = Claim.objects.for_display().get(pk=claim.pk)
+    return Response(ClaimListSerializer(claim, context={"request": request}).data, status=status_code)
+
+
+# ---------------------------------------------------------------- articles
+
+
+@extend_schema_view(list=extend_schema(summary="Articles, searchable and filterable (no body)"))
+class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    """Articles are read here; they are imported through the admin or the import command."""
+
+    filterset_class = ArticleFilter
+    permission_classes = [RolePermissions]
+    queryset = Article.objects.none()  # for RolePermissions and the schema; real querysets below
+
+    def get_queryset(self):
+        return Article.objects.select_related("source").with_claim_counts().defer("raw")
+
+    def get_serializer_class(self):
+        return ArticleListSerializer if self.action == "list" else ArticleSerializer
+
+    def get_object(self):
+        article = access.get_article_for_user(self.request.user, self.kwargs["pk"])
+        article.claim_count = article.claims.live().count()
+        return article
+
+
+# ---------------------------------------------------------------- claims
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Claims: search, filters, newest first; pages without a total count"),
+    create=extend_schema(request=ClaimCreateSerializer, responses={201: ClaimListSerializer}),
+    partial_update=extend_schema(
+        request=ClaimUpdateSerializer,
+        responses={200: ClaimListSerializer, 409: OpenApiResponse(description="Stale version; body has `current`")},
+    ),
+    destroy=extend_schema(summary="Delete (undoable: POST .../restore/)"),
+)
+class ClaimViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ClaimListSerializer
+    filterset_class = ClaimFilter
+    pagination_class = NoCountPagination
+    permission_classes = [RolePermissions]
+    queryset = Claim.objects.none()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return Claim.objects.live().for_display()
+
+    def get_object(self):
+        return access.get_claim_for_user(self.request.user, self.kwargs["pk"])
+
+    def retrieve(self, request, pk=None):
+        return _claim_out(request, self.get_object())
+
+    @transaction.atomic
+    def create(self, request):
+        data = self._parse(ClaimCreateSerializer, request.data)
+        claim = services.create_claim(
+            user=request.user,
+            article=data["article"],
+            start=data["start"],
+            end=data["end"],
+            quote=data["quote"],
+            speaker=self._speaker(request, data),
+            summary=data.get("summary", ""),
+            tags=data.get("tags", ()),
+        )
+        return _claim_out(request, claim, status.HTTP_201_CREATED)
+
+    @transaction.atomic
+    def partial_update(self, request, pk=None):
+        claim = access.get_claim_for_user(request.user, pk, write=True)
+        data = self._parse(ClaimUpdateSerializer, request.data)
+        changes = {name: data[name] for name in ("summary", "tags") if name in data}
+        if "speaker" in data or "new_speaker" in data:
+            changes["speaker"] = self._speaker(request, data)
+        if "quote" in data:
+            changes["span"] = (data["start"], data["end"], data["quote"])
+        try:
+            claim = services.update_claim(
+                user=request.user, claim=claim, version=data["version"], reason=data["reason"], **changes
+            )
+        except services.ConflictError as conflict:
+            current = Claim.objects.for_display().get(pk=claim.pk)
+            body = {
+                "detail": str(conflict),
+                "current_version": conflict.current_version,
+                "current": ClaimListSerializer(current, context={"request": request}).data,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return _claim_out(request, claim)
+
+    def destroy(self, request, pk=None):
+        claim = access.get_claim_for_user(request.user, pk, write=True)
+        services.delete_claim(user=request.user, claim=claim, reason=request.data.get("reason", "") or "")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: ClaimListSerializer}, summary="Undo a deletion")
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        claim = access.get_claim_for_user(request.user, pk, write=True, include_deleted=True)
+        return _claim_out(request, services.restore_claim(user=request.user, claim=claim))
+
+    def _parse(self, serializer_class, payload):
+        serializer = serializer_class(data=payload, context={"request": self.request})
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @staticmethod
+    def _speaker(request, data):
+        """The chosen speaker, or the one named inline (created when new)."""
+        if "new_speaker" in data:
+            _require(request.user, "articles.add_speaker", "Your role may not add speakers.")
+            return services.get_or_create_speaker(user=request.user, **data["new_speaker"])
+        return data.get("speaker")
+
+
+# ---------------------------------------------------------------- links
+
+
+@extend_schema_view(
+    create=extend_schema(request=LinkCreateSerializer, responses={201: LinkSerializer}),
+    partial_update=extend_schema(request=LinkUpdateSerializer, responses={200: LinkSerializer}),
+)
+class LinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = LinkSerializer
+    filterset_class = LinkFilter
+    permission_classes = [RolePermissions]
+    queryset = ClaimLink.objects.none()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        live = ClaimLink.objects.filter(from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True)
+        return links_for_display(live).order_by("id")
+
+    def _out(self, link, status_code=status.HTTP_200_OK):
+        link = self.get_queryset().get(pk=link.pk)
+        return Response(LinkSerializer(link, context={"request": self.request}).data, status=status_code)
+
+    def retrieve(self, request, pk=None):
+        return self._out(access.get_link_for_user(request.user, pk))
+
+    def create(self, request):
+        serializer = LinkCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        link = services.link_claims(user=request.user, **serializer.validated_data)
+        return self._out(link, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        link = access.get_link_for_user(request.user, pk, write=True)
+        serializer = LinkUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._out(services.update_link(user=request.user, link=link, note=serializer.validated_data["note"]))
+
+    def destroy(self, request, pk=None):
+        link = access.get_link_for_user(request.user, pk, write=True)
+        services.delete_link(user=request.user, link=link)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------- speakers
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=SpeakerInputSerializer,
+        responses={201: SpeakerSerializer},
+        summary="Create a speaker; an existing one with the same name and role is returned instead",
+    ),
+    partial_update=extend_schema(request=SpeakerUpdateSerializer, responses={200: SpeakerSerializer}),
+)
+class SpeakerViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = SpeakerSerializer
+    filterset_class = SpeakerFilter
+    permission_classes = [RolePermissions]
+    queryset = Speaker.objects.all()
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_object(self):
+        return access.get_speaker_for_user(self.request.user, self.kwargs["pk"])
+
+    def create(self, request):
+        serializer = SpeakerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        speaker = services.get_or_create_speaker(user=request.user, **serializer.validated_data)
+        return Response(SpeakerSerializer(speaker).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        speaker = access.get_speaker_for_user(request.user, pk, write=True)
+        serializer = SpeakerUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        speaker = services.update_speaker(user=request.user, speaker=speaker, **serializer.validated_data)
+        return Response(SpeakerSerializer(speaker).data)
+
+    def destroy(self, request, pk=None):
+        speaker = access.get_speaker_for_user(request.user, pk, delete=True)
+        services.delete_speaker(user=request.user, speaker=speaker)
+        return Response(status=status.HTTP_204_NO_CONTENT)

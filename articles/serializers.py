@@ -1,0 +1,251 @@
+"""API shapes: output serializers present records, input serializers parse requests.
+
+Input serializers only check types and turn ids into records the user may read (through access.py);
+every rule about spans, links and speakers is the services' and comes back as a 400 with its message.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import reverse
+from rest_framework import serializers
+
+from articles import access
+from articles.models import Article, Claim, ClaimLink, Speaker
+
+# ---------------------------------------------------------------- output
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = Speaker
+        fields = ["id", "name", "description", "affiliation", "label"]
+        read_only_fields = fields
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.name", default=None, read_only=True)
+    claim_count = serializers.IntegerField(read_only=True)
+    reader_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Article
+        fields = [
+            "id", "title", "source", "url", "byline", "published", "language", "claim_count", "reader_url",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ArticleSerializer(ArticleListSerializer):
+    body_length = serializers.SerializerMethodField(help_text="Length of body in Unicode code points.")
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [*ArticleListSerializer.Meta.fields, "body", "body_length", "content_hash"]
+        read_only_fields = fields
+
+    def get_body_length(self, article) -> int:
+        return len(article.body)
+
+
+class VerdictBadgeSerializer(serializers.Serializer):
+    """The claim's current published verdict: rating, headline and its public page."""
+
+    id = serializers.IntegerField()
+    rating = serializers.CharField()
+    rating_label = serializers.CharField(source="get_rating_display")
+    headline = serializers.CharField()
+    url = serializers.CharField(source="get_absolute_url")
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as the reader's panel shows it; expects a queryset from Claim.objects.for_display()."""
+
+    speaker = SpeakerSerializer(read_only=True)
+    tags = serializers.SerializerMethodField()
+    created_by = serializers.CharField(source="created_by.get_username", read_only=True)
+    link_count = serializers.IntegerField(read_only=True)
+    verdict = serializers.SerializerMethodField()
+    deleted = serializers.BooleanField(source="is_deleted", read_only=True)
+    can_edit = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "article", "start", "end", "quote", "prefix", "suffix", "speaker", "summary", "tags",
+            "anchor_state", "created_by", "created_at", "updated_at", "version", "deleted", "link_count",
+            "verdict", "can_edit", "url",
+        ]
+        read_only_fields = fields
+
+    def get_tags(self, claim) -> list[str]:
+        return [tag.name for tag in claim.tags.all()]
+
+    def get_verdict(self, claim) -> VerdictBadgeSerializer | None:
+        reviews = getattr(claim, "published_reviews", None)
+        return VerdictBadgeSerializer(reviews[0]).data if reviews else None
+
+    def get_can_edit(self, claim) -> bool:
+        request = self.context.get("request")
+        return bool(request) and access.can_change_claim(request.user, claim)
+
+
+class ClaimListSerializer(ClaimSerializer):
+    """A claim outside its article's reader: says which article and outlet it is from."""
+
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    source = serializers.CharField(source="article.source.name", default=None, read_only=True)
+    reader_url = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "article_title", "source", "reader_url"]
+        read_only_fields = fields
+
+    def get_reader_url(self, claim) -> str:
+        return reader_url(claim)
+
+
+def reader_url(claim) -> str:
+    """The reader scrolled to this claim's highlight."""
+    return f"{reverse('articles:article_detail', args=[claim.article_id])}#claim-{claim.pk}"
+
+
+class LinkedClaimSerializer(serializers.ModelSerializer):
+    """One end of a link, enough to say who said what where."""
+
+    speaker = serializers.CharField(source="speaker.name", default=None, read_only=True)
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    source = serializers.CharField(source="article.source.name", default=None, read_only=True)
+    reader_url = serializers.SerializerMethodField()
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "article", "article_title", "source", "quote", "summary", "speaker", "anchor_state", "reader_url",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_reader_url(self, claim) -> str:
+        return reader_url(claim)
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    from_claim = LinkedClaimSerializer(read_only=True)
+    to_claim = LinkedClaimSerializer(read_only=True)
+    relation_label = serializers.CharField(source="get_relation_display", read_only=True)
+    created_by = serializers.CharField(source="created_by.get_username", read_only=True)
+    can_delete = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClaimLink
+        fields = [
+            "id", "from_claim", "to_claim", "relation", "relation_label", "note", "created_by", "created_at",
+            "can_delete",
+        ]
+        read_only_fields = fields
+
+    def get_can_delete(self, link) -> bool:
+        request = self.context.get("request")
+        return bool(request) and access.can_change_link(request.user, link)
+
+
+def links_for_display(queryset):
+    """Links with both ends' speaker, article and source in one query."""
+    return queryset.select_related(
+        "created_by",
+        "from_claim__speaker",
+        "from_claim__article__source",
+        "to_claim__speaker",
+        "to_claim__article__source",
+    ).defer(*(f"{end}__article__{field}" for end in ("from_claim", "to_claim") for field in ("body", "raw")))
+
+
+# ---------------------------------------------------------------- input
+
+
+class RecordField(serializers.IntegerField):
+    """An id turned into a record through the access helper; unknown or hidden ids are a 400 naming the id."""
+
+    def __init__(self, *, fetch, noun: str, **kwargs):
+        self.fetch, self.noun = fetch, noun
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        pk = super().to_internal_value(data)
+        try:
+            return self.fetch(self.context["request"].user, pk)
+        except (Http404, PermissionDenied):
+            raise serializers.ValidationError(f"There is no {self.noun} with id {pk}.") from None
+
+    def to_representation(self, value):
+        return value.pk
+
+
+def _speaker_field(**kwargs):
+    return RecordField(fetch=access.get_speaker_for_user, noun="speaker", **kwargs)
+
+
+class SpeakerInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=None, trim_whitespace=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+    affiliation = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class SpeakerUpdateSerializer(SpeakerInputSerializer):
+    name = serializers.CharField(required=False, trim_whitespace=False)
+    description = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    affiliation = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class ClaimFieldsMixin(serializers.Serializer):
+    """What the desk writes about a claim: who said it, in its own words, and tags."""
+
+    speaker = _speaker_field(required=False, allow_null=True, help_text="An existing speaker's id, or null.")
+    new_speaker = SpeakerInputSerializer(
+        required=False, help_text="Create (or reuse, when name and role match) a speaker and attribute the claim."
+    )
+    summary = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    tags = serializers.ListField(child=serializers.CharField(), required=False, max_length=50)
+
+    def validate(self, data):
+        if data.get("speaker") is not None and "new_speaker" in data:
+            raise serializers.ValidationError({"new_speaker": "Give either speaker or new_speaker, not both."})
+        return data
+
+
+class ClaimCreateSerializer(ClaimFieldsMixin):
+    article = RecordField(fetch=access.get_article_for_user, noun="article")
+    # Offsets are Unicode code points; the services check them against the article text.
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    quote = serializers.CharField(trim_whitespace=False)
+
+
+class ClaimUpdateSerializer(ClaimFieldsMixin):
+    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
+    start = serializers.IntegerField(required=False)
+    end = serializers.IntegerField(required=False)
+    quote = serializers.CharField(required=False, trim_whitespace=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    def validate(self, data):
+        data = super().validate(data)
+        span_fields = [name for name in ("start", "end", "quote") if name in data]
+        if span_fields and len(span_fields) != 3:
+            raise serializers.ValidationError({"quote": "To move a claim send start, end and quote together."})
+        return data
+
+
+class LinkCreateSerializer(serializers.Serializer):
+    from_claim = RecordField(fetch=access.get_claim_for_user, noun="claim")
+    to_claim = RecordField(fetch=access.get_claim_for_user, noun="claim")
+    relation = serializers.CharField(help_text="contradicts, supports, same_claim, responds_to or cites")
+    note = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+
+class LinkUpdateSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True, trim_whitespace=False)
