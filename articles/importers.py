@@ -1,0 +1,330 @@
+"""Import article files into the desk: read, parse (importing.py), decide, store (services.py).
+
+The management command and the admin upload both call `import_file_data` per file, so both refuse the
+same files with the same messages and report the same boilerplate. Whether an incoming article is
+new, a duplicate or a revision of one already stored is decided in one place: `decide_import`.
+"""
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from articles import services
+from articles.importing import CATEGORIES, LANGUAGE_CODE, ParsedArticle, UnreadableArticle, parse_html, parse_text
+from articles.models import Article, http_url_validator
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+FORMATS_BY_SUFFIX = {".txt": Article.Format.TEXT, ".html": Article.Format.HTML, ".htm": Article.Format.HTML}
+
+
+# ---------------------------------------------------------------- the import policy
+
+
+class Decision(enum.Enum):
+    NEW = "new"
+    DUPLICATE = "duplicate"
+    REVISION = "revision"
+
+
+@dataclass(frozen=True)
+class ImportDecision:
+    kind: Decision
+    existing: Article | None = None
+    why: str = ""
+
+
+def decide_import(*, body: str, url: str = "") -> ImportDecision:
+    """What an incoming article is, given what is stored: the single place the import policy lives.
+
+    Today the same text, or the same URL with any text, is a duplicate and is skipped. When article
+    revisions land, a different text for a stored URL becomes Decision.REVISION here, and
+    `import_parsed` gains the branch that revises the stored article.
+    """
+    found = services.find_duplicate(body=body, url=url)
+    if found is None:
+        return ImportDecision(Decision.NEW)
+    existing, why = found
+    return ImportDecision(Decision.DUPLICATE, existing, why)
+
+
+# ---------------------------------------------------------------- per-file report
+
+
+class Outcome(enum.StrEnum):
+    IMPORTED = "imported"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+
+@dataclass
+class FileReport:
+    """What happened to one file; `article` is the new article, or the stored one a duplicate matches."""
+
+    name: str
+    outcome: Outcome
+    message: str = ""
+    parsed: ParsedArticle | None = None
+    article: Article | None = None
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome is Outcome.FAILED
+
+    def headline(self) -> str:
+        if self.outcome is Outcome.FAILED:
+            return f"{self.name}: not imported: {self.message}"
+        if self.outcome is Outcome.DUPLICATE:
+            return f"{self.name}: skipped as a duplicate: {self.message}"
+        title = self.parsed.title if self.parsed else ""
+        if self.dry_run:
+            return f"{self.name}: would import “{title}”"
+        return f"{self.name}: imported as article #{self.article.pk} “{title}”"
+
+    def details(self) -> str:
+        """Byline, date, size of the body; empty for failures."""
+        if self.parsed is None or self.outcome is Outcome.FAILED:
+            return ""
+        parsed = self.parsed
+        paragraphs = parsed.body.count("\n\n") + 1
+        parts = [
+            f"by {parsed.byline}" if parsed.byline else "no byline",
+            f"published {parsed.published.isoformat()}" if parsed.published else "no date",
+            f"{paragraphs} paragraph{'s' if paragraphs != 1 else ''}, {len(parsed.body):,} characters",
+        ]
+        return "; ".join(parts)
+
+    def dropped_summary(self) -> str:
+        """One line: how many lines of boilerplate were dropped, by category."""
+        if self.parsed is None:
+            return ""
+        counts = self.parsed.dropped_counts()
+        if not counts:
+            return "dropped no boilerplate"
+        total = sum(counts.values())
+        parts = ", ".join(f"{count} {CATEGORIES.get(category, category)}" for category, count in counts.items())
+        return f"dropped {total} line{'s' if total != 1 else ''} of boilerplate: {parts}"
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def decode_article_file(name: str, data: bytes) -> tuple[str, str]:
+    """The file's text and its format ("text" or "html"); UnreadableArticle says why it has none."""
+    if not data.strip():
+        raise UnreadableArticle("is empty" + (" (0 bytes)" if not data else " (only whitespace)"))
+    if len(data) > MAX_FILE_BYTES:
+        raise UnreadableArticle(
+            f"is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_FILE_BYTES // 1024 // 1024} MB per file"
+        )
+    if b"\x00" in data[:8192]:
+        raise UnreadableArticle("is a binary file, not text (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableArticle(
+            f"is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} is invalid); "
+            "save it as UTF-8 and import it again"
+        ) from None
+    return text, _format_of(name, text)
+
+
+def _format_of(name: str, text: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in FORMATS_BY_SUFFIX:
+        return FORMATS_BY_SUFFIX[suffix]
+    head = text.lstrip()[:1000].lower()
+    looks_html = head.startswith(("<!doctype html", "<html")) or "<body" in head
+    return Article.Format.HTML if looks_html else Article.Format.TEXT
+
+
+# ---------------------------------------------------------------- importing one file
+
+
+@dataclass
+class ImportOptions:
+    """Choices that apply to every file of one import."""
+
+    user: object = None
+    source_name: str = ""
+    url: str = ""
+    language: str = ""
+    dry_run: bool = False
+
+
+def validate_options(options: ImportOptions) -> None:
+    """Refuse a malformed --url or --language before any file is read."""
+    if options.url:
+        try:
+            http_url_validator(options.url)
+        except ValidationError:
+            raise ValidationError({"url": f"{options.url!r} is not an http(s) URL."}) from None
+    if options.language and not LANGUAGE_CODE.match(options.language):
+        raise ValidationError(
+            {"language": f"{options.language!r} is not a language code such as en, es or pt-BR."}
+        )
+
+
+def import_file_data(name: str, data: bytes, options: ImportOptions) -> FileReport:
+    """Import one file's bytes; never raises for a bad file, the report says what was wrong."""
+    try:
+        raw, raw_format = decode_article_file(name, data)
+        parsed = parse_html(raw, url=options.url or None) if raw_format == "html" else parse_text(raw)
+    except UnreadableArticle as error:
+        return FileReport(name, Outcome.FAILED, f"{name} {error}.")
+    return import_parsed(name, parsed, raw=raw, raw_format=raw_format, options=options)
+
+
+def import_parsed(name: str, parsed: ParsedArticle, *, raw: str, raw_format: str, options: ImportOptions):
+    report = FileReport(name, Outcome.IMPORTED, parsed=parsed, dry_run=options.dry_run)
+    url = options.url or _usable_url(parsed.url, report)
+    decision = decide_import(body=parsed.body, url=url)
+    if decision.kind is Decision.DUPLICATE:
+        return _duplicate(report, decision)
+    if decision.kind is not Decision.NEW:
+        raise NotImplementedError(f"decide_import returned {decision.kind}, which the importer does not handle")
+    if options.dry_run:
+        return report
+    try:
+        report.article = services.create_article(
+            user=options.user,
+            title=parsed.title,
+            body=parsed.body,
+            source=services.get_or_create_source(options.source_name),
+            url=url,
+            byline=parsed.byline,
+            published=parsed.published,
+            language=options.language or parsed.language or "en",
+            raw=raw,
+            raw_format=raw_format,
+        )
+    except services.DuplicateArticle as duplicate:
+        return _duplicate(report, ImportDecision(Decision.DUPLICATE, duplicate.existing, "same text or URL"))
+    except IntegrityError:
+        # Someone imported the same article between our check and our insert.
+        decision = decide_import(body=parsed.body, url=url)
+        if decision.kind is not Decision.DUPLICATE:
+            raise
+        return _duplicate(report, decision)
+    except ValidationError as error:
+        report.outcome, report.message = Outcome.FAILED, f"{name}: {_error_text(error)}"
+    return report
+
+
+def _duplicate(report: FileReport, decision: ImportDecision) -> FileReport:
+    report.outcome = Outcome.DUPLICATE
+    report.article = decision.existing
+    report.message = f"already imported as article #{decision.existing.pk} “{decision.existing.title}” ({decision.why})"
+    return report
+
+
+def _usable_url(url: str, report: FileReport) -> str:
+    """The page's own URL (canonical / og:url) when it is a proper http(s) address; noted when not."""
+    if not url:
+        return ""
+    try:
+        http_url_validator(url)
+    except ValidationError:
+        report.notes.append(f"ignored the page's URL {url!r}: not an http(s) URL")
+        return ""
+    return url
+
+
+def _error_text(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+# ---------------------------------------------------------------- importing paths
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[tuple[str, Path | None, str]]:
+    """Each file to import as (name, path, problem): directories give their .txt/.html/.htm files."""
+    files: list[tuple[str, Path | None, str]] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FORMATS_BY_SUFFIX)
+            if not inside:
+                files.append((str(path), None, f"{path} is a directory with no .txt, .html or .htm files."))
+            files.extend((str(p), p, "") for p in inside)
+        elif not path.exists():
+            files.append((str(path), None, f"{path} does not exist."))
+        elif not path.is_file():
+            files.append((str(path), None, f"{path} is not a regular file."))
+        else:
+            files.append((str(path), path, ""))
+    return files
+
+
+def import_paths(
+    paths: Iterable[str | Path],
+    options: ImportOptions,
+    *,
+    on_start: Callable[[int, int, str], None] | None = None,
+    on_report: Callable[[FileReport], None] | None = None,
+) -> list[FileReport]:
+    """Import every file under `paths`, one after the other; a bad file fails alone."""
+    validate_options(options)
+    files = expand_paths(paths)
+    if options.url and len(files) > 1:
+        raise ValidationError({"url": f"--url names one article, but {len(files)} files were given."})
+    reports = []
+    seen = _BatchMemory()
+    for number, (name, path, problem) in enumerate(files, start=1):
+        if on_start:
+            on_start(number, len(files), name)
+        report = FileReport(name, Outcome.FAILED, problem) if problem else _import_path(name, path, options)
+        if options.dry_run:
+            seen.check(report)
+        reports.append(report)
+        if on_report:
+            on_report(report)
+    return reports
+
+
+def _import_path(name: str, path: Path, options: ImportOptions) -> FileReport:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileReport(name, Outcome.FAILED, f"{name} could not be read: {error.strerror or error}.")
+    return import_file_data(name, data, options)
+
+
+class _BatchMemory:
+    """In a dry run nothing is stored, so a file repeating an earlier one of the batch is caught here."""
+
+    def __init__(self):
+        self.by_body: dict[str, str] = {}
+        self.by_url: dict[str, str] = {}
+
+    def check(self, report: FileReport) -> None:
+        if report.outcome is not Outcome.IMPORTED or report.parsed is None:
+            return
+        body, url = report.parsed.body, report.parsed.url
+        earlier = self.by_body.get(body) or (self.by_url.get(url) if url else None)
+        if earlier:
+            report.outcome = Outcome.DUPLICATE
+            report.message = f"repeats {earlier} of this import"
+            return
+        self.by_body[body] = report.name
+        if url:
+            self.by_url[url] = report.name
+
+
+def summarise(reports: list[FileReport]) -> str:
+    """"3 imported, 1 skipped as duplicates, 1 failed" (dry run: "would import")."""
+    counts = {outcome: sum(1 for report in reports if report.outcome is outcome) for outcome in Outcome}
+    dry_run = any(report.dry_run for report in reports)
+    imported = "would import" if dry_run else "imported"
+    return (
+        f"{counts[Outcome.IMPORTED]} {imported}, {counts[Outcome.DUPLICATE]} skipped as duplicates, "
+        f"{counts[Outcome.FAILED]} failed."
+    )
+
