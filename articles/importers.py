@@ -78,7 +78,7 @@ class FileReport:
 
     def headline(self) -> str:
         if self.outcome is Outcome.FAILED:
-            return f"{self.name}: not imported: {self.message}"
+            return f"Not imported: {self.message}"
         if self.outcome is Outcome.DUPLICATE:
             return f"{self.name}: skipped as a duplicate: {self.message}"
         title = self.parsed.title if self.parsed else ""
@@ -176,7 +176,7 @@ def import_file_data(name: str, data: bytes, options: ImportOptions) -> FileRepo
         raw, raw_format = decode_article_file(name, data)
         parsed = parse_html(raw, url=options.url or None) if raw_format == "html" else parse_text(raw)
     except UnreadableArticle as error:
-        return FileReport(name, Outcome.FAILED, f"{name} {error}.")
+        return FileReport(name, Outcome.FAILED, f"{name} {error}.", dry_run=options.dry_run)
     return import_parsed(name, parsed, raw=raw, raw_format=raw_format, options=options)
 
 
@@ -212,7 +212,7 @@ def import_parsed(name: str, parsed: ParsedArticle, *, raw: str, raw_format: str
             raise
         return _duplicate(report, decision)
     except ValidationError as error:
-        report.outcome, report.message = Outcome.FAILED, f"{name}: {_error_text(error)}"
+        report.outcome, report.message = Outcome.FAILED, f"{name} was refused: {_error_text(error)}"
     return report
 
 
@@ -275,12 +275,33 @@ def import_paths(
     files = expand_paths(paths)
     if options.url and len(files) > 1:
         raise ValidationError({"url": f"--url names one article, but {len(files)} files were given."})
+    jobs = [
+        (name, lambda name=name, path=path, problem=problem: (
+            FileReport(name, Outcome.FAILED, problem, dry_run=options.dry_run)
+            if problem else _import_path(name, path, options)
+        ))
+        for name, path, problem in files
+    ]
+    return _run(jobs, options, on_start=on_start, on_report=on_report)
+
+
+def import_uploads(uploads: Iterable[tuple[str, bytes]], options: ImportOptions) -> list[FileReport]:
+    """Import uploaded files given as (name, content) pairs; a bad file fails alone."""
+    validate_options(options)
+    uploads = list(uploads)
+    if options.url and len(uploads) > 1:
+        raise ValidationError({"url": f"A URL names one article, but {len(uploads)} files were given."})
+    jobs = [(name, lambda name=name, data=data: import_file_data(name, data, options)) for name, data in uploads]
+    return _run(jobs, options)
+
+
+def _run(jobs, options: ImportOptions, *, on_start=None, on_report=None) -> list[FileReport]:
     reports = []
     seen = _BatchMemory()
-    for number, (name, path, problem) in enumerate(files, start=1):
+    for number, (name, job) in enumerate(jobs, start=1):
         if on_start:
-            on_start(number, len(files), name)
-        report = FileReport(name, Outcome.FAILED, problem) if problem else _import_path(name, path, options)
+            on_start(number, len(jobs), name)
+        report = job()
         if options.dry_run:
             seen.check(report)
         reports.append(report)
@@ -293,7 +314,8 @@ def _import_path(name: str, path: Path, options: ImportOptions) -> FileReport:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return FileReport(name, Outcome.FAILED, f"{name} could not be read: {error.strerror or error}.")
+        message = f"{name} could not be read: {error.strerror or error}."
+        return FileReport(name, Outcome.FAILED, message, dry_run=options.dry_run)
     return import_file_data(name, data, options)
 
 

@@ -1,0 +1,98 @@
+"""manage.py import_articles PATH...: import plain-text and HTML articles, reporting what was dropped."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from articles import importers
+from articles.importing import CATEGORIES
+
+PROGRESS_WIDTH = 24
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from plain-text (.txt) and HTML (.html/.htm) files or directories of them. "
+        "Keeps the original, stores the cleaned story text, reports the boilerplate it dropped, and "
+        "skips articles already imported (same text or same URL). Exits with status 1 if any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files, or directories of .txt/.html/.htm files.")
+        parser.add_argument("--source", default="", metavar="NAME", help="The outlet that published the articles.")
+        parser.add_argument("--url", default="", metavar="URL", help="The article's address (only with one file).")
+        parser.add_argument(
+            "--language", default="", metavar="CODE",
+            help="Language code (en, es, pt-BR); default: from the page, else en.",
+        )
+        parser.add_argument(
+            "--user", default="", metavar="USERNAME", help="Record this desk member as having added the articles."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would be imported and dropped; write nothing."
+        )
+
+    def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
+        self.dry_run = options["dry_run"]
+        self.interactive = self.stdout.isatty()
+        import_options = importers.ImportOptions(
+            user=self._user(options["user"]),
+            source_name=options["source"],
+            url=options["url"],
+            language=options["language"],
+            dry_run=self.dry_run,
+        )
+        try:
+            reports = importers.import_paths(
+                options["paths"], import_options, on_start=self._progress, on_report=self._report
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self._clear_progress()
+        self.stdout.write(importers.summarise(reports))
+        failed = sum(1 for report in reports if report.failed)
+        if failed:
+            files = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
+            raise CommandError(f"{failed} of {files} could not be imported.")
+
+    def _user(self, username: str):
+        if not username:
+            return None
+        try:
+            return get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"No user named {username!r}.") from None
+
+    # ---------------------------------------------------------------- output
+
+    def _progress(self, number: int, total: int, name: str) -> None:
+        """On a terminal, one line redrawn in place: [#####-----] 3/5 name."""
+        if not self.interactive:
+            return
+        done = PROGRESS_WIDTH * (number - 1) // total
+        bar = "#" * done + "-" * (PROGRESS_WIDTH - done)
+        self.stdout.write(f"\r\033[K[{bar}] {number}/{total} {name}", ending="")
+        self.stdout.flush()
+
+    def _clear_progress(self) -> None:
+        if self.interactive:
+            self.stdout.write("\r\033[K", ending="")
+
+    def _report(self, report: importers.FileReport) -> None:
+        self._clear_progress()
+        style = {
+            importers.Outcome.IMPORTED: self.style.SUCCESS,
+            importers.Outcome.DUPLICATE: self.style.WARNING,
+            importers.Outcome.FAILED: self.style.ERROR,
+        }[report.outcome]
+        # Failures go to stderr so they are seen even when the per-file lines are piped away.
+        (self.stderr if report.failed else self.stdout).write(style(report.headline()))
+        if report.failed or self.verbosity < 1:
+            return
+        for line in filter(None, [report.details(), *report.notes, report.dropped_summary()]):
+            self.stdout.write(f"    {line}")
+        if self.dry_run or self.verbosity >= 2:
+            for category, text in report.parsed.dropped:
+                shown = text if len(text) <= 100 else text[:99] + "…"
+                self.stdout.write(f"      - {CATEGORIES.get(category, category)}: {shown}")
