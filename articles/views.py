@@ -1,24 +1,133 @@
+"""The desk's pages: article list, the reader, the claim list and the compare page.
+
+Each view is access helper -> FilterSet -> fixed number of queries -> template. Writes happen in the
+JSON API (articles/api.py), which the reader's JavaScript calls.
+"""
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import render
 
 from articles import access
-from articles.models import Article
+from articles.filters import ArticleFilter, ClaimFilter, page_without_count
+from articles.models import Article, Claim, ClaimLink
+from articles.serializers import ClaimSerializer, LinkSerializer, links_for_display
+
+ARTICLES_PER_PAGE = 25
+CLAIMS_PER_PAGE = 50
+# How much of the article the compare page shows around a claim, in characters on each side.
+CONTEXT_CHARS = 280
+
+# How a link reads from the claim at its far end ("A supports B" seen from B: "supported by A");
+# symmetric relations read the same both ways.
+INVERSE_LABELS = {
+    ClaimLink.Relation.CONTRADICTS: "contradicts",
+    ClaimLink.Relation.SUPPORTS: "supported by",
+    ClaimLink.Relation.SAME_CLAIM: "same claim as",
+    ClaimLink.Relation.RESPONDS_TO: "responded to by",
+    ClaimLink.Relation.CITES: "cited by",
+}
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
 def article_list(request):
-    articles = Article.objects.select_related("source").with_claim_counts()[:50]
-    return render(request, "articles/article_list.html", {"articles": articles})
+    articles = Article.objects.select_related("source").with_claim_counts().defer("body", "raw")
+    filterset = ArticleFilter(request.GET, queryset=articles, request=request)
+    page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+    return render(request, "articles/article_list.html", context)
 
 
 @login_required
 def article_detail(request, pk):
+    """The reader: the article's text with every claim, and the data the panel needs, in one page."""
     article = access.get_article_for_user(request.user, pk)
-    return render(request, "articles/article_detail.html", {"article": article})
+    claims = Claim.objects.live().filter(article=article).for_display()
+    links = links_for_display(
+        ClaimLink.objects.filter(Q(from_claim__article=article) | Q(to_claim__article=article)).filter(
+            from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+        )
+    ).order_by("id")
+    user = request.user
+    reader = {
+        "article": {"id": article.pk, "body": article.body},
+        "claims": ClaimSerializer(claims, many=True, context={"request": request}).data,
+        "links": LinkSerializer(links, many=True, context={"request": request}).data,
+        "relations": [{"value": value, "label": label} for value, label in ClaimLink.Relation.choices],
+        "user": user.get_username(),
+        "may": {
+            "add_claim": user.has_perm("articles.add_claim"),
+            "add_speaker": user.has_perm("articles.add_speaker"),
+            "add_link": user.has_perm("articles.add_claimlink"),
+        },
+    }
+    safe_url = article.url if article.url.startswith(("http://", "https://")) else ""
+    return render(request, "articles/article_detail.html", {"article": article, "reader": reader, "url": safe_url})
+
+
+@login_required
+def claim_list(request):
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.live().for_display(), request=request)
+    page = page_without_count(filterset.qs, _page_number(request), CLAIMS_PER_PAGE)
+    context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+    return render(request, "articles/claim_list.html", context)
 
 
 @login_required
 def claim_detail(request, pk):
+    """The compare page: the claim in its context beside its linked claims, grouped by how they relate."""
     claim = access.get_claim_for_user(request.user, pk)
-    return render(request, "articles/claim_detail.html", {"claim": claim})
+    display = Claim.objects.for_display().get(pk=claim.pk)
+    links = links_for_display(
+        ClaimLink.objects.filter(Q(from_claim=claim) | Q(to_claim=claim)).filter(
+            from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+        )
+    ).order_by("relation", "id")
+    context = {
+        "claim": display,
+        "context": _context(claim),
+        "groups": _group_links(claim, links),
+        "can_edit": access.can_change_claim(request.user, claim),
+    }
+    return render(request, "articles/claim_detail.html", context)
 
+
+def _context(claim: Claim) -> dict:
+    """Text before and after the claim, cut at word boundaries; orphaned claims keep their stored context."""
+    if claim.start is None:
+        return {"before": claim.prefix, "after": claim.suffix, "cut_before": True, "cut_after": True}
+    body = claim.article.body
+    begin, finish = max(0, claim.start - CONTEXT_CHARS), min(len(body), claim.end + CONTEXT_CHARS)
+    before, after = body[begin : claim.start], body[claim.end : finish]
+    if begin > 0 and " " in before:
+        before = before[before.index(" ") + 1 :]
+    if finish < len(body) and " " in after:
+        after = after[: after.rindex(" ")]
+    return {"before": before, "after": after, "cut_before": begin > 0, "cut_after": finish < len(body)}
+
+
+def _group_links(claim: Claim, links) -> list[dict]:
+    """Linked claims grouped by how they read from this claim, in the order of the relation choices."""
+    groups: dict[str, dict] = {}
+    for link in links:
+        outgoing = link.from_claim_id == claim.pk
+        relation = ClaimLink.Relation(link.relation)
+        label = relation.label if outgoing else INVERSE_LABELS[relation]
+        group = groups.setdefault(label, {"label": label, "relation": relation.value, "items": []})
+        group["items"].append({"link": link, "other": link.to_claim if outgoing else link.from_claim})
+    order = [label for value, label in ClaimLink.Relation.choices] + list(INVERSE_LABELS.values())
+    return sorted(groups.values(), key=lambda group: order.index(group["label"]))
