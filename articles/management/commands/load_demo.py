@@ -97,22 +97,32 @@ class Command(BaseCommand):
             )
 
     def load_verdicts(self, users, claims):
+        """Walk each demo verdict through the real workflow to its demo state (four-eyes included)."""
         from articles import workflow
 
+        author, editor = users["factchecker"], users["editor"]
+        steps = {
+            "draft": [],
+            "in_review": [("submit", author)],
+            "changes_requested": [("submit", author), ("request_changes", editor)],
+            "approved": [("submit", author), ("approve", editor)],
+            "published": [("submit", author), ("approve", editor), ("publish", editor)],
+        }
         for key, state, rating, headline, explanation, evidence in demo.DEMO_VERDICTS:
             claim = claims[key]
             if Review.objects.filter(claim=claim).exists():
                 continue
-            workflow.load_demo_verdict(
+            review = workflow.create_review(
+                user=author,
                 claim=claim,
-                author=users["factchecker"],
-                editor=users["editor"],
-                state=state,
                 rating=rating,
                 headline=headline,
                 explanation=explanation,
-                evidence=evidence,
+                evidence=[{"url": url, "title": title, "note": note} for url, title, note in evidence],
             )
+            for name, actor in steps[state]:
+                reason = "Please add the source document for the figure." if name == "request_changes" else ""
+                review = workflow.run_transition(name, user=actor, review=review, reason=reason)
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("\nDemo logins (local desk only):"))
