@@ -67,7 +67,10 @@ def article_detail(request, pk):
         "article": {"id": article.pk, "body": article.body},
         "claims": ClaimSerializer(claims, many=True, context={"request": request}).data,
         "links": LinkSerializer(links, many=True, context={"request": request}).data,
-        "relations": [{"value": value, "label": label} for value, label in ClaimLink.Relation.choices],
+        "relations": [
+            {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}
+            for value, label in ClaimLink.Relation.choices
+        ],
         "user": user.get_username(),
         "may": {
             "add_claim": user.has_perm("articles.add_claim"),
