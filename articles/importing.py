@@ -399,33 +399,28 @@ def _mark_header(lines: list[_Line], parsed: ParsedArticle) -> None:
             line.role = "title"
 
 
-def _looks_wrapped(texts: list[str]) -> bool:
-    """Lines of one hard-wrapped paragraph: several, all but the last of similar, moderate width."""
-    if len(texts) < 2:
+def _continues(previous: str, following: str) -> bool:
+    """Is `following` the next line of a hard-wrapped paragraph rather than a paragraph of its own?
+
+    A wrapped line stops mid-sentence; a short unpunctuated line followed by a capital is a subhead.
+    """
+    if previous[-1] in ".!?\"”’)]:;":
         return False
-    widths = [len(text) for text in texts[:-1]]
-    return max(widths) <= 100 and min(widths) >= 30 and len(texts[-1]) <= 100
+    return following[:1].islower() or len(previous) >= 40
 
 
 def _assemble(lines: list[_Line]) -> list[str]:
+    """Body paragraphs from the kept lines: one per line, except hard-wrapped lines of one block."""
     paragraphs: list[str] = []
-    block_texts: list[str] = []
     block = None
-
-    def flush():
-        if _looks_wrapped(block_texts):
-            paragraphs.append(" ".join(block_texts))
-        else:
-            paragraphs.extend(block_texts)
-        block_texts.clear()
-
     for line in lines:
-        if line.block != block:
-            flush()
-            block = line.block
-        if line.category is None and not line.role:
-            block_texts.append(line.text)
-    flush()
+        if line.category is not None or line.role:
+            continue
+        if line.block == block and paragraphs and _continues(paragraphs[-1], line.text):
+            paragraphs[-1] += " " + line.text
+        else:
+            paragraphs.append(line.text)
+        block = line.block
     return paragraphs
 
 
@@ -515,13 +510,32 @@ def _html_language(root) -> str:
     return lang.lower() if LANGUAGE_CODE.match(lang) else ""
 
 
-def _left_out(raw: str, parsed: ParsedArticle, kept: set[str]) -> list[tuple[str, str]]:
-    """What the extractor left out of the page, by category; metadata shown elsewhere is not listed."""
+def _page_root(raw: str):
+    import lxml.etree
     import lxml.html
 
     try:
-        root = lxml.html.document_fromstring(raw)
+        return lxml.html.document_fromstring(raw)
     except (ValueError, lxml.etree.ParserError):
+        return None
+
+
+def _landmark_texts(root) -> set[str]:
+    """Text of the page's navigation, header and footer, which an extractor may fall back to."""
+    if root is None:
+        return set()
+    texts = set()
+    for element in root.iter("nav", "header", "footer"):
+        texts.add(clean_line(element.text_content()))
+        texts.update(text for _, text in _text_units(element))
+    for element in root.xpath('//*[@role="navigation" or @role="banner" or @role="contentinfo"]'):
+        texts.add(clean_line(element.text_content()))
+    return texts
+
+
+def _left_out(root, parsed: ParsedArticle, kept: set[str]) -> list[tuple[str, str]]:
+    """What the extractor left out of the page, by category; metadata shown elsewhere is not listed."""
+    if root is None:
         return []
     dropped: list[tuple[str, str]] = []
     for element in root.iter("script", "style", "noscript"):
@@ -546,7 +560,6 @@ def parse_html(raw: str, url: str | None = None) -> ParsedArticle:
 
     Raises UnreadableArticle when the page has no extractable article text.
     """
-    import lxml.html
     import trafilatura
 
     if not raw.strip():
@@ -557,6 +570,10 @@ def parse_html(raw: str, url: str | None = None) -> ParsedArticle:
     )
     text = (getattr(document, "text", None) or "") if document else ""
     lines = [_Line(clean_line(line), number) for number, line in enumerate(_physical_lines(text)) if clean_line(line)]
+    root = _page_root(raw)
+    # On a page without a story the extractor falls back to whatever text there is, such as the menu.
+    landmarks = _landmark_texts(root)
+    lines = [line for line in lines if line.text not in landmarks]
     if not lines:
         raise UnreadableArticle("is an HTML page with no extractable article text")
     parsed = ParsedArticle(
@@ -564,13 +581,10 @@ def parse_html(raw: str, url: str | None = None) -> ParsedArticle:
         byline=clean_line((document.author or "").replace(";", ",")),
         url=url or document.url or "",
         published=_iso_date(document.date),
+        language=_html_language(root) if root is not None else "",
     )
-    try:
-        parsed.language = _html_language(lxml.html.document_fromstring(raw))
-    except (ValueError, lxml.etree.ParserError):
-        parsed.language = ""
-    # Lines the page repeats around the story (its own headline as <h1>, a byline) are metadata.
     _mark_boilerplate(lines)
+    # The page's own headline (<h1>) and byline paragraph repeat the metadata; they are not body text.
     for line in lines:
         if line.category is None and line.text in {parsed.title, f"By {parsed.byline}"}:
             line.role = "title"
@@ -579,7 +593,7 @@ def parse_html(raw: str, url: str | None = None) -> ParsedArticle:
     if not parsed.body:
         raise UnreadableArticle("is an HTML page with no article text once boilerplate is removed")
     parsed.dropped = [(line.category, line.text) for line in lines if line.category]
-    parsed.dropped += _left_out(raw, parsed, {line.text for line in lines})
+    parsed.dropped += _left_out(root, parsed, {line.text for line in lines})
     parsed.title = parsed.title or _title_from_body(parsed.body)
     return parsed
 
