@@ -99,6 +99,12 @@ class FileReport:
         ]
         return "; ".join(parts)
 
+    def dropped_lines(self) -> list[tuple[str, str]]:
+        """Each dropped line with its category's label."""
+        if self.parsed is None:
+            return []
+        return [(CATEGORIES.get(category, category), text) for category, text in self.parsed.dropped]
+
     def dropped_summary(self) -> str:
         """One line: how many lines of boilerplate were dropped, by category."""
         if self.parsed is None:

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import importers
-from articles.importing import CATEGORIES
 
 PROGRESS_WIDTH = 24
 
@@ -93,6 +92,6 @@ class Command(BaseCommand):
         for line in filter(None, [report.details(), *report.notes, report.dropped_summary()]):
             self.stdout.write(f"    {line}")
         if self.dry_run or self.verbosity >= 2:
-            for category, text in report.parsed.dropped:
+            for label, text in report.dropped_lines():
                 shown = text if len(text) <= 100 else text[:99] + "…"
-                self.stdout.write(f"      - {CATEGORIES.get(category, category)}: {shown}")
+                self.stdout.write(f"      - {label}: {shown}")
