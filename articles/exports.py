@@ -1,0 +1,778 @@
+"""Exports of claims: one streaming writer per format, and the admin actions that use them.
+
+Formats (FORMATS below): CSV for spreadsheets, JSON Lines for researchers and for moving data
+between instances (import_claims reads it back), W3C Web Annotation (JSON-LD) for other annotation
+tools, and schema.org ClaimReview for published verdicts.
+
+Every writer takes a queryset of claims (already narrowed by the caller's FilterSet) and yields text.
+It never loads the whole selection: it walks the claims in keyset-paginated chunks ordered by id
+(`WHERE id > last ORDER BY id LIMIT n`) and loads what each chunk needs (tags, links, verdicts,
+evidence, articles) in a fixed number of queries per chunk, as plain values rather than model
+instances. Memory therefore stays flat however many claims are exported, and the first bytes go
+out before the database has been read to the end.
+
+What is exported is what every logged-in user may read: live claims only (deleted claims and links
+touching them never appear) and every verdict state. Callers require a login.
+"""
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+
+from articles.models import Article, Claim, ClaimLink, Evidence, Review
+
+CHUNK_SIZE = 2000
+# Article records carry the full text (and the raw original), so they are fetched in small batches.
+ARTICLE_CHUNK_SIZE = 100
+JSONL_FORMAT_NAME = "factcheck-desk.claims"
+JSONL_FORMAT_VERSION = 1
+
+Progress = Callable[[int], None] | None
+
+
+# ---------------------------------------------------------------- URLs
+
+
+def _url_maker(site_url: str, name: str) -> Callable[[int], str]:
+    """A fast pk -> absolute URL function for one URL pattern (reverse() once, not once per row)."""
+    sentinel = 918273645
+    prefix, suffix = reverse(name, args=[sentinel]).split(str(sentinel))
+    base = site_url.rstrip("/") + prefix
+    return lambda pk: f"{base}{pk}{suffix}"
+
+
+@dataclass(frozen=True)
+class Urls:
+    site: str
+    claim: Callable[[int], str]
+    article: Callable[[int], str]
+    verdict: Callable[[int], str]
+
+    @classmethod
+    def for_site(cls, site_url: str | None = None) -> "Urls":
+        site = (site_url or settings.FACTCHECK_SITE_URL).rstrip("/")
+        return cls(
+            site=site,
+            claim=_url_maker(site, "articles:claim_detail"),
+            article=_url_maker(site, "articles:article_detail"),
+            verdict=_url_maker(site, "verdicts:verdict_public"),
+        )
+
+
+PUBLIC_STATES = frozenset({Review.State.PUBLISHED, Review.State.CORRECTED})
+RATING_LABELS = dict(Review.Rating.choices)
+RELATION_INVERSE = {
+    ClaimLink.Relation.CONTRADICTS: "contradicted_by",
+    ClaimLink.Relation.SUPPORTS: "supported_by",
+    ClaimLink.Relation.SAME_CLAIM: "same_claim",
+    ClaimLink.Relation.RESPONDS_TO: "responded_to_by",
+    ClaimLink.Relation.CITES: "cited_by",
+}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def claim_key(content_hash: str, start, end, created_at) -> str:
+    """A claim's identity across instances: its article's text hash, its span and its creation time.
+
+    Ids differ between instances; this key does not, so links and repeated imports find the claim.
+    """
+    span = "" if start is None else f"{start}-{end}"
+    return f"{content_hash}:{span}:{_iso(created_at)}"
+
+
+# ---------------------------------------------------------------- chunked reading
+
+
+CLAIM_FIELDS = (
+    "id", "article_id", "article__title", "article__source__name", "article__url", "article__published",
+    "article__content_hash", "start", "end", "quote", "prefix", "suffix", "anchor_state", "speaker_id",
+    "speaker__name", "speaker__description", "speaker__affiliation", "summary", "created_by__username",
+    "created_at", "updated_at",
+)  # fmt: skip
+REVIEW_FIELDS = (
+    "id", "claim_id", "rating", "headline", "explanation", "state", "author__username", "editor__username",
+    "assigned_to__username", "corrects_id", "correction_note", "submitted_at", "approved_at", "published_at",
+    "created_at", "updated_at",
+)  # fmt: skip
+LINK_FIELDS = (
+    "id", "from_claim_id", "to_claim_id", "relation", "note", "created_by__username", "created_at",
+    "from_claim__article__content_hash", "from_claim__start", "from_claim__end", "from_claim__created_at",
+    "to_claim__article__content_hash", "to_claim__start", "to_claim__end", "to_claim__created_at",
+)  # fmt: skip
+ARTICLE_FIELDS = (
+    "id", "title", "source__name", "source__homepage", "url", "byline", "published", "language", "body", "raw",
+    "raw_format", "content_hash", "added_by__username", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def live_claims(claims: QuerySet) -> QuerySet:
+    """The claims an export may contain: never deleted ones, whatever the caller passed."""
+    return claims.filter(deleted_at__isnull=True)
+
+
+def claim_chunks(claims: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[list[dict]]:
+    """The claims' rows (CLAIM_FIELDS) in id order, chunk by chunk, one keyset query per chunk."""
+    rows_query = live_claims(claims).order_by("pk").values(*CLAIM_FIELDS)
+    last = 0
+    while True:
+        rows = list(rows_query.filter(pk__gt=last)[:chunk_size])
+        if not rows:
+            return
+        yield rows
+        if len(rows) < chunk_size:
+            return
+        last = rows[-1]["id"]
+
+
+@dataclass
+class Related:
+    """What a chunk of claims refers to, each loaded in one query for the whole chunk."""
+
+    tags: dict[int, list[str]]
+    links: dict[int, list[dict]]  # both directions; each entry has "direction" from this claim's side
+    reviews: dict[int, list[dict]]
+    evidence: dict[int, list[dict]]
+
+
+def _tags_by_claim(ids: list[int]) -> dict[int, list[str]]:
+    tags = defaultdict(list)
+    through = Claim.tags.through.objects.filter(claim_id__in=ids).order_by("claim_id", "tag__name")
+    for claim_id, name in through.values_list("claim_id", "tag__name"):
+        tags[claim_id].append(name)
+    return tags
+
+
+def _links_by_claim(ids: list[int], *, outgoing_only: bool = False) -> dict[int, list[dict]]:
+    touching = Q(from_claim_id__in=ids) if outgoing_only else Q(from_claim_id__in=ids) | Q(to_claim_id__in=ids)
+    query = ClaimLink.objects.filter(
+        touching, from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+    ).values(*LINK_FIELDS)
+    wanted = set(ids)
+    links = defaultdict(list)
+    for link in query:
+        if link["from_claim_id"] in wanted:
+            links[link["from_claim_id"]].append({**link, "direction": "out", "other": "to_claim"})
+        if not outgoing_only and link["to_claim_id"] in wanted:
+            links[link["to_claim_id"]].append({**link, "direction": "in", "other": "from_claim"})
+    # Ordered by the other claim (then relation), not by link id: an import creates links in a
+    # different order, and the re-export must still list them identically.
+    for entries in links.values():
+        entries.sort(key=lambda e: (e[f"{e['other']}_id"], e["direction"], e["relation"]))
+    return links
+
+
+def _reviews_by_claim(ids: list[int], *, rated_only: bool = False) -> dict[int, list[dict]]:
+    query = Review.objects.filter(claim_id__in=ids)
+    if rated_only:
+        query = query.exclude(rating="")
+    reviews = defaultdict(list)
+    for review in query.order_by("claim_id", "id").values(*REVIEW_FIELDS):
+        reviews[review["claim_id"]].append(review)
+    return reviews
+
+
+def _evidence_by_review(ids: list[int]) -> dict[int, list[dict]]:
+    evidence = defaultdict(list)
+    query = Evidence.objects.filter(review__claim_id__in=ids).order_by("review_id", "position", "id")
+    for item in query.values("review_id", "url", "title", "note", "position"):
+        evidence[item["review_id"]].append(item)
+    return evidence
+
+
+def load_related(ids: list[int], *, evidence: bool = False) -> Related:
+    return Related(
+        tags=_tags_by_claim(ids),
+        links=_links_by_claim(ids),
+        reviews=_reviews_by_claim(ids),
+        evidence=_evidence_by_review(ids) if evidence else {},
+    )
+
+
+def current_verdict(reviews: list[dict]) -> dict | None:
+    """The verdict a claim list shows: the published one, else the newest that is not superseded."""
+    published = [r for r in reviews if r["state"] == Review.State.PUBLISHED]
+    if published:
+        return published[0]
+    live = [r for r in reviews if r["state"] != Review.State.CORRECTED]
+    return live[-1] if live else None
+
+
+def _other_id(link: dict) -> int:
+    return link[f"{link['other']}_id"]
+
+
+# ---------------------------------------------------------------- CSV
+
+CSV_COLUMNS = (
+    "claim_id", "claim_url", "article_id", "article_title", "article_source", "article_url", "article_published",
+    "start", "end", "quote", "prefix", "suffix", "anchor_state", "speaker", "speaker_role", "summary", "tags",
+    "links", "verdict_rating", "verdict_state", "verdict_headline", "verdict_url", "created_by", "created_at",
+    "updated_at",
+)  # fmt: skip
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet would run `text`, or when `text` is an already-neutralised such cell."""
+    stripped = text.lstrip(" \n")
+    if stripped.startswith(FORMULA_STARTERS):
+        return True
+    # A cell that genuinely starts with ' before a formula gets its own quote too, so reading is exact.
+    return text.startswith("'") and _looks_like_formula(text[1:])
+
+
+def neutralise_cell(text: str) -> str:
+    """Prefix one ' to a cell a spreadsheet would run as a formula (spreadsheets show it as text)."""
+    return "'" + text if _looks_like_formula(text) else text
+
+
+def restore_cell(text: str) -> str:
+    """The inverse of neutralise_cell: strip one leading ' when the rest would have needed it."""
+    return text[1:] if text.startswith("'") and _looks_like_formula(text[1:]) else text
+
+
+def read_csv(data: bytes | str | Iterable[str]) -> list[dict[str, str]]:
+    """Read an export back exactly: skip the byte-order mark, undo formula neutralisation.
+
+    Every value comes back as the string that was exported (numbers as their digits, empty as "").
+    """
+    if isinstance(data, bytes):
+        data = data.decode("utf-8-sig")
+    if isinstance(data, str):
+        data = io.StringIO(data.removeprefix("\ufeff"), newline="")
+    return [{key: restore_cell(value) for key, value in row.items()} for row in csv.DictReader(data)]
+
+
+def _link_summary(links: list[dict]) -> str:
+    """'contradicts #12; cited_by #9': outgoing links by relation, incoming by the inverse relation."""
+    parts = []
+    for link in links:
+        relation = link["relation"] if link["direction"] == "out" else RELATION_INVERSE[link["relation"]]
+        parts.append(f"{relation} #{_other_id(link)}")
+    return "; ".join(parts)
+
+
+def _csv_row(claim: dict, related: Related, urls: Urls) -> list:
+    verdict = current_verdict(related.reviews.get(claim["id"], []))
+    published = claim["article__published"]
+    row = [
+        claim["id"],
+        urls.claim(claim["id"]),
+        claim["article_id"],
+        claim["article__title"],
+        claim["article__source__name"] or "",
+        claim["article__url"],
+        published.isoformat() if published else "",
+        "" if claim["start"] is None else claim["start"],
+        "" if claim["end"] is None else claim["end"],
+        claim["quote"],
+        claim["prefix"],
+        claim["suffix"],
+        claim["anchor_state"],
+        claim["speaker__name"] or "",
+        claim["speaker__description"] or "",
+        claim["summary"],
+        "; ".join(related.tags.get(claim["id"], ())),
+        _link_summary(related.links.get(claim["id"], ())),
+        RATING_LABELS.get(verdict["rating"], "") if verdict else "",
+        verdict["state"] if verdict else "",
+        verdict["headline"] if verdict else "",
+        urls.verdict(verdict["id"]) if verdict and verdict["state"] in PUBLIC_STATES else "",
+        claim["created_by__username"],
+        claim["created_at"].isoformat(),
+        claim["updated_at"].isoformat(),
+    ]
+    return [neutralise_cell(cell) if isinstance(cell, str) else cell for cell in row]
+
+
+def write_csv(
+    claims: QuerySet, *, site_url: str | None = None, chunk_size: int = CHUNK_SIZE, progress: Progress = None, **_
+) -> Iterator[str]:
+    """RFC 4180 CSV (CRLF, quoted as needed), UTF-8 with a byte-order mark, one row per claim."""
+    urls = Urls.for_site(site_url)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    for rows in claim_chunks(claims, chunk_size=chunk_size):
+        related = load_related([row["id"] for row in rows])
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(_csv_row(row, related, urls) for row in rows)
+        yield buffer.getvalue()
+        if progress:
+            progress(len(rows))
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+
+def _dumps(record: dict) -> str:
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    # Valid JSON, but some line readers split on these; escaping keeps one record per line everywhere.
+    if "\u2028" in text or "\u2029" in text:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text + "\n"
+
+
+def _article_record(article: dict) -> dict:
+    return {
+        "type": "article",
+        "id": article["id"],
+        "title": article["title"],
+        "source": (
+            {"name": article["source__name"], "homepage": article["source__homepage"]}
+            if article["source__name"] is not None
+            else None
+        ),
+        "url": article["url"],
+        "byline": article["byline"],
+        "published": _iso(article["published"]),
+        "language": article["language"],
+        "content_hash": article["content_hash"],
+        "body": article["body"],
+        "raw": article["raw"],
+        "raw_format": article["raw_format"],
+        "added_by": article["added_by__username"],
+        "created_at": _iso(article["created_at"]),
+        "updated_at": _iso(article["updated_at"]),
+    }
+
+
+def _article_records(article_ids: Iterable[int]) -> Iterator[str]:
+    ids = sorted(article_ids)
+    for start in range(0, len(ids), ARTICLE_CHUNK_SIZE):
+        batch = Article.objects.filter(pk__in=ids[start : start + ARTICLE_CHUNK_SIZE]).order_by("pk")
+        for article in batch.values(*ARTICLE_FIELDS):
+            yield _dumps(_article_record(article))
+
+
+def _link_record(link: dict) -> dict:
+    other = link["other"]
+    return {
+        "direction": link["direction"],
+        "relation": link["relation"],
+        "claim": link[f"{other}_id"],
+        "claim_key": claim_key(
+            link[f"{other}__article__content_hash"],
+            link[f"{other}__start"],
+            link[f"{other}__end"],
+            link[f"{other}__created_at"],
+        ),
+        "note": link["note"],
+        "created_by": link["created_by__username"],
+        "created_at": _iso(link["created_at"]),
+    }
+
+
+def _review_record(review: dict, evidence: dict[int, list[dict]], urls: Urls) -> dict:
+    info = Review.RATING_SCALE.get(review["rating"])
+    return {
+        "id": review["id"],
+        "rating": review["rating"],
+        "rating_label": info.label if info else "",
+        "rating_value": info.value if info else None,
+        "headline": review["headline"],
+        "explanation": review["explanation"],
+        "state": review["state"],
+        "url": urls.verdict(review["id"]) if review["state"] in PUBLIC_STATES else None,
+        "author": review["author__username"],
+        "editor": review["editor__username"],
+        "assigned_to": review["assigned_to__username"],
+        "corrects": review["corrects_id"],
+        "correction_note": review["correction_note"],
+        "submitted_at": _iso(review["submitted_at"]),
+        "approved_at": _iso(review["approved_at"]),
+        "published_at": _iso(review["published_at"]),
+        "created_at": _iso(review["created_at"]),
+        "updated_at": _iso(review["updated_at"]),
+        "evidence": [
+            {"url": e["url"], "title": e["title"], "note": e["note"], "position": e["position"]}
+            for e in evidence.get(review["id"], ())
+        ],
+    }
+
+
+def _claim_record(claim: dict, related: Related, urls: Urls) -> dict:
+    claim_id = claim["id"]
+    reviews = related.reviews.get(claim_id, [])
+    verdict = current_verdict(reviews)
+    return {
+        "type": "claim",
+        "id": claim_id,
+        "key": claim_key(claim["article__content_hash"], claim["start"], claim["end"], claim["created_at"]),
+        "url": urls.claim(claim_id),
+        "article": {
+            "id": claim["article_id"],
+            "title": claim["article__title"],
+            "source": claim["article__source__name"],
+            "url": claim["article__url"],
+            "published": _iso(claim["article__published"]),
+            "content_hash": claim["article__content_hash"],
+        },
+        "start": claim["start"],
+        "end": claim["end"],
+        "quote": claim["quote"],
+        "prefix": claim["prefix"],
+        "suffix": claim["suffix"],
+        "anchor_state": claim["anchor_state"],
+        "speaker": (
+            {
+                "id": claim["speaker_id"],
+                "name": claim["speaker__name"],
+                "description": claim["speaker__description"],
+                "affiliation": claim["speaker__affiliation"],
+            }
+            if claim["speaker_id"] is not None
+            else None
+        ),
+        "summary": claim["summary"],
+        "tags": related.tags.get(claim_id, []),
+        "links": [_link_record(link) for link in related.links.get(claim_id, ())],
+        "current_verdict": verdict["id"] if verdict else None,
+        "verdicts": [_review_record(r, related.evidence, urls) for r in reviews],
+        "created_by": claim["created_by__username"],
+        "created_at": _iso(claim["created_at"]),
+        "updated_at": _iso(claim["updated_at"]),
+    }
+
+
+def write_jsonl(
+    claims: QuerySet,
+    *,
+    articles: QuerySet | None = None,
+    site_url: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress = None,
+    **_,
+) -> Iterator[str]:
+    """JSON Lines: a header record, then article records and claim records (see import_claims).
+
+    Each article record (with its full text) comes before the first claim that needs it. With
+    `articles` (the article-list export) every one of those articles is written, claims or not,
+    followed by their live claims; `claims` is then ignored.
+    """
+    urls = Urls.for_site(site_url)
+    header = {
+        "type": "export",
+        "format": JSONL_FORMAT_NAME,
+        "version": JSONL_FORMAT_VERSION,
+        "site": urls.site,
+        "exported_at": timezone.now().isoformat(),
+    }
+    yield _dumps(header)
+    seen_articles: set[int] | None = set()
+    if articles is not None:
+        for chunk in _article_id_chunks(articles, chunk_size=ARTICLE_CHUNK_SIZE):
+            yield from _article_records(chunk)
+        claims = Claim.objects.filter(article__in=articles.order_by().values("pk"))
+        seen_articles = None  # all written already
+    for rows in claim_chunks(claims, chunk_size=chunk_size):
+        if seen_articles is not None:
+            new = {row["article_id"] for row in rows} - seen_articles
+            seen_articles |= new
+            yield "".join(_article_records(new))
+        related = load_related([row["id"] for row in rows], evidence=True)
+        yield "".join(_dumps(_claim_record(row, related, urls)) for row in rows)
+        if progress:
+            progress(len(rows))
+
+
+def _article_id_chunks(articles: QuerySet, *, chunk_size: int) -> Iterator[list[int]]:
+    ids_query = articles.order_by("pk").values_list("pk", flat=True)
+    last = 0
+    while True:
+        ids = list(ids_query.filter(pk__gt=last)[:chunk_size])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[tuple[int, dict]]:
+    """(line number, record) for every non-blank line; a line that is not a JSON object raises ValueError."""
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            line = line.decode("utf-8")
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        if not isinstance(record, dict):
+            raise ValueError(f"line {number}: expected a JSON object, got {type(record).__name__}")
+        yield number, record
+
+
+# ---------------------------------------------------------------- W3C Web Annotation
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def _text_body(value: str, purpose: str) -> dict:
+    return {"type": "TextualBody", "value": value, "format": "text/plain", "purpose": purpose}
+
+
+def _agent(username: str | None) -> dict | None:
+    return {"type": "Person", "nickname": username} if username else None
+
+
+def _claim_annotation(claim: dict, related: Related, urls: Urls) -> dict:
+    """The claim as a highlight of its article's text, with speaker, summary and tags as bodies."""
+    body = []
+    if claim["speaker_id"] is not None:
+        role = claim["speaker__description"]
+        body.append(_text_body(f"{claim['speaker__name']} ({role})" if role else claim["speaker__name"], "identifying"))
+    if claim["summary"]:
+        body.append(_text_body(claim["summary"], "describing"))
+    body.extend(_text_body(tag, "tagging") for tag in related.tags.get(claim["id"], ()))
+    selectors = [
+        {"type": "TextQuoteSelector", "exact": claim["quote"], "prefix": claim["prefix"], "suffix": claim["suffix"]}
+    ]
+    if claim["start"] is not None:
+        selectors.append({"type": "TextPositionSelector", "start": claim["start"], "end": claim["end"]})
+    annotation = {
+        "@context": ANNO_CONTEXT,
+        "id": urls.claim(claim["id"]),
+        "type": "Annotation",
+        "motivation": "highlighting",
+        "creator": _agent(claim["created_by__username"]),
+        "created": claim["created_at"].isoformat(),
+        "modified": claim["updated_at"].isoformat(),
+        "target": {
+            # Offsets count code points in the article text as stored here, which our article page shows.
+            "source": urls.article(claim["article_id"]),
+            "selector": selectors,
+        },
+    }
+    if claim["article__url"]:
+        annotation["target"]["scope"] = iri_to_uri(claim["article__url"])
+    if body:
+        annotation["body"] = body
+    return annotation
+
+
+def _link_annotation(link: dict, urls: Urls) -> dict:
+    body = [_text_body(link["relation"], "linking")]
+    if link["note"]:
+        body.append(_text_body(link["note"], "commenting"))
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": f"{urls.claim(link['from_claim_id'])}#link-{link['id']}",
+        "type": "Annotation",
+        "motivation": "linking",
+        "creator": _agent(link["created_by__username"]),
+        "created": link["created_at"].isoformat(),
+        "body": body,
+        "target": [urls.claim(link["from_claim_id"]), urls.claim(link["to_claim_id"])],
+    }
+
+
+def _verdict_annotation(review: dict, evidence: list[dict], urls: Urls) -> dict:
+    body = [_text_body(RATING_LABELS[review["rating"]], "assessing")]
+    if review["headline"]:
+        body.append(_text_body(review["headline"], "describing"))
+    if review["explanation"]:
+        body.append(_text_body(review["explanation"], "commenting"))
+    body.append(_text_body(f"state: {review['state']}", "classifying"))
+    body.extend(
+        {"type": "SpecificResource", "source": iri_to_uri(item["url"]), "purpose": "linking"} for item in evidence
+    )
+    annotation = {
+        "@context": ANNO_CONTEXT,
+        "id": f"{urls.claim(review['claim_id'])}#verdict-{review['id']}",
+        "type": "Annotation",
+        "motivation": "assessing",
+        "creator": _agent(review["author__username"]),
+        "created": review["created_at"].isoformat(),
+        "modified": review["updated_at"].isoformat(),
+        "body": body,
+        "target": urls.claim(review["claim_id"]),
+    }
+    if review["state"] in PUBLIC_STATES:
+        annotation["canonical"] = urls.verdict(review["id"])
+    return annotation
+
+
+def _drop_none(annotation: dict) -> dict:
+    return {key: value for key, value in annotation.items() if value is not None}
+
+
+def webannotation_total(claims: QuerySet) -> int:
+    """How many annotations write_webannotation emits: claims, their outgoing links, rated verdicts."""
+    selected = live_claims(claims).order_by().values("pk")
+    return (
+        live_claims(claims).count()
+        + ClaimLink.objects.filter(from_claim__in=selected, to_claim__deleted_at__isnull=True).count()
+        + Review.objects.filter(claim__in=selected).exclude(rating="").count()
+    )
+
+
+def write_webannotation(
+    claims: QuerySet,
+    *,
+    collection_id: str | None = None,
+    site_url: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress = None,
+    **_,
+) -> Iterator[str]:
+    """One JSON-LD AnnotationCollection whose embedded first (and only) page streams every annotation.
+
+    Each claim is a `highlighting` annotation on its article (TextQuoteSelector + TextPositionSelector);
+    each link from an exported claim a `linking` annotation targeting both claims; each rated verdict an
+    `assessing` annotation targeting its claim. `total` is counted when the export starts.
+    """
+    urls = Urls.for_site(site_url)
+    collection_id = collection_id or f"{urls.site}{reverse('exports:claims_webannotation')}"
+    page_id = f"{collection_id}#page-1"
+    head = {
+        "@context": ANNO_CONTEXT,
+        "id": collection_id,
+        "type": "AnnotationCollection",
+        "label": "Claims, links and verdicts exported from the fact-check desk",
+        "total": webannotation_total(claims),
+        "last": page_id,
+    }
+    # partOf describes the collection (id, label, total), as the W3C model's page examples do.
+    part_of = {"id": collection_id, "label": head["label"], "total": head["total"]}
+    page_head = {"id": page_id, "type": "AnnotationPage", "partOf": part_of, "startIndex": 0}
+    # The JSON is written around the streamed items: the page's closing `]}}` comes at the very end.
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ',"first":' + json.dumps(page_head)[:-1] + ',"items":[\n'
+    first = True
+    for rows in claim_chunks(claims, chunk_size=chunk_size):
+        ids = [row["id"] for row in rows]
+        tags = _tags_by_claim(ids)
+        links = _links_by_claim(ids, outgoing_only=True)
+        reviews = _reviews_by_claim(ids, rated_only=True)
+        evidence = _evidence_by_review(ids)
+        related = Related(tags=tags, links=links, reviews=reviews, evidence=evidence)
+        items = []
+        for row in rows:
+            items.append(_claim_annotation(row, related, urls))
+            items.extend(_link_annotation(link, urls) for link in links.get(row["id"], ()))
+            items.extend(
+                _verdict_annotation(review, evidence.get(review["id"], []), urls)
+                for review in reviews.get(row["id"], ())
+            )
+        text = ",\n".join(json.dumps(_drop_none(item), ensure_ascii=False) for item in items)
+        yield text if first else ",\n" + text
+        first = False
+        if progress:
+            progress(len(rows))
+    yield "\n]}}\n"
+
+
+# ---------------------------------------------------------------- ClaimReview
+
+
+def write_claimreview(
+    claims: QuerySet,
+    *,
+    reviews: QuerySet | None = None,
+    site_url: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress = None,
+    **_,
+) -> Iterator[str]:
+    """A schema.org DataFeed of ClaimReview items: the published verdicts of the claims.
+
+    Each item is what the public verdict page carries (articles.claimreview.claimreview_for).
+    `reviews` narrows the verdicts further (the admin action on selected verdicts).
+    """
+    from articles.claimreview import claimreview_for  # written beside this module; imported when used
+
+    site = (site_url or settings.FACTCHECK_SITE_URL).rstrip("/")
+    published = Review.objects.filter(state=Review.State.PUBLISHED)
+    if reviews is not None:
+        published = published.filter(pk__in=reviews.order_by().values("pk"))
+    published = published.select_related("claim__article__source", "claim__speaker", "author", "editor")
+    yield '{"@context":"https://schema.org","@type":"DataFeed","dataFeedElement":[\n'
+    first = True
+    for rows in claim_chunks(claims, chunk_size=chunk_size):
+        batch = published.filter(claim_id__in=[row["id"] for row in rows]).order_by("claim_id", "id")
+        items = []
+        for review in batch:
+            item = dict(claimreview_for(review, site_url=site))
+            item.pop("@context", None)
+            items.append(json.dumps(item, ensure_ascii=False))
+        if items:
+            yield ("" if first else ",\n") + ",\n".join(items)
+            first = False
+        if progress:
+            progress(len(rows))
+    yield "\n]}\n"
+
+
+# ---------------------------------------------------------------- formats and responses
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    label: str
+    extension: str
+    content_type: str
+    writer: Callable[..., Iterator[str]]
+
+
+FORMATS = {
+    "csv": ExportFormat("csv", "CSV (spreadsheet)", "csv", "text/csv; charset=utf-8", write_csv),
+    "jsonl": ExportFormat("jsonl", "JSON Lines", "jsonl", "application/jsonl; charset=utf-8", write_jsonl),
+    "webannotation": ExportFormat(
+        "webannotation",
+        "W3C Web Annotation",
+        "webannotation.jsonld",
+        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"; charset=utf-8',
+        write_webannotation,
+    ),
+    "claimreview": ExportFormat(
+        "claimreview",
+        "ClaimReview (schema.org)",
+        "claimreview.jsonld",
+        "application/ld+json; charset=utf-8",
+        write_claimreview,
+    ),
+}
+
+
+def stream_export(fmt: str, claims: QuerySet, *, basename: str = "claims", **options) -> StreamingHttpResponse:
+    """A download of `claims` in format `fmt` that starts at once and streams to the end."""
+    export_format = FORMATS[fmt]
+    response = StreamingHttpResponse(export_format.writer(claims, **options), content_type=export_format.content_type)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.{export_format.extension}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def export_action(fmt: str):
+    """An admin action exporting the selected claims, or the claims of the selected verdicts.
+
+    On verdicts the ClaimReview format keeps to the selected verdicts (those that are published).
+    """
+    export_format = FORMATS[fmt]
+
+    def action(modeladmin, request, queryset):
+        if queryset.model is Review:
+            claims = Claim.objects.filter(pk__in=queryset.order_by().values("claim_id"))
+            return stream_export(fmt, claims, basename="verdicts", reviews=queryset)
+        return stream_export(fmt, queryset, basename="claims")
+
+    action.__name__ = f"export_{fmt}"
+    action.short_description = f"Export selected as {export_format.label}"
+    action.allowed_permissions = ("view",)
+    return action
