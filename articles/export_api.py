@@ -1,0 +1,84 @@
+"""Export endpoints of the JSON API: /api/exports/claims.<ext> and /api/exports/articles.<ext>.
+
+Same filters as the list endpoints (ClaimFilter / ArticleFilter through DjangoFilterBackend, so an
+invalid filter is a 400 naming the field), session auth, login required (anonymous: 403). The body is
+the same stream as the download views (articles/exports.py); a Web Annotation export is one
+AnnotationCollection document with its single page embedded, the page's items streamed.
+"""
+
+from django.urls import path
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from articles import exports
+from articles.export_views import export_options
+from articles.filters import ArticleFilter, ClaimFilter
+from articles.models import Article, Claim
+
+
+class AnyFormatRenderer(BaseRenderer):
+    """Accepts any Accept header (text/csv, application/ld+json...), so clients asking for the export's
+    type are not refused with 406; it only ever renders error bodies, as JSON."""
+
+    media_type = "*/*"
+    format = "export"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+EXPORT_RESPONSES = {
+    (200, "text/csv"): OpenApiTypes.STR,
+    (200, "application/jsonl"): OpenApiTypes.STR,
+    (200, "application/ld+json"): OpenApiTypes.OBJECT,
+}
+
+
+class ExportView(GenericAPIView):
+    filter_backends = [DjangoFilterBackend]
+    renderer_classes = [JSONRenderer, AnyFormatRenderer]
+    pagination_class = None
+
+    def export(self, request, fmt, claims, **options):
+        return exports.stream_export(fmt, claims, basename=self.basename, **options)
+
+
+@extend_schema(
+    summary="Export the claims, as filtered, as CSV, JSON Lines, Web Annotation or ClaimReview (streamed)",
+    responses=EXPORT_RESPONSES,
+)
+class ClaimExportView(ExportView):
+    filterset_class = ClaimFilter
+    queryset = Claim.objects.live()
+    basename = "claims"
+
+    def get(self, request, fmt):
+        claims = self.filter_queryset(self.get_queryset())
+        return self.export(request, fmt, claims, **export_options(request, fmt))
+
+
+@extend_schema(
+    summary="Export the claims of the articles, as filtered; JSON Lines also carries articles without claims",
+    responses=EXPORT_RESPONSES,
+)
+class ArticleExportView(ExportView):
+    filterset_class = ArticleFilter
+    queryset = Article.objects.all()
+    basename = "articles"
+
+    def get(self, request, fmt):
+        articles = self.filter_queryset(self.get_queryset())
+        claims = Claim.objects.live().filter(article__in=articles.order_by().values("pk"))
+        return self.export(request, fmt, claims, **export_options(request, fmt, articles=articles))
+
+
+app_name = "export_api"
+urlpatterns = [
+    path(f"{kind}.{fmt.extension}", view.as_view(), {"fmt": fmt.name}, name=f"{kind}_{fmt.name}")
+    for kind, view in (("claims", ClaimExportView), ("articles", ArticleExportView))
+    for fmt in exports.FORMATS.values()
+]
