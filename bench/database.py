@@ -1,0 +1,78 @@
+"""The benchmark's own database: never the desk's var/db.sqlite3 nor the database DATABASE_URL names.
+
+SQLite (the default): a fresh file var/bench/<scale>.sqlite3. PostgreSQL (DATABASE_URL=postgres://...):
+a database on the same server named after the given one plus "_bench_<scale>", dropped and created
+by the harness. Either way the environment is changed before Django is set up, so every process the
+harness starts (gunicorn, the export commands) uses the same benchmark database.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SQLITE_DIR = BASE_DIR / "var" / "bench"
+POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
+
+
+@dataclass
+class BenchDatabase:
+    vendor: str  # "sqlite" or "postgresql"
+    name: str  # file path or database name
+    admin_url: str = ""  # PostgreSQL: where to connect to create and drop it
+
+    def describe(self) -> str:
+        return f"{self.vendor} {self.name}"
+
+
+def _sqlite_files(path: Path) -> list[Path]:
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def prepare(scale: str) -> BenchDatabase:
+    """Create an empty benchmark database and point this process's environment at it."""
+    url = os.environ.get("DATABASE_URL", "")
+    scheme = urlsplit(url).scheme if url else ""
+    if scheme in POSTGRES_SCHEMES:
+        return _prepare_postgres(url, scale)
+    if url and not scheme.startswith("sqlite"):
+        raise SystemExit(f"bench: unsupported DATABASE_URL scheme {scheme!r}; use SQLite (unset) or postgres://")
+    path = SQLITE_DIR / f"{scale}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for file in _sqlite_files(path):
+        file.unlink(missing_ok=True)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SQLITE_PATH"] = str(path)
+    return BenchDatabase(vendor="sqlite", name=str(path))
+
+
+def _prepare_postgres(url: str, scale: str) -> BenchDatabase:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    given = parts.path.lstrip("/") or "postgres"
+    name = f"{given}_bench_{scale}"
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,63}", name):
+        raise SystemExit(f"bench: cannot derive a benchmark database name from {given!r}")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    return BenchDatabase(vendor="postgresql", name=name, admin_url=admin_url)
+
+
+def drop(database: BenchDatabase) -> None:
+    """Remove the benchmark database (the caller has closed its connections)."""
+    if database.vendor == "sqlite":
+        for file in _sqlite_files(Path(database.name)):
+            file.unlink(missing_ok=True)
+        return
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(database.admin_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database.name)))

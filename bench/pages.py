@@ -1,0 +1,121 @@
+"""Server time of the reader and the claim list, measured in this process with Django's test Client.
+
+The Client runs the whole request (middleware, session, view, queries, template) with the production
+settings the harness set (debug off), without a network hop, which is the honest server time. Each page
+is loaded twice to warm caches, then `scale.page_loads` times timed; the query count comes from one
+further load under CaptureQueriesContext, so recording SQL does not slow the timed loads.
+"""
+
+import time
+
+from django.contrib.auth.models import User
+from django.db import connection
+from django.db.models import Count, Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article
+from bench.report import Figure, summary_ms
+
+WARM_UP = 2
+
+
+def _client(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def measure(client: Client, url: str, loads: int) -> dict:
+    """Median and p95 server time (ms), queries and bytes of GET url."""
+    for _ in range(WARM_UP):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+    timings = []
+    for _ in range(loads):
+        began = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - began)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    median, p95 = summary_ms(timings)
+    return {
+        "url": url,
+        "median_ms": median,
+        "p95_ms": p95,
+        "queries": len(queries),
+        "bytes": len(response.content),
+        "loads": loads,
+        "sql": [query["sql"][:300] for query in queries.captured_queries],
+    }
+
+
+def _article_with_few_claims() -> int:
+    """An ordinary article with a few live claims: the query count must not change between it and 1,000."""
+    article = (
+        Article.objects.annotate(live=Count("claims", filter=Q(claims__deleted_at__isnull=True)))
+        .filter(live__gte=1, live__lte=10)
+        .order_by("live", "pk")
+        .values("pk", "live")
+        .first()
+    )
+    return article["pk"] if article else None
+
+
+def reader(run) -> list[Figure]:
+    corpus, loads = run.corpus, run.scale.page_loads
+    client = _client(corpus.annotators[0])
+    url = reverse("articles:article_detail", args=[corpus.reader_article_id])
+    full = measure(client, url, loads)
+    empty = measure(client, reverse("articles:article_detail", args=[corpus.empty_article_id]), loads)
+    few_pk = _article_with_few_claims()
+    few = measure(client, reverse("articles:article_detail", args=[few_pk]), 1) if few_pk else None
+    run.details["reader"] = {"full": full, "empty": empty, "few": few}
+    name = f"reader page, {corpus.reader_claims:,} claims"
+    independent = few is None or few["queries"] == full["queries"]
+    few_note = f"an article with a few claims takes {few['queries']} queries" if few else ""
+    return [
+        Figure(
+            name, "server time, median", full["median_ms"], "ms", empty["median_ms"], "< 50 ms", full["median_ms"] < 50
+        ),
+        Figure(name, "server time, p95", full["p95_ms"], "ms", empty["p95_ms"]),
+        Figure(
+            name,
+            "queries",
+            full["queries"],
+            "queries",
+            empty["queries"],
+            "same for any claim count",
+            independent,
+            note=few_note,
+        ),
+        Figure(name, "bytes", full["bytes"], "B", empty["bytes"]),
+    ]
+
+
+def claim_list(run) -> list[Figure]:
+    corpus, loads = run.corpus, run.scale.page_loads
+    client = _client(corpus.annotators[0])
+    base = reverse("articles:claim_list")
+    query = "&".join(f"{key}={value}" for key, value in corpus.list_filter.items())
+    filtered = measure(client, f"{base}?{query}", loads)
+    bare = measure(client, base, loads)
+    run.details["claim_list"] = {"filtered": filtered, "bare": bare}
+    name = f"claim list, {run.corpus.counts['claims']:,} claims"
+    target_note = "" if run.scale.name == "1m" else "the target is set for 1,000,000 claims"
+    return [
+        Figure(name, f"filter and search ({query}), median", filtered["median_ms"], "ms", bare["median_ms"]),
+        Figure(
+            name,
+            f"filter and search ({query}), p95",
+            filtered["p95_ms"],
+            "ms",
+            bare["p95_ms"],
+            "< 200 ms",
+            filtered["p95_ms"] < 200,
+            note=target_note,
+        ),
+        Figure(name, "queries", filtered["queries"], "queries", bare["queries"]),
+    ]
