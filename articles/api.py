@@ -117,7 +117,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     """Articles are read here; they are imported through the admin or the import command."""
 
     filterset_class = ArticleFilter
-    permission_classes = [RolePermissions]
+    permission_classes = [permissions.IsAuthenticated]
     queryset = Article.objects.none()  # for RolePermissions and the schema; real querysets below
 
     def get_queryset(self):
