@@ -1,0 +1,242 @@
+"""Article revisions: a new text for a stored article, with every claim re-anchored to it.
+
+An outlet corrects a figure, the importer improves, an editor fixes a typo: `revise_article` stores the
+new body (django-simple-history keeps every version, so any version can be compared with the one before)
+and moves every claim of the article onto the new text with one `anchoring.reanchor` call. A claim whose
+words are gone, or could be in several places, is *orphaned*: it keeps its old quote and context, loses
+its offsets, and is never attached to other words. A claim whose words changed a little is *relocated*
+until a person confirms it (`confirm_relocation`) or re-attaches it (`services.update_claim(span=...)`).
+Links, verdicts and history belong to the claim row, so they stay whatever its anchor state.
+
+These functions are re-exported by services.py; callers use them from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from articles import anchoring
+from articles.models import Article, Claim, content_hash
+
+# The fields re-anchoring may change on a claim (besides version and updated_at).
+ANCHOR_FIELDS = ("start", "end", "quote", "prefix", "suffix", "anchor_state")
+
+
+@dataclass(frozen=True)
+class RevisionResult:
+    """What a revision did: whether the text changed, and where the article's live claims now stand.
+
+    The counts are of live (not deleted) claims; deleted ones are re-anchored too, so that undoing a
+    deletion lands on the right words, but nobody is shown them. `moved` lists the ids of claims (live
+    or deleted) whose anchor changed and whose version was therefore raised.
+    """
+
+    article: Article
+    body_changed: bool
+    anchored: int = 0
+    relocated: int = 0
+    orphaned: int = 0
+    moved: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """"2 anchored, 1 relocated, 0 orphaned", the words the importer and the admin report."""
+        return f"{self.anchored} anchored, {self.relocated} relocated, {self.orphaned} orphaned"
+
+
+@transaction.atomic
+def revise_article(
+    *,
+    user,
+    article: Article,
+    body: str,
+    reason: str,
+    title: str | None = None,
+    raw: str | None = None,
+    raw_format: str | None = None,
+) -> RevisionResult:
+    """Store a new version of an article's text and re-anchor all of its claims.
+
+    Newlines are normalised first. Refuses (ValidationError keyed by field) a blank body, a blank
+    reason, a blank or over-long title, and a body that another article already has. A body equal
+    to the current one changes only the title (if given) and re-anchors nothing. `raw`/`raw_format`,
+    when given, replace the stored original (an import of the newer page); the history keeps every
+    body, title and reason, with the user who made the change.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the text changed (for example “outlet corrected a figure”)."})
+    body = anchoring.normalise_newlines(body or "")
+    if not body.strip():
+        raise ValidationError({"body": "The article text cannot be empty."})
+
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    old_body = current.body
+    fields = ["updated_at"]
+    if title is not None and title.strip() != current.title:
+        current.title = title.strip()
+        fields.append("title")
+    if body != old_body:
+        _refuse_duplicate_body(current, body)
+        current.body = body
+        fields.append("body")
+    if raw is not None:
+        current.raw = raw
+        current.raw_format = raw_format or current.raw_format
+        fields += ["raw", "raw_format"]
+    if len(fields) == 1:
+        return RevisionResult(article=current, body_changed=False, **_live_counts(current))
+
+    _validate(current, fields)
+    current._change_reason = reason
+    current._history_user = user
+    try:
+        with transaction.atomic():
+            current.save(update_fields=fields)
+    except IntegrityError:
+        # Another article took this text between our check and our write.
+        _refuse_duplicate_body(current, body)
+        raise
+    if body == old_body:
+        return RevisionResult(article=current, body_changed=False, **_live_counts(current))
+
+    moved = _reanchor_claims(current, old_body, user=user, reason=reason)
+    return RevisionResult(article=current, body_changed=True, moved=moved, **_live_counts(current))
+
+
+def _refuse_duplicate_body(article: Article, body: str) -> None:
+    other = Article.objects.filter(content_hash=content_hash(body)).exclude(pk=article.pk).first()
+    if other is not None:
+        raise ValidationError({"body": f"This text is already stored as article #{other.pk} “{other.title}”."})
+
+
+def _validate(article: Article, fields: list[str]) -> None:
+    """The model's own field checks (title length, ...) on what changed; the hash follows the body."""
+    exclude = [f.name for f in Article._meta.fields if f.name not in fields]
+    try:
+        article.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+
+
+def _live_counts(article: Article) -> dict[str, int]:
+    rows = (
+        Claim.objects.live()
+        .filter(article=article)
+        .order_by()
+        .values_list("anchor_state")
+        .annotate(n=Count("pk"))
+    )
+    counts = dict.fromkeys(Claim.AnchorState.values, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def _reanchor_claims(article: Article, old_body: str, *, user, reason: str) -> list[int]:
+    """Move every claim of the article (deleted ones too) onto its new body; return the moved ids.
+
+    One reanchor() call for all claims (the diff is computed once), one bulk UPDATE, one history
+    record per changed claim saying what happened to it.
+    """
+    # Whole rows: the history records written below are complete snapshots of each claim.
+    claims = list(Claim.objects.select_for_update().filter(article=article).order_by("id"))
+    if not claims:
+        return []
+    anchors = [
+        # An orphaned claim has no offsets; (0, 0) holds no quote, so reanchor looks for its words instead,
+        # and finds them again if the new text brings them back.
+        anchoring.Anchor(claim.start or 0, claim.end or 0, claim.quote, claim.prefix, claim.suffix)
+        for claim in claims
+    ]
+    results = anchoring.reanchor(old_body, article.body, anchors)
+    now = timezone.now()
+    changed = []
+    for claim, result in zip(claims, results, strict=True):
+        if _apply(claim, result):
+            claim.version += 1
+            claim.updated_at = now
+            claim._change_reason = f"re-anchored after revision: {result.state.value} ({reason})"
+            changed.append(claim)
+    if changed:
+        Claim.objects.bulk_update(changed, [*ANCHOR_FIELDS, "version", "updated_at"], batch_size=500)
+        _record_history(changed, user=user, when=now)
+    return [claim.pk for claim in changed]
+
+
+def _apply(claim: Claim, result: anchoring.Reanchored) -> bool:
+    """Set the claim's anchor from a re-anchoring result; True when anything changed."""
+    if result.state is anchoring.AnchorState.ORPHANED:
+        # Keep the words the claim was made on; only the offsets go.
+        new = {"start": None, "end": None, "quote": claim.quote, "prefix": claim.prefix, "suffix": claim.suffix}
+    else:
+        new = {"start": result.start, "end": result.end, "quote": result.quote}
+        new["prefix"], new["suffix"] = result.prefix, result.suffix
+    new["anchor_state"] = _next_state(claim, result)
+    if all(getattr(claim, name) == value for name, value in new.items()):
+        return False
+    for name, value in new.items():
+        setattr(claim, name, value)
+    return True
+
+
+def _next_state(claim: Claim, result: anchoring.Reanchored) -> str:
+    """The claim's state after the revision.
+
+    A relocation still waiting for a person stays "relocated" even when its (already moved) words are
+    found exactly again: nobody has confirmed them yet.
+    """
+    state = result.state.value
+    if state == Claim.AnchorState.ANCHORED and claim.anchor_state == Claim.AnchorState.RELOCATED:
+        return Claim.AnchorState.RELOCATED
+    return state
+
+
+def _record_history(claims: list[Claim], *, user, when) -> None:
+    """One history record per claim, with its tags as they are (bulk history skips many-to-many fields)."""
+    records = Claim.history.bulk_history_create(claims, update=True, default_user=user, default_date=when)
+    tag_history = apps.get_model("articles", "HistoricalClaim_tags")
+    through = Claim.tags.through
+    record_by_claim = {record.id: record for record in records}
+    # The same rows simple_history writes after a save(): a copy of each through row, tied to the record.
+    rows = through.objects.filter(claim_id__in=record_by_claim).values_list("id", "claim_id", "tag_id")
+    tag_history.objects.bulk_create(
+        [
+            tag_history(id=row_id, history=record_by_claim[claim_id], claim_id=claim_id, tag_id=tag_id)
+            for row_id, claim_id, tag_id in rows
+        ]
+    )
+
+
+@transaction.atomic
+def confirm_relocation(*, user, claim: Claim, version: int) -> Claim:
+    """A person confirms that a relocated claim sits on the right words: it becomes anchored, span kept.
+
+    Raises ConflictError when the claim changed since `version`, and ValidationError when it is
+    deleted or not relocated (an orphaned claim is re-attached with update_claim(span=...) instead).
+    """
+    from articles.services import ConflictError
+
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.version != version:
+        raise ConflictError(
+            f"This claim was changed by someone else (now version {current.version}, you sent {version}). "
+            "Reload it and check the relocation again.",
+            current_version=current.version,
+        )
+    if current.is_deleted:
+        raise ValidationError({"detail": "This claim is deleted; undo the deletion before confirming it."})
+    if current.anchor_state != Claim.AnchorState.RELOCATED:
+        raise ValidationError(
+            {"anchor_state": f"Only a relocated claim can be confirmed; this one is {current.anchor_state}."}
+        )
+    current.anchor_state = Claim.AnchorState.ANCHORED
+    current.version += 1
+    current._change_reason = "relocation confirmed"
+    current._history_user = user
+    current.save(update_fields=["anchor_state", "version", "updated_at"])
+    return current
