@@ -349,3 +349,11 @@ def create_article(
     article.save()
     update_change_reason(article, f"imported ({raw_format})")
     return article
+
+
+# ---------------------------------------------------------------- article revisions (articles/revisions.py)
+
+# Imported last: revisions.py uses ConflictError from this module. `x as x` marks a re-export.
+from articles.revisions import RevisionResult as RevisionResult  # noqa: E402
+from articles.revisions import confirm_relocation as confirm_relocation  # noqa: E402
+from articles.revisions import revise_article as revise_article  # noqa: E402
