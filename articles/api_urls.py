@@ -14,5 +14,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("exports/", include("articles.export_api")),
+    path("", include("articles.verdict_api")),
     *router.urls,
 ]

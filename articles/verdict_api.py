@@ -1,0 +1,188 @@
+"""Verdicts in the JSON API (/api/verdicts/): read, write drafts, run workflow steps.
+
+Thin endpoints: access helper -> input serializer -> articles.workflow -> output serializer. The
+workflow decides who may do what; a stale `version` is a 409 with the current verdict, a step the
+verdict's state does not allow is a 409 too, a missing role a 403, bad input a 400.
+"""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from articles import access, workflow
+from articles.models import Evidence, Review
+from articles.serializers import RecordField
+from articles.services import ConflictError
+
+# ---------------------------------------------------------------- output
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "note"]
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    editor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    rating_label = serializers.SerializerMethodField()
+    rating_value = serializers.SerializerMethodField()
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    public_url = serializers.SerializerMethodField()
+    allowed_steps = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Review
+        fields = [
+            "id", "claim", "state", "rating", "rating_label", "rating_value", "headline", "explanation", "evidence",
+            "author", "editor", "assigned_to", "corrects", "correction_note", "submitted_at", "approved_at",
+            "published_at", "updated_at", "version", "public_url", "allowed_steps",
+        ]  # fmt: skip
+
+    def get_rating_label(self, review) -> str | None:
+        return review.rating_info.label if review.rating_info else None
+
+    def get_rating_value(self, review) -> int | None:
+        return review.rating_info.value if review.rating_info else None
+
+    def get_public_url(self, review) -> str | None:
+        if review.state not in (Review.State.PUBLISHED, Review.State.CORRECTED):
+            return None
+        return self.context["request"].build_absolute_uri(review.get_absolute_url())
+
+    def get_allowed_steps(self, review) -> list[str]:
+        """The workflow steps the requesting user may run on this verdict now."""
+        return [t.name for t in workflow.allowed_transitions(self.context["request"].user, review)]
+
+
+# ---------------------------------------------------------------- input
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    # The URL is checked by the workflow (http/https only), so every write path says the same thing.
+    id = serializers.IntegerField(required=False, help_text="Keep (and update) this existing evidence item.")
+    url = serializers.CharField(trim_whitespace=False)
+    title = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VerdictFieldsSerializer(serializers.Serializer):
+    rating = serializers.CharField(required=False, allow_blank=True, help_text=", ".join(Review.Rating.values))
+    headline = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    explanation = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    evidence = EvidenceInputSerializer(many=True, required=False, help_text="Replaces the whole list.")
+
+
+class VerdictCreateSerializer(VerdictFieldsSerializer):
+    claim = RecordField(fetch=access.get_claim_for_user, noun="claim")
+
+
+class VerdictUpdateSerializer(VerdictFieldsSerializer):
+    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current verdict.")
+    correction_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
+    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required for request_changes and correct."
+    )
+
+
+# ---------------------------------------------------------------- endpoints
+
+
+def _verdicts():
+    return (
+        Review.objects.filter(claim__deleted_at__isnull=True)
+        .select_related("author", "editor", "assigned_to")
+        .prefetch_related("evidence")
+        .order_by("-updated_at", "-id")
+    )
+
+
+@extend_schema_view(
+    create=extend_schema(request=VerdictCreateSerializer, responses={201: VerdictSerializer}),
+    partial_update=extend_schema(
+        request=VerdictUpdateSerializer,
+        responses={200: VerdictSerializer, 409: OpenApiResponse(description="Stale version or read-only state")},
+    ),
+)
+class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = VerdictSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = Review.objects.none()
+    filterset_fields = ["state", "rating", "claim", "author", "assigned_to"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return _verdicts()
+
+    def get_object(self):
+        review = access.get_review_for_user(self.request.user, self.kwargs["pk"])
+        return _verdicts().get(pk=review.pk)
+
+    def _out(self, review, status_code=status.HTTP_200_OK):
+        review = _verdicts().get(pk=review.pk)
+        return Response(self.get_serializer(review).data, status=status_code)
+
+    def _conflict(self, error, review):
+        body = {"detail": str(error) if isinstance(error, ConflictError) else " ".join(error.messages)}
+        if isinstance(error, ConflictError):
+            body["current_version"] = error.current_version
+        body["current"] = self.get_serializer(_verdicts().get(pk=review.pk)).data
+        return Response(body, status=status.HTTP_409_CONFLICT)
+
+    def create(self, request):
+        data = _parse(VerdictCreateSerializer, request)
+        review = workflow.create_review(user=request.user, **data)
+        return self._out(review, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        review = access.get_review_for_user(request.user, pk)
+        data = _parse(VerdictUpdateSerializer, request)
+        try:
+            review = workflow.update_review(user=request.user, review=review, **data)
+        except (ConflictError, workflow.WorkflowError) as error:
+            return self._conflict(error, review)
+        return self._out(review)
+
+    @extend_schema(
+        request=StepSerializer,
+        responses={
+            200: VerdictSerializer,
+            201: OpenApiResponse(VerdictSerializer, description="correct: the new correction draft"),
+            409: OpenApiResponse(description="Stale version, or the verdict's state does not allow the step"),
+        },
+        summary="Run a workflow step: submit, request_changes, approve, publish or correct",
+    )
+    @action(detail=True, methods=["post"])
+    def steps(self, request, pk=None):
+        review = access.get_review_for_user(request.user, pk)
+        data = _parse(StepSerializer, request)
+        try:
+            result = workflow.run_transition(data["step"], user=request.user, review=review, **_without(data, "step"))
+        except (ConflictError, workflow.WorkflowError) as error:
+            return self._conflict(error, review)
+        return self._out(result, status.HTTP_201_CREATED if result.pk != review.pk else status.HTTP_200_OK)
+
+
+def _parse(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _without(data: dict, *names) -> dict:
+    return {key: value for key, value in data.items() if key not in names}
+
+
+router = SimpleRouter(trailing_slash=True)
+router.register("verdicts", VerdictViewSet, basename="api-verdict")
+urlpatterns = router.urls
