@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -13,3 +15,7 @@ urlpatterns = [
     path("verdicts/", include("articles.verdict_urls")),
     path("", include("articles.urls")),
 ]
+
+if os.environ.get("FACTCHECK_BENCH_REFERENCE") == "1":
+    # The benchmark's reference view (bench/refviews.py); mounted only while `make bench` runs, never in production.
+    urlpatterns.append(path("bench/", include("bench.urls")))
