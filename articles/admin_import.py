@@ -29,6 +29,8 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        # An empty file is reported by the importer by name, without holding back the other files.
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -127,9 +129,10 @@ class ArticleImportAdminMixin:
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied("You may not import articles.")
-        form = ArticleImportForm(request.POST or None, request.FILES or None)
+        posted = request.method == "POST"
+        form = ArticleImportForm(request.POST if posted else None, request.FILES if posted else None)
         reports = []
-        if request.method == "POST" and form.is_valid():
+        if posted and form.is_valid():
             options = form.import_options(user=request.user)
             uploads = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
             reports = importers.import_uploads(uploads, options)
