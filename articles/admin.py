@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import access, services
 from articles.admin_import import ArticleImportAdminMixin
+from articles.exports import export_action
 from articles.models import Article, Claim, ClaimLink, Source, Speaker, Tag
 
 admin.site.site_header = "Fact-check desk"
@@ -193,7 +194,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["article", "speaker", "tags"]
     readonly_fields = ["prefix", "suffix", "created_by", "created_at", "updated_at", "deleted_at"]
     inlines = [LinksOutInline]
-    actions = ["delete_selected_claims", "restore_selected_claims"]
+    actions = [
+        "delete_selected_claims",
+        "restore_selected_claims",
+        *(export_action(fmt) for fmt in ("csv", "jsonl", "webannotation", "claimreview")),
+    ]
 
     def get_queryset(self, request):
         return (

@@ -767,10 +767,12 @@ def export_action(fmt: str):
     export_format = FORMATS[fmt]
 
     def action(modeladmin, request, queryset):
+        # Re-selected by id: the admin's queryset carries list annotations (counts) an export does not want.
         if queryset.model is Review:
             claims = Claim.objects.filter(pk__in=queryset.order_by().values("claim_id"))
             return stream_export(fmt, claims, basename="verdicts", reviews=queryset)
-        return stream_export(fmt, queryset, basename="claims")
+        claims = Claim.objects.filter(pk__in=queryset.order_by().values("pk"))
+        return stream_export(fmt, claims, basename="claims")
 
     action.__name__ = f"export_{fmt}"
     action.short_description = f"Export selected as {export_format.label}"

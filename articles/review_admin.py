@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import workflow
+from articles.exports import export_action
 from articles.models import Evidence, Review
 from articles.services import ConflictError
 
@@ -192,6 +193,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
         _review_action("approve"),
         _review_action("publish"),
         _review_action("correct"),
+        *(export_action(fmt) for fmt in ("claimreview", "csv", "jsonl")),
     ]
     change_form_template = "admin/articles/review/change_form.html"
     change_list_template = "admin/articles/review/change_list.html"
