@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from articles import anchoring
@@ -155,6 +155,7 @@ def _reanchor_claims(article: Article, old_body: str, *, user, reason: str) -> l
     ]
     results = anchoring.reanchor(old_body, article.body, anchors)
     now = timezone.now()
+    before = {claim.pk: tuple(getattr(claim, name) for name in ANCHOR_FIELDS) for claim in claims}
     changed = []
     for claim, result in zip(claims, results, strict=True):
         if _apply(claim, result):
@@ -163,9 +164,34 @@ def _reanchor_claims(article: Article, old_body: str, *, user, reason: str) -> l
             claim._change_reason = f"re-anchored after revision: {result.state.value} ({reason})"
             changed.append(claim)
     if changed:
-        Claim.objects.bulk_update(changed, [*ANCHOR_FIELDS, "version", "updated_at"], batch_size=500)
+        _write(changed, before, now)
         _record_history(changed, user=user, when=now)
     return [claim.pk for claim in changed]
+
+
+def _write(claims: list[Claim], before: dict[int, tuple], now) -> None:
+    """Save the new anchors: one UPDATE per distinct shift, bulk_update for the rest.
+
+    After a typical edit most claims keep their words and context and only move by the length of
+    the text inserted or deleted before them; Django's bulk_update builds a CASE expression per row
+    and field (about a second for 1,000 claims), while a shift is one `start = start + n` per group.
+    """
+    shifted: dict[int, list[int]] = {}
+    rest = []
+    for claim in claims:
+        start, end, *words = before[claim.pk]
+        delta = (claim.start - start) if claim.start is not None and start is not None else None
+        same_words = words == [getattr(claim, name) for name in ANCHOR_FIELDS[2:]]
+        if delta is not None and same_words and claim.end - end == delta:
+            shifted.setdefault(delta, []).append(claim.pk)
+        else:
+            rest.append(claim)
+    for delta, ids in shifted.items():
+        Claim.objects.filter(pk__in=ids).update(
+            start=F("start") + delta, end=F("end") + delta, version=F("version") + 1, updated_at=now
+        )
+    if rest:
+        Claim.objects.bulk_update(rest, [*ANCHOR_FIELDS, "version", "updated_at"], batch_size=500)
 
 
 def _apply(claim: Claim, result: anchoring.Reanchored) -> bool:
@@ -197,19 +223,43 @@ def _next_state(claim: Claim, result: anchoring.Reanchored) -> str:
 
 
 def _record_history(claims: list[Claim], *, user, when) -> None:
-    """One history record per claim, with its tags as they are (bulk history skips many-to-many fields)."""
-    records = Claim.history.bulk_history_create(claims, update=True, default_user=user, default_date=when)
+    """One history record per claim, as simple_history writes on save(): the row and its tags as they are.
+
+    Written with INSERT ... SELECT from the rows just updated (one statement per change reason, one for
+    the tags) rather than bulk_history_create, which builds and sends every record from Python: for
+    1,000 claims that alone took longer than the re-anchoring.
+    """
+    history = Claim.history.model
     tag_history = apps.get_model("articles", "HistoricalClaim_tags")
     through = Claim.tags.through
-    record_by_claim = {record.id: record for record in records}
-    # The same rows simple_history writes after a save(): a copy of each through row, tied to the record.
-    rows = through.objects.filter(claim_id__in=record_by_claim).values_list("id", "claim_id", "tag_id")
-    tag_history.objects.bulk_create(
-        [
-            tag_history(id=row_id, history=record_by_claim[claim_id], claim_id=claim_id, tag_id=tag_id)
-            for row_id, claim_id, tag_id in rows
-        ]
-    )
+    quote = connection.ops.quote_name
+    by_reason: dict[str, list[int]] = {}
+    for claim in claims:
+        by_reason.setdefault(claim._change_reason, []).append(claim.pk)
+
+    copied = [quote(f.column) for f in history.tracked_fields]
+    extra = [quote(history._meta.get_field(name).column) for name in ("history_date", "history_change_reason")]
+    extra += [quote(history._meta.get_field(name).column) for name in ("history_type", "history_user")]
+    with connection.cursor() as cursor:
+        for reason, ids in by_reason.items():
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(copied + extra)}) "  # noqa: S608
+                f"SELECT {', '.join(copied)}, %s, %s, %s, %s FROM {quote(Claim._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(ids))})",
+                [when, reason, "~", user.pk if user else None, *ids],
+            )
+        # The tags of each new record: a copy of each through row, tied to the record (found by claim and date).
+        ids = [claim.pk for claim in claims]
+        tag_columns = ["id", "claim_id", "tag_id"]
+        cursor.execute(
+            f"INSERT INTO {quote(tag_history._meta.db_table)} "  # noqa: S608
+            f"({', '.join(quote(c) for c in tag_columns)}, {quote('history_id')}) "
+            f"SELECT {', '.join('t.' + quote(c) for c in tag_columns)}, h.{quote('history_id')} "
+            f"FROM {quote(through._meta.db_table)} t JOIN {quote(history._meta.db_table)} h "
+            f"ON h.{quote('id')} = t.{quote('claim_id')} "
+            f"WHERE h.{quote('history_date')} = %s AND h.{quote('id')} IN ({', '.join(['%s'] * len(ids))})",
+            [when, *ids],
+        )
 
 
 @transaction.atomic

@@ -302,3 +302,17 @@ def test_it_reanchors_many_claims_in_one_revision_and_counts_them(story, alice, 
     assert states == ["relocated", "orphaned", "anchored", "anchored"]
     assert (result.anchored, result.relocated, result.orphaned) == (2, 1, 1)
     assert sorted(result.moved) == sorted(c.pk for c in claims[:3])
+
+
+# ---------------------------------------------------------------- the benchmark's own workload
+
+
+def test_it_runs_the_reanchor_benchmark_at_a_small_size(db):
+    from bench.reanchor import bench_reanchor
+
+    figures = bench_reanchor(claims=40, length=4_000, repeats=1)
+    assert figures["claims"] == 40 and sum(figures["states"].values()) == 40
+    service = figures["service_states"]
+    assert (service["anchored"], service["relocated"], service["orphaned"]) == tuple(figures["states"].values())
+    assert figures["seconds"] == figures["service_seconds"] and figures["note"]
+    assert not Claim.objects.exists()  # the benchmark rolls back what it stored
