@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 
 from articles import access
+from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.serializers import ClaimSerializer, LinkSerializer, links_for_display
@@ -43,12 +45,19 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
+def _export_links(kind: str, query: str) -> list[tuple[str, str]]:
+    """The list's download buttons (exports app), each carrying the current filters."""
+    suffix = f"?{query}" if query else ""
+    return [(fmt.label, reverse(f"exports:{kind}_{fmt.name}") + suffix) for fmt in FORMATS.values()]
+
+
 @login_required
 def article_list(request):
     articles = Article.objects.select_related("source").with_claim_counts().defer("body", "raw")
     filterset = ArticleFilter(request.GET, queryset=articles, request=request)
     page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+    query = _query_without_page(request)
+    context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("articles", query)}
     return render(request, "articles/article_list.html", context)
 
 
@@ -86,7 +95,8 @@ def article_detail(request, pk):
 def claim_list(request):
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.live().for_display(), request=request)
     page = page_without_count(filterset.qs, _page_number(request), CLAIMS_PER_PAGE)
-    context = {"filter": filterset, "page": page, "query": _query_without_page(request)}
+    query = _query_without_page(request)
+    context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
     return render(request, "articles/claim_list.html", context)
 
 

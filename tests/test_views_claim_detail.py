@@ -1,0 +1,69 @@
+"""The compare page: a claim in its context beside its linked claims, grouped by relation."""
+
+from articles.models import ClaimLink
+
+
+def test_it_groups_linked_claims_by_how_they_read_from_this_claim(
+    client, alice, carol, article, make_article, make_claim, mayor
+):
+    mayors = make_claim(article, "tactical retreat", user=alice, speaker=mayor)
+    other = make_article("The civic group said the police abandoned the town. Analysts agreed.")
+    critics = make_claim(other, "the police abandoned the town", user=carol)
+    analysts = make_claim(other, "Analysts agreed", user=carol)
+    ClaimLink.objects.create(from_claim=critics, to_claim=mayors, relation="contradicts", created_by=carol)
+    ClaimLink.objects.create(from_claim=analysts, to_claim=mayors, relation="supports", created_by=carol,
+                             note="<b>bold</b> note")
+    client.force_login(alice)
+    response = client.get(f"/claims/{mayors.pk}/")
+    assert response.status_code == 200
+    groups = {group["label"]: [item["other"].quote for item in group["items"]] for group in response.context["groups"]}
+    assert groups == {"contradicts": ["the police abandoned the town"], "supported by": ["Analysts agreed"]}
+    html = response.content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt; note" in html
+    assert "The mayor said the officers made a" in html  # context around the claim
+    from_critics = client.get(f"/claims/{critics.pk}/")
+    assert [group["label"] for group in from_critics.context["groups"]] == ["contradicts"]
+
+
+def test_it_shows_an_orphaned_claim_with_its_stored_context(client, alice, article, make_claim):
+    claim = make_claim(article, "tactical retreat", user=alice)
+    type(claim).objects.filter(pk=claim.pk).update(start=None, end=None, anchor_state="orphaned")
+    client.force_login(alice)
+    response = client.get(f"/claims/{claim.pk}/")
+    assert response.status_code == 200
+    assert "Orphaned" in response.content.decode()
+
+
+def test_it_answers_404_for_bad_or_deleted_claims_and_sends_anonymous_users_to_log_in(
+    client, alice, article, make_claim
+):
+    claim = make_claim(article, "tactical retreat", user=alice)
+    assert client.get(f"/claims/{claim.pk}/").status_code == 302
+    client.force_login(alice)
+    assert client.get("/claims/999999/").status_code == 404
+    from articles import services
+
+    services.delete_claim(user=alice, claim=claim)
+    assert client.get(f"/claims/{claim.pk}/").status_code == 404
+
+
+def test_it_opens_for_owner_other_annotator_and_editor(client, alice, carol, erin, article, make_claim):
+    claim = make_claim(article, "tactical retreat", user=alice)
+    for user, can_edit in ((alice, True), (carol, False), (erin, True)):
+        client.force_login(user)
+        response = client.get(f"/claims/{claim.pk}/")
+        assert response.status_code == 200 and response.context["can_edit"] is can_edit
+
+
+def test_it_answers_in_a_fixed_number_of_queries(client, alice, article, make_article, make_claim,
+                                                 django_assert_num_queries):
+    claim = make_claim(article, "tactical retreat", user=alice, tags=["police"])
+    other = make_article("One. Two. Three. Four.")
+    for quote in ("One.", "Two.", "Three."):
+        ClaimLink.objects.create(from_claim=make_claim(other, quote, user=alice), to_claim=claim,
+                                 relation="supports", created_by=alice)
+    client.force_login(alice)
+    client.get(f"/claims/{claim.pk}/")
+    # session, user, claim (access), claim for display, tags, verdicts, links, user permissions (2)
+    with django_assert_num_queries(9):
+        client.get(f"/claims/{claim.pk}/")

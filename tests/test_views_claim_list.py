@@ -1,0 +1,78 @@
+"""The claim list: filters, search and pages without counting, in a fixed number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Review
+
+
+def quotes(response):
+    return [claim.quote for claim in response.context["page"].rows]
+
+
+@pytest.fixture
+def claims(article, make_claim, alice, carol, mayor):
+    return [
+        make_claim(article, "tactical retreat", user=alice, speaker=mayor, tags=["police"]),
+        make_claim(article, "eight or ten deaths", user=carol, summary="Casualty estimate"),
+    ]
+
+
+def test_it_lists_newest_first_and_filters(client, alice, claims, mayor):
+    client.force_login(alice)
+    assert quotes(client.get("/claims/")) == ["eight or ten deaths", "tactical retreat"]
+    assert quotes(client.get(f"/claims/?speaker={mayor.pk}")) == ["tactical retreat"]
+    assert quotes(client.get("/claims/?tag=police")) == ["tactical retreat"]
+    assert quotes(client.get("/claims/?q=casualty")) == ["eight or ten deaths"]
+    assert quotes(client.get("/claims/?mine=on")) == ["tactical retreat"]
+    assert quotes(client.get("/claims/?sort=created")) == ["tactical retreat", "eight or ten deaths"]
+
+
+def test_it_shows_the_verdict_badge(client, alice, bob, claims):
+    review = Review.objects.create(claim=claims[0], rating="false", headline="Not a retreat", state="published",
+                                   author=bob)
+    client.force_login(alice)
+    html = client.get("/claims/").content.decode()
+    assert f'href="/verdicts/{review.pk}/"' in html and ">False<" in html
+
+
+def test_it_pages_without_a_count(client, alice, article, make_claim):
+    for quote in ("The mayor", "tactical retreat", "bloodbath", "eight or ten", "civic group"):
+        make_claim(article, quote, user=alice)
+    client.force_login(alice)
+    first = client.get("/claims/")
+    assert first.context["page"].has_next is False
+    assert client.get("/claims/?page=abc").status_code == 200
+
+
+def test_it_escapes_hostile_summaries_and_names(client, alice, article, make_claim):
+    from articles import services
+
+    evil = services.get_or_create_speaker(user=alice, name="<script>alert(1)</script>")
+    make_claim(article, "tactical retreat", user=alice, speaker=evil, summary='<img src=x onerror="alert(2)">')
+    client.force_login(alice)
+    html = client.get("/claims/").content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_it_sends_anonymous_users_to_log_in(client):
+    assert client.get("/claims/").status_code == 302
+
+
+def test_it_has_export_buttons_carrying_the_filters(client, alice):
+    client.force_login(alice)
+    html = client.get("/claims/?tag=police&page=3").content.decode()
+    for name in ("csv", "jsonl", "webannotation", "claimreview"):
+        assert f'href="{reverse(f"exports:claims_{name}")}?tag=police"' in html
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_it_answers_in_a_fixed_number_of_queries(client, alice, article, make_claim, django_assert_num_queries, count):
+    for _ in range(count):
+        make_claim(article, "tactical retreat", user=alice, tags=["police"])
+    client.force_login(alice)
+    client.get("/claims/")
+    # session, user, page, tags, verdicts, and the speaker, source and tag choices of the filter form
+    with django_assert_num_queries(8):
+        client.get("/claims/")

@@ -1,0 +1,124 @@
+"""The reader page: the article with its claims and links embedded, in a fixed number of queries."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import User
+
+from articles.models import Claim, ClaimLink, Review, Tag
+
+
+def reader_data(response):
+    html = response.content.decode()
+    start = html.index('<script id="reader-data" type="application/json">') + len(
+        '<script id="reader-data" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def many_claims(article, user, count):
+    """`count` claims over the article's words, some nested and overlapping, in one insert."""
+    words, at = [], 0
+    for word in article.body.split(" "):
+        words.append((at, at + len(word)))
+        at += len(word) + 1
+    claims = []
+    for i in range(count):
+        start, _ = words[i % len(words)]
+        _, end = words[min(len(words) - 1, i % len(words) + i % 4)]
+        claims.append(
+            Claim(article=article, start=start, end=end, quote=article.body[start:end], created_by=user)
+        )
+    return Claim.objects.bulk_create(claims)
+
+
+def test_it_embeds_the_body_claims_and_links(client, alice, carol, article, make_article, make_claim, mayor):
+    mine = make_claim(article, "tactical retreat", user=alice, speaker=mayor, tags=["police"])
+    other = make_claim(make_article("Elsewhere the group disagreed."), "the group disagreed", user=carol)
+    ClaimLink.objects.create(from_claim=other, to_claim=mine, relation="contradicts", created_by=carol)
+    client.force_login(alice)
+    response = client.get(f"/articles/{article.pk}/")
+    assert response.status_code == 200
+    data = reader_data(response)
+    assert data["article"]["body"] == article.body
+    [claim] = data["claims"]
+    assert (claim["id"], claim["speaker"]["name"], claim["tags"], claim["can_edit"]) == (
+        mine.pk, "Bonifacio Bustamante", ["police"], True
+    )
+    [link] = data["links"]
+    assert link["from_claim"]["quote"] == "the group disagreed"
+    assert {r["value"] for r in data["relations"]} == {"contradicts", "supports", "same_claim", "responds_to", "cites"}
+    assert data["may"] == {"add_claim": True, "add_speaker": True, "add_link": True}
+
+
+def test_it_marks_other_users_claims_read_only_and_editors_may_edit(client, alice, erin, article, make_claim):
+    make_claim(article, "tactical retreat", user=erin)
+    client.force_login(alice)
+    assert reader_data(client.get(f"/articles/{article.pk}/"))["claims"][0]["can_edit"] is False
+    client.force_login(erin)
+    assert reader_data(client.get(f"/articles/{article.pk}/"))["claims"][0]["can_edit"] is True
+
+
+def test_it_lists_orphaned_claims_without_crashing(client, alice, article, make_claim):
+    claim = make_claim(article, "tactical retreat", user=alice)
+    Claim.objects.filter(pk=claim.pk).update(start=None, end=None, anchor_state="orphaned")
+    client.force_login(alice)
+    response = client.get(f"/articles/{article.pk}/")
+    assert response.status_code == 200
+    assert reader_data(response)["claims"][0]["start"] is None
+
+
+def test_it_escapes_hostile_article_text(client, alice, make_article):
+    article = make_article("Hello <script>alert(1)</script> and </script><img src=x onerror=alert(2)>.",
+                           title="<script>alert('t')</script>", url="https://example.org/x")
+    client.force_login(alice)
+    html = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert reader_data(client.get(f"/articles/{article.pk}/"))["article"]["body"] == article.body
+
+
+def test_it_never_links_to_a_javascript_url(client, alice, article):
+    type(article).objects.filter(pk=article.pk).update(url="javascript:alert(1)")
+    client.force_login(alice)
+    assert "javascript:" not in client.get(f"/articles/{article.pk}/").content.decode()
+
+
+def test_it_sends_anonymous_users_to_log_in_and_answers_404_for_bad_ids(client, alice, article):
+    response = client.get(f"/articles/{article.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
+    client.force_login(alice)
+    assert client.get("/articles/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "erin"])
+def test_it_opens_for_every_role(client, request, article, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(f"/articles/{article.pk}/").status_code == 200
+
+
+def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
+    client, alice, bob, article, django_assert_num_queries
+):
+    claims = many_claims(article, alice, 1000)
+    tag = Tag.objects.create(name="police")
+    Claim.tags.through.objects.bulk_create([Claim.tags.through(claim=c, tag=tag) for c in claims[:300]])
+    for a, b in zip(claims[:200:2], claims[1:200:2], strict=True):
+        ClaimLink.objects.create(from_claim=a, to_claim=b, relation="supports", created_by=alice)
+    Review.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
+    client.force_login(alice)
+    client.get(f"/articles/{article.pk}/")
+    # session, user, article, claims, tags, verdicts, links, user permissions (2)
+    with django_assert_num_queries(9):
+        response = client.get(f"/articles/{article.pk}/")
+    data = reader_data(response)
+    assert len(data["claims"]) == 1000 and len(data["links"]) == 100
+    assert data["claims"][0]["verdict"]["rating"] == "false"
+
+
+def test_it_shows_no_write_controls_to_a_user_without_a_role(client, article):
+    nobody = User.objects.create_user("nobody", password="x")
+    client.force_login(nobody)
+    data = reader_data(client.get(f"/articles/{article.pk}/"))
+    assert data["may"] == {"add_claim": False, "add_speaker": False, "add_link": False}
