@@ -25,7 +25,7 @@ RESULTS_DIR = BASE_DIR / "bench" / "results"
 WORKLOADS = {
     "reader": "bench.pages:reader",
     "claim_list": "bench.pages:claim_list",
-    "export": "bench.exports:run",
+    "export": "bench.export_bench:run",
     "reanchor": "bench.harness:reanchor",
     "browser": "bench.browser:run",
     "api_create": "bench.api_create:run",

@@ -1,0 +1,79 @@
+"""The export's reference: the same claim rows read with a raw database cursor and written with json.dumps / csv.
+
+`python -m bench.export_reference --format jsonl|csv -o FILE` (run by the harness as a child process, with
+the harness's environment, so Django starts up as it does for `manage.py export_claims`). It reads live
+claims with their article's title and URL and their speaker's name, in keyset batches ordered by id so
+memory stays flat, and writes one JSON object per line, or one CSV row per claim. No tags, links,
+verdicts or article records: it is the floor an export cannot go below on this machine.
+"""
+
+import argparse
+import csv
+import json
+import os
+import sys
+from datetime import datetime
+
+BATCH = 2000
+COLUMNS = [
+    "id", "article_id", "article_title", "article_url", "start", "end", "quote", "prefix", "suffix",
+    "speaker", "summary", "anchor_state", "created_at", "updated_at",
+]  # fmt: skip
+QUERY = """
+    SELECT c.id, c.article_id, a.title, a.url, c.start, c."end", c.quote, c.prefix, c.suffix, s.name, c.summary,
+           c.anchor_state, c.created_at, c.updated_at
+    FROM articles_claim c
+    JOIN articles_article a ON a.id = c.article_id
+    LEFT JOIN articles_speaker s ON s.id = c.speaker_id
+    WHERE c.deleted_at IS NULL AND c.id > %s
+    ORDER BY c.id
+    LIMIT %s
+"""
+
+
+def rows(connection):
+    last = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(QUERY, [last, BATCH])
+            batch = cursor.fetchall()
+            if not batch:
+                return
+            yield from batch
+            last = batch[-1][0]
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--format", choices=["jsonl", "csv"], required=True)
+    parser.add_argument("-o", "--output", required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    count = 0
+    with open(args.output, "w", encoding="utf-8", newline="") as file:
+        if args.format == "csv":
+            writer = csv.writer(file)
+            writer.writerow(COLUMNS)
+            for row in rows(connection):
+                writer.writerow(row)
+                count += 1
+        else:
+            for row in rows(connection):
+                record = dict(zip(COLUMNS, (_plain(value) for value in row), strict=True))
+                file.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    print(count)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
