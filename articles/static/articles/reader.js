@@ -232,7 +232,7 @@
     Highlights.setSelected(claimId, previous);
     Cards.setSelected(claimId, previous);
     if (options.scrollText) { Highlights.scrollTo(claimId); }
-    if (options.scrollCard) { Cards.scrollTo(claimId); }
+    if (options.scrollCard) { Cards.scrollTo(claimId, options.center); }
   }
 
   const Reader = {
@@ -340,7 +340,7 @@
       const speaker = claim.speaker;
       card.querySelector('.speaker-name').textContent = speaker ? speaker.name : 'Unattributed';
       card.querySelector('.speaker-name').classList.toggle('muted', !speaker);
-      card.querySelector('.speaker-role').textContent = speaker && speaker.description ? ' · ' + speaker.description : '';
+      card.querySelector('.speaker-role').textContent = speaker && speaker.description ? speaker.description : '';
       const badges = card.querySelector('.badges');
       badges.replaceChildren();
       if (claim.anchor_state === 'relocated') { badges.appendChild(el('span', 'anchor-state anchor-relocated', 'relocated — confirm')); }
@@ -467,9 +467,9 @@
       if (card) { card.classList.add('is-selected'); card.setAttribute('aria-current', 'true'); }
     },
 
-    scrollTo: function (claimId) {
+    scrollTo: function (claimId, center) {
       const card = this.byId.get(claimId);
-      if (card) { card.scrollIntoView({ block: 'nearest', behavior: 'smooth' }); }
+      if (card) { card.scrollIntoView({ block: center ? 'center' : 'nearest', behavior: 'smooth' }); }
     },
 
     applyFilter: function () {
@@ -506,9 +506,12 @@
       const form = this._build(null, span);
       popover.appendChild(el('h3', null, 'New claim'));
       popover.appendChild(form);
-      document.body.appendChild(popover);
-      const top = (rect ? rect.bottom : 120) + window.scrollY + 8;
-      const left = Math.min((rect ? rect.left : 40) + window.scrollX, window.scrollX + document.documentElement.clientWidth - popover.offsetWidth - 16);
+      // The popover lives in the article pane so it scrolls with the text it belongs to.
+      const pane = textRoot.closest('.reader-article');
+      pane.appendChild(popover);
+      const paneBox = pane.getBoundingClientRect();
+      const top = (rect ? rect.bottom : paneBox.top + 120) - paneBox.top + pane.scrollTop + 8;
+      const left = Math.min((rect ? rect.left : paneBox.left + 40) - paneBox.left, pane.clientWidth - popover.offsetWidth - 16);
       popover.style.top = top + 'px';
       popover.style.left = Math.max(8, left) + 'px';
       this.popover = popover;
@@ -812,7 +815,7 @@
 
   function followHash() {
     const match = /^#claim-(\d+)$/.exec(window.location.hash);
-    if (match && claims.has(Number(match[1]))) { select(Number(match[1]), { scrollText: true, scrollCard: true }); }
+    if (match && claims.has(Number(match[1]))) { select(Number(match[1]), { scrollText: true, scrollCard: true, center: true }); }
   }
   window.addEventListener('hashchange', followHash);
 
