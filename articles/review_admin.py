@@ -172,7 +172,6 @@ class ReviewAdmin(SimpleHistoryAdmin):
         ("claim__article__source", admin.RelatedOnlyFieldListFilter),
         ("claim__speaker", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["claim", "author", "assigned_to"]
     search_fields = ["headline", "claim__quote", "claim__summary"]
     raw_id_fields = ["claim"]
     readonly_fields = [
@@ -274,7 +273,12 @@ class ReviewAdmin(SimpleHistoryAdmin):
         return fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("claim__article", "claim__speaker", "corrects")
+        # list_select_related is ignored once the queryset selects anything, so everything is named here.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("claim__article", "claim__speaker", "author", "assigned_to", "corrects")
+        )
 
     @admin.display(description="verdict", ordering="headline")
     def verdict(self, obj):

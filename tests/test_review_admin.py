@@ -1,0 +1,462 @@
+"""The verdict console in Django admin: list, filters, change page, evidence inline, workflow buttons and
+actions, optimistic locking, history, dashboard. Every refusal is checked by posting directly."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from verdict_helpers import EVIDENCE, make_review
+
+from articles import workflow
+from articles.models import Review
+
+State = Review.State
+LIST = "/admin/articles/review/"
+
+
+def change_url(review):
+    return f"{LIST}{review.pk}/change/"
+
+
+@pytest.fixture
+def claim(article, make_claim, alice, mayor):
+    return make_claim(article, "We could have had eight or ten deaths", user=alice, speaker=mayor)
+
+
+@pytest.fixture
+def draft(claim, bob, erin):
+    return make_review(claim, author=bob, editor=erin)
+
+
+def form_data(review, **changes):
+    """What the change form posts for `review` as it was read, with `changes` applied."""
+    evidence = list(review.evidence.all())
+    data = {
+        "rating": review.rating,
+        "headline": review.headline,
+        "explanation": review.explanation,
+        "assigned_to": review.assigned_to_id or "",
+        "expected_version": review.version,
+        "evidence-TOTAL_FORMS": len(evidence) + 1,
+        "evidence-INITIAL_FORMS": len(evidence),
+        "evidence-MIN_NUM_FORMS": 0,
+        "evidence-MAX_NUM_FORMS": 1000,
+    }
+    for index, item in enumerate(evidence):
+        data.update(
+            {
+                f"evidence-{index}-id": item.pk,
+                f"evidence-{index}-review": review.pk,
+                f"evidence-{index}-url": item.url,
+                f"evidence-{index}-title": item.title,
+                f"evidence-{index}-note": item.note,
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]] if response.context else []
+
+
+def follow_messages(client, response):
+    page = client.get(response["Location"])
+    return [str(message) for message in page.context["messages"]]
+
+
+# ---------------------------------------------------------------- list
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "erin"])
+def test_it_lists_verdicts_to_the_desk(client, request, persona, claim, bob, erin):
+    for state in (State.DRAFT, State.IN_REVIEW, State.APPROVED):
+        make_review(claim, author=bob, editor=erin, state=state)
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 3
+
+
+def test_it_pins_the_list_query_count(client, claim, bob, erin, django_assert_num_queries):
+    for _ in range(5):
+        make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(erin)
+    # session, user, 2 permission lookups, 4 related-only filters (author, editor, source, speaker),
+    # 2 counts, the rows with their claim, article, speaker, author and assignee
+    with django_assert_num_queries(11):
+        client.get(LIST)
+    for _ in range(5):
+        make_review(claim, author=erin, editor=bob, state=State.DRAFT)
+    with django_assert_num_queries(11):
+        client.get(LIST)
+
+
+def test_it_sends_anonymous_users_to_login(client, draft):
+    for url in (LIST, change_url(draft), f"{LIST}dashboard/", f"{LIST}{draft.pk}/workflow/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_it_filters_by_queue_assignment_state_and_search(client, claim, bob, erin, frank):
+    mine = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW, headline="Escuinapa toll")
+    workflow.assign_review(user=erin, review=mine, assignee=erin)
+    by_erin = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW, headline="Other")
+    make_review(claim, author=bob, editor=erin, state=State.DRAFT, headline="Draft only")
+    client.force_login(erin)
+
+    def ids(query):
+        return {r.pk for r in client.get(LIST + query).context["cl"].result_list}
+
+    assert ids("?assigned=me") == {mine.pk}
+    assert ids("?queue=mine") == {mine.pk}
+    assert ids("?queue=review") == {mine.pk}  # by_erin is hers, so not for her to review
+    assert ids("?state__exact=in_review") == {mine.pk, by_erin.pk}
+    assert ids("?q=toll") == {mine.pk}
+    assert ids("?q=eight+or+ten") == ids("")
+    assert ids(f"?author__id__exact={erin.pk}") == {by_erin.pk}
+    assert ids(f"?claim__speaker__id__exact={claim.speaker_id}") == ids("")
+    assert ids(f"?claim__article__source__id__exact={claim.article.source_id}") == ids("")
+
+
+# ---------------------------------------------------------------- add and change
+
+
+def test_it_creates_a_draft_with_evidence_through_the_workflow(client, claim, bob):
+    client.force_login(bob)
+    data = {
+        "claim": claim.pk,
+        "rating": "false",
+        "headline": "No bloodbath was averted",
+        "explanation": "",
+        "assigned_to": "",
+        "evidence-TOTAL_FORMS": 2,
+        "evidence-INITIAL_FORMS": 0,
+        "evidence-MIN_NUM_FORMS": 0,
+        "evidence-MAX_NUM_FORMS": 1000,
+        "evidence-0-url": "https://records.example.org/a",
+        "evidence-0-title": "A",
+        "evidence-1-url": "",
+    }
+    response = client.post(f"{LIST}add/", data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    review = Review.objects.get()
+    assert (review.author, review.state, review.headline) == (bob, State.DRAFT, "No bloodbath was averted")
+    assert [e.url for e in review.evidence.all()] == ["https://records.example.org/a"]
+    assert review.history.first().history_user == bob
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example.org/x"])
+def test_it_refuses_a_bad_evidence_url_on_the_change_page(client, draft, bob, url):
+    client.force_login(bob)
+    data = form_data(draft, **{"evidence-1-url": url, "evidence-1-title": "Bad"})
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "Enter a valid URL." in response.content.decode()
+    assert draft.evidence.count() == 1
+    draft.refresh_from_db()
+    assert draft.version == 1
+
+
+def test_it_saves_an_edit_and_records_it(client, draft, bob):
+    client.force_login(bob)
+    data = form_data(
+        draft, headline="A sharper headline", **{"evidence-0-DELETE": "on", "evidence-1-url": "https://b.example.org/"}
+    )
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.headline == "A sharper headline" and draft.version == 2
+    assert [e.url for e in draft.evidence.all()] == ["https://b.example.org/"]
+    record = draft.history.first()
+    assert record.history_user == bob and "headline" in record.history_change_reason
+    assert "removed https://records.example.org" in record.history_change_reason
+
+
+def test_it_refuses_the_second_of_two_concurrent_edits(client, draft, bob, erin):
+    stale = form_data(draft, headline="Erin's headline")
+    client.force_login(bob)
+    assert client.post(change_url(draft), form_data(draft, headline="Bob's headline")).status_code == 302
+    client.force_login(erin)
+    response = client.post(change_url(draft), stale)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved this verdict while you were editing it" in page
+    assert "Erin&#x27;s headline" in page  # her text is still in the form, not lost
+    draft.refresh_from_db()
+    assert draft.headline == "Bob's headline"
+
+
+def test_it_refuses_an_edit_posted_without_a_version(client, draft, bob):
+    client.force_login(bob)
+    data = form_data(draft, headline="No version")
+    del data["expected_version"]
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 200 and "Someone else saved" in response.content.decode()
+
+
+@pytest.mark.parametrize("state", [State.APPROVED, State.PUBLISHED])
+@pytest.mark.parametrize("persona", ["bob", "erin", "root"])
+def test_it_shows_approved_and_published_verdicts_read_only(client, request, claim, bob, frank, state, persona):
+    review = make_review(claim, author=bob, editor=frank, state=state)
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(change_url(review))
+    assert page.status_code == 200
+    assert 'name="headline"' not in page.content.decode()
+    response = client.post(change_url(review), form_data(review, headline="Rewritten"))
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.headline == "The count was never recorded"
+
+
+def test_it_shows_the_claim_in_context_and_escapes_it(client, make_article, make_claim, alice, bob, erin):
+    hostile = "<img src=x onerror=alert(1)>"
+    article = make_article(f"Before the claim. {hostile} After the claim.")
+    claim = make_claim(article, hostile, user=alice)
+    review = make_review(claim, author=bob, editor=erin, headline=hostile)
+    client.force_login(erin)
+    page = client.get(change_url(review)).content.decode()
+    assert "<mark>&lt;img src=x onerror=alert(1)&gt;</mark>" in page
+    assert "Before the claim. " in page and " After the claim." in page
+    assert "<img src=x" not in page
+
+
+def test_it_shows_only_the_steps_the_user_may_take(client, claim, bob, erin):
+    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(bob)
+    assert client.get(change_url(review)).context["transitions"] == []
+    client.force_login(erin)
+    names = [t.name for t in client.get(change_url(review)).context["transitions"]]
+    assert names == ["request_changes", "approve"]
+
+
+def test_it_answers_404_for_a_bad_id(client, erin, db):
+    client.force_login(erin)
+    assert client.get(f"{LIST}999999/change/").status_code == 302  # admin redirects to the list with a message
+    assert client.post(f"{LIST}999999/workflow/", {"transition": "publish", "version": 1}).status_code == 404
+
+
+# ---------------------------------------------------------------- change-page buttons
+
+
+def step(client, review, name, version=None, reason=""):
+    return client.post(
+        f"{LIST}{review.pk}/workflow/",
+        {"transition": name, "version": review.version if version is None else version, "reason": reason},
+    )
+
+
+def test_it_moves_a_verdict_through_the_workflow_with_the_buttons(client, draft, bob, erin, frank):
+    client.force_login(bob)
+    response = step(client, draft, "submit")
+    assert response.status_code == 302 and response["Location"] == change_url(draft)
+    draft.refresh_from_db()
+    assert draft.state == State.IN_REVIEW
+    client.force_login(erin)
+    step(client, draft, "approve")
+    draft.refresh_from_db()
+    step(client, draft, "publish")
+    draft.refresh_from_db()
+    assert draft.state == State.PUBLISHED
+    client.force_login(frank)
+    response = step(client, draft, "correct", reason="The year was wrong.")
+    correction = Review.objects.get(corrects=draft)
+    assert response["Location"] == change_url(correction)
+    assert correction.correction_note == "The year was wrong." and correction.author == frank
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob"])
+def test_it_refuses_publication_by_an_annotator_or_fact_checker_posting_the_button(
+    client, request, claim, bob, erin, frank, persona
+):
+    review = make_review(claim, author=bob, editor=frank, state=State.APPROVED)
+    client.force_login(request.getfixturevalue(persona))
+    response = step(client, review, "publish")
+    assert "Only editors can publish verdicts." in " ".join(follow_messages(client, response))
+    review.refresh_from_db()
+    assert review.state == State.APPROVED
+
+
+def test_it_refuses_approval_by_the_author_on_the_change_page(client, claim, erin, frank):
+    review = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW)
+    client.force_login(erin)
+    response = step(client, review, "approve")
+    assert "Four-eyes rule" in " ".join(follow_messages(client, response))
+    review.refresh_from_db()
+    assert review.state == State.IN_REVIEW
+
+
+def test_it_requires_a_reason_on_the_change_page(client, claim, bob, erin):
+    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(erin)
+    response = step(client, review, "request_changes", reason="")
+    assert "needs a reason" in " ".join(follow_messages(client, response))
+    step(client, review, "request_changes", reason="Add the registry link.")
+    review.refresh_from_db()
+    assert review.state == State.CHANGES_REQUESTED
+    assert review.history.first().history_change_reason == "changes requested: Add the registry link."
+
+
+def test_it_refuses_a_button_pressed_on_a_stale_page(client, claim, bob, erin):
+    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    seen = review.version
+    workflow.update_review(user=erin, review=review, version=seen, explanation="Changed meanwhile.")
+    client.force_login(erin)
+    response = step(client, review, "approve", version=seen)
+    assert "changed by someone else" in " ".join(follow_messages(client, response))
+    review.refresh_from_db()
+    assert review.state == State.IN_REVIEW
+
+
+def test_it_refuses_to_submit_a_verdict_without_evidence_on_the_change_page(client, claim, bob):
+    review = workflow.create_review(user=bob, claim=claim, rating="false", headline="No evidence yet")
+    client.force_login(bob)
+    response = step(client, review, "submit")
+    assert "Add at least one evidence item" in " ".join(follow_messages(client, response))
+    review.refresh_from_db()
+    assert review.state == State.DRAFT
+
+
+def test_it_refuses_get_on_the_workflow_url(client, draft, bob):
+    client.force_login(bob)
+    assert client.get(f"{LIST}{draft.pk}/workflow/").status_code == 405
+
+
+# ---------------------------------------------------------------- list actions
+
+
+def act(client, action, reviews, **extra):
+    return client.post(LIST, {"action": action, ACTION_CHECKBOX_NAME: [r.pk for r in reviews], **extra})
+
+
+def test_it_publishes_many_and_reports_what_it_skipped(client, claim, make_claim, article, alice, bob, erin, frank):
+    reviews = []
+    for quote in ("Police in the coastal town", "ran from gunmen", "a video shows"):
+        other = make_claim(article, quote, user=alice)
+        reviews.append(make_review(other, author=bob, editor=frank, state=State.APPROVED))
+    pending = make_review(claim, author=bob, editor=frank, state=State.IN_REVIEW)
+    client.force_login(erin)
+    response = act(client, "publish_selected", [*reviews, pending])
+    text = " ".join(follow_messages(client, response))
+    ids = ", ".join(f"#{r.pk}" for r in reviews)
+    assert f"3 published ({ids}); 1 skipped: not approved (#{pending.pk})." in text
+    assert {r.state for r in Review.objects.filter(pk__in=[r.pk for r in reviews])} == {State.PUBLISHED}
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob"])
+def test_it_refuses_the_publish_action_to_annotators_and_fact_checkers(client, request, claim, bob, frank, persona):
+    review = make_review(claim, author=bob, editor=frank, state=State.APPROVED)
+    client.force_login(request.getfixturevalue(persona))
+    actions = client.get(LIST).context["action_form"].fields["action"].choices
+    assert "publish_selected" not in [name for name, _ in actions]
+    act(client, "publish_selected", [review])
+    review.refresh_from_db()
+    assert review.state == State.APPROVED
+
+
+def test_it_applies_four_eyes_in_the_approve_action(client, claim, make_claim, article, alice, bob, erin, frank):
+    own = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW)
+    other = make_review(
+        make_claim(article, "ran from gunmen", user=alice), author=bob, editor=frank, state=State.IN_REVIEW
+    )
+    client.force_login(erin)
+    text = " ".join(follow_messages(client, act(client, "approve_selected", [own, other])))
+    assert f"1 approved (#{other.pk}); 1 skipped: Four-eyes rule" in text
+    own.refresh_from_db()
+    assert own.state == State.IN_REVIEW
+
+
+def test_it_asks_for_a_reason_before_requesting_changes(client, claim, bob, erin):
+    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(erin)
+    page = act(client, "request_changes_selected", [review])
+    assert page.status_code == 200 and b"What must change" in page.content
+    empty = act(client, "request_changes_selected", [review], confirm="yes", reason=" ")
+    assert empty.status_code == 200 and b"is required" in empty.content
+    review.refresh_from_db()
+    assert review.state == State.IN_REVIEW
+    done = act(client, "request_changes_selected", [review], confirm="yes", reason="Cite the registry.")
+    assert "1 sent back for changes" in " ".join(follow_messages(client, done))
+    review.refresh_from_db()
+    assert review.state == State.CHANGES_REQUESTED
+
+
+def test_it_submits_many_and_skips_incomplete_ones(client, claim, bob):
+    ready = make_review(claim, author=bob, editor=None)
+    empty = workflow.create_review(user=bob, claim=claim)
+    client.force_login(bob)
+    text = " ".join(follow_messages(client, act(client, "submit_selected", [ready, empty])))
+    assert f"1 submitted for review (#{ready.pk}); 1 skipped:" in text and "Choose a rating" in text
+
+
+def test_it_assigns_to_me(client, claim, bob, erin):
+    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(erin)
+    act(client, "assign_to_me", [review])
+    review.refresh_from_db()
+    assert review.assigned_to == erin
+
+
+def test_it_starts_corrections_from_the_list_with_a_note(client, claim, bob, erin):
+    review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    client.force_login(erin)
+    act(client, "correct_selected", [review], confirm="yes", reason="Wrong year.")
+    assert Review.objects.get(corrects=review).correction_note == "Wrong year."
+
+
+# ---------------------------------------------------------------- history and dashboard
+
+
+def test_it_shows_who_when_why_and_the_differences_in_the_history(client, draft, bob, erin):
+    workflow.update_review(user=bob, review=draft, version=draft.version, headline="New headline")
+    draft.refresh_from_db()
+    workflow.submit_review(user=bob, review=draft, reason="ready for the desk")
+    client.force_login(erin)
+    page = client.get(f"{LIST}{draft.pk}/history/").content.decode()
+    assert "submitted for review: ready for the desk" in page
+    assert "The count was never recorded" in page and "New headline" in page  # the diff
+    assert "bob" in page
+
+
+def test_it_refuses_to_revert_through_the_history(client, claim, bob, erin):
+    review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    record = review.history.last()
+    client.force_login(erin)
+    url = f"{LIST}{review.pk}/history/{record.history_id}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, form_data(review)).status_code == 403
+    review.refresh_from_db()
+    assert review.state == State.PUBLISHED
+
+
+def test_it_shows_the_dashboard(client, claim, make_claim, article, alice, bob, erin, django_assert_num_queries):
+    make_review(claim, author=bob, editor=erin, state=State.PUBLISHED, rating="false")
+    waiting = make_review(
+        make_claim(article, "ran from gunmen", user=alice), author=bob, editor=erin, state=State.IN_REVIEW
+    )
+    client.force_login(alice)
+    response = client.get(f"{LIST}dashboard/")
+    assert response.status_code == 200
+    context = response.context
+    assert {bar["label"]: bar["count"] for bar in context["state_bars"]}["Published"] == 1
+    assert {bar["label"]: bar["count"] for bar in context["rating_bars"]}["False"] == 1
+    assert context["published_total"] == 1 and context["week_bars"][-1]["count"] == 1
+    assert [r.pk for r in context["waiting"]] == [waiting.pk]
+    assert b"<svg" in response.content
+    make_review(make_claim(article, "a video shows", user=alice), author=bob, editor=erin, state=State.IN_REVIEW)
+    # session, user, 2 permission lookups, counts by state, by rating, per week, the waiting list
+    with django_assert_num_queries(8):
+        client.get(f"{LIST}dashboard/")
+
+
+def test_it_links_the_dashboard_from_the_admin_index(client, erin):
+    client.force_login(erin)
+    page = client.get("/admin/").content.decode()
+    assert f'href="{LIST}dashboard/"' in page and f'href="{LIST}?queue=mine"' in page
+
+
+def test_it_keeps_evidence_admin_read_only(client, draft, erin):
+    client.force_login(erin)
+    evidence = draft.evidence.get()
+    assert client.get(f"/admin/articles/evidence/{evidence.pk}/change/").status_code == 200
+    response = client.post(f"/admin/articles/evidence/{evidence.pk}/change/", {"url": "https://x.example.org/"})
+    assert response.status_code == 403
+    assert EVIDENCE[0]["url"] == draft.evidence.get().url
