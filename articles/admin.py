@@ -12,8 +12,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import access, services
 from articles.admin_import import ArticleImportAdminMixin
+from articles.admin_revisions import AnchorAttentionFilter, ArticleRevisionsAdminMixin, annotate_anchor_counts
 from articles.exports import export_action
-from articles.models import Article, Claim, ClaimLink, Source, Speaker, Tag
+from articles.models import Article, Claim, ClaimLink, Source, Speaker, Tag, content_hash
 
 admin.site.site_header = "Fact-check desk"
 admin.site.site_title = "Fact-check desk"
@@ -34,6 +35,13 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    reason = forms.CharField(
+        label="Reason for the change",
+        max_length=500,
+        required=False,
+        help_text="Required when the text changes (e.g. “outlet corrected the death toll”); kept in the history.",
+    )
+
     class Meta:
         model = Article
         fields = ["title", "source", "url", "byline", "published", "language", "body"]
@@ -50,14 +58,26 @@ class ArticleAdminForm(forms.ModelForm):
             if duplicate:
                 existing, why = duplicate
                 raise ValidationError(f"Already stored as article #{existing.pk} ({why}).")
+        # A changed text is a revision: its claims are re-anchored, and the desk must say why.
+        self.body_changed = bool(self.instance.pk) and data.get("body") not in (None, self.instance.body)
+        if self.body_changed:
+            if not data.get("reason", "").strip():
+                self.add_error("reason", "Say why the text changed; claims will be re-anchored to the new text.")
+            other = Article.objects.filter(content_hash=content_hash(data["body"])).exclude(pk=self.instance.pk)
+            if other.exists():
+                self.add_error("body", f"This text is already stored as article #{other.first().pk}.")
         return data
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleImportAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "source", "published", "claim_count", "raw_format", "added_by", "created_at"]
-    list_filter = ["source", "raw_format", "language", ("published", admin.DateFieldListFilter)]
+    list_display = [
+        "title", "source", "published", "claim_count", "anchor_states", "raw_format", "added_by", "created_at"
+    ]
+    list_filter = [
+        "source", "raw_format", "language", AnchorAttentionFilter, ("published", admin.DateFieldListFilter)
+    ]
     list_select_related = ["source", "added_by"]
     search_fields = ["title", "url", "byline"]
     date_hierarchy = "published"
@@ -66,15 +86,27 @@ class ArticleAdmin(ArticleImportAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ["content_hash", "raw_format", "added_by", "created_at", "updated_at"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_claim_counts()
+        return annotate_anchor_counts(super().get_queryset(request).with_claim_counts())
 
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):
         return obj.claim_count
 
     def save_model(self, request, obj, form, change):
+        if change and form.body_changed:
+            # The new text goes through the revision service, which re-anchors every claim.
+            result = services.revise_article(
+                user=request.user, article=obj, body=obj.body, title=obj.title, reason=form.cleaned_data["reason"]
+            )
+            level = messages.WARNING if result.relocated or result.orphaned else messages.SUCCESS
+            self.message_user(request, f"Text revised; claims re-anchored: {result.summary()}.", level)
+            details = [name for name in form.changed_data if name not in {"title", "body", "reason"}]
+            if details:
+                obj._change_reason = form.cleaned_data["reason"]
+                obj.save(update_fields=details)
+            return
         if change:
-            obj._change_reason = "edited in admin"
+            obj._change_reason = form.cleaned_data.get("reason", "").strip() or "edited in admin"
             obj.save()
             return
         obj.added_by = request.user
@@ -197,6 +229,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
     actions = [
         "delete_selected_claims",
         "restore_selected_claims",
+        "confirm_selected_relocations",
         *(export_action(fmt) for fmt in ("csv", "jsonl", "webannotation", "claimreview")),
     ]
 
@@ -310,6 +343,19 @@ class ClaimAdmin(SimpleHistoryAdmin):
             else:
                 refused += 1
         self._report(request, done, refused, "restored")
+
+    @admin.action(
+        description="Confirm relocation of selected claims (they sit on the right words)", permissions=["change"]
+    )
+    def confirm_selected_relocations(self, request, queryset):
+        done, refused = 0, 0
+        for claim in queryset.filter(deleted_at__isnull=True, anchor_state=Claim.AnchorState.RELOCATED):
+            if access.can_change_claim(request.user, claim):
+                services.confirm_relocation(user=request.user, claim=claim, version=claim.version)
+                done += 1
+            else:
+                refused += 1
+        self._report(request, done, refused, "confirmed")
 
     def _report(self, request, done, refused, verb):
         message = f"{done} {verb}"

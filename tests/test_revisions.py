@@ -183,3 +183,25 @@ def test_it_reattaches_an_orphaned_claim_to_newly_selected_text(article, alice, 
     reattached = services.update_claim(user=alice, claim=orphan, version=orphan.version, span=span)
     assert (reattached.anchor_state, reattached.start, reattached.quote) == ("anchored", start, span[2])
     assert reattached.prefix == edited[start - 32 : start]
+
+
+# ---------------------------------------------------------------- comparing versions
+
+
+def test_it_diffs_words_and_shortens_long_unchanged_stretches():
+    from articles.revisions import CONTEXT, DiffPart, diff_texts
+
+    before = "A" * 1000 + " the toll was ten, officials said. " + "B" * 1000
+    after = before.replace("ten,", "10,")
+    parts = diff_texts(before, after)
+    assert DiffPart("delete", "ten") in parts and DiffPart("insert", "10") in parts
+    assert [part.kind for part in parts] == ["skip", "equal", "delete", "insert", "equal", "skip"]
+    assert parts[0].text == f"{1000 + len(' the toll was ') - CONTEXT:,} unchanged characters"
+
+
+def test_it_lists_only_versions_that_changed_the_text(article):
+    revise(article, ARTICLE_BODY + " More.")
+    revise(article, ARTICLE_BODY + " More.", title="Only the title")
+    from articles.revisions import text_versions
+
+    assert [version.body for version in text_versions(article)] == [ARTICLE_BODY + " More.", ARTICLE_BODY]
