@@ -106,6 +106,7 @@ class ArticleImportForm(forms.Form):
 
 _LEVELS = {
     importers.Outcome.IMPORTED: messages.SUCCESS,
+    importers.Outcome.REVISED: messages.WARNING,  # claims may need re-attaching; the message says how many
     importers.Outcome.DUPLICATE: messages.WARNING,
     importers.Outcome.FAILED: messages.ERROR,
 }

@@ -2,7 +2,9 @@
 
 The management command and the admin upload both call `import_file_data` per file, so both refuse the
 same files with the same messages and report the same boilerplate. Whether an incoming article is
-new, a duplicate or a revision of one already stored is decided in one place: `decide_import`.
+new, a duplicate or a revision of one already stored is decided in one place: `decide_import`. A
+revision (a new text for a stored URL) goes through services.revise_article, which re-anchors the
+article's claims; the report says how many stayed anchored, were relocated or were orphaned.
 """
 
 import enum
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from articles import services
 from articles.importing import CATEGORIES, LANGUAGE_CODE, ParsedArticle, UnreadableArticle, parse_html, parse_text
@@ -40,14 +42,15 @@ class ImportDecision:
 def decide_import(*, body: str, url: str = "") -> ImportDecision:
     """What an incoming article is, given what is stored: the single place the import policy lives.
 
-    Today the same text, or the same URL with any text, is a duplicate and is skipped. When article
-    revisions land, a different text for a stored URL becomes Decision.REVISION here, and
-    `import_parsed` gains the branch that revises the stored article.
+    The same text as a stored article is a duplicate and is skipped. A different text for a stored
+    URL is a newer version of that article (an outlet's correction): a revision.
     """
     found = services.find_duplicate(body=body, url=url)
     if found is None:
         return ImportDecision(Decision.NEW)
     existing, why = found
+    if why == "same URL":
+        return ImportDecision(Decision.REVISION, existing, why)
     return ImportDecision(Decision.DUPLICATE, existing, why)
 
 
@@ -56,6 +59,7 @@ def decide_import(*, body: str, url: str = "") -> ImportDecision:
 
 class Outcome(enum.StrEnum):
     IMPORTED = "imported"
+    REVISED = "revised"
     DUPLICATE = "duplicate"
     FAILED = "failed"
 
@@ -81,6 +85,9 @@ class FileReport:
             return f"Not imported: {self.message}"
         if self.outcome is Outcome.DUPLICATE:
             return f"{self.name}: skipped as a duplicate: {self.message}"
+        if self.outcome is Outcome.REVISED:
+            verb = "would revise" if self.dry_run else "revised"
+            return f"{self.name}: {verb}: {self.message} — article #{self.article.pk} “{self.article.title}”"
         title = self.parsed.title if self.parsed else ""
         if self.dry_run:
             return f"{self.name}: would import “{title}”"
@@ -192,6 +199,8 @@ def import_parsed(name: str, parsed: ParsedArticle, *, raw: str, raw_format: str
     decision = decide_import(body=parsed.body, url=url)
     if decision.kind is Decision.DUPLICATE:
         return _duplicate(report, decision)
+    if decision.kind is Decision.REVISION:
+        return _revise(report, decision.existing, parsed, raw=raw, raw_format=raw_format, options=options)
     if decision.kind is not Decision.NEW:
         raise NotImplementedError(f"decide_import returned {decision.kind}, which the importer does not handle")
     if options.dry_run:
@@ -219,6 +228,38 @@ def import_parsed(name: str, parsed: ParsedArticle, *, raw: str, raw_format: str
         return _duplicate(report, decision)
     except ValidationError as error:
         report.outcome, report.message = Outcome.FAILED, f"{name} was refused: {_error_text(error)}"
+    return report
+
+
+def _revise(report: FileReport, existing: Article, parsed: ParsedArticle, *, raw, raw_format, options) -> FileReport:
+    """Store the newer text of an article already imported from this URL and re-anchor its claims.
+
+    A dry run revises inside a transaction that is rolled back, so its counts are the real ones.
+    """
+    user = options.user
+    if user is not None and not user.has_perm("articles.change_article"):
+        report.outcome = Outcome.FAILED
+        report.message = (
+            f"{report.name} is a newer version of article #{existing.pk} “{existing.title}” (same URL), "
+            "and your role may not revise articles; ask an editor to import it."
+        )
+        return report
+    try:
+        with transaction.atomic():
+            result = services.revise_article(
+                user=user,
+                article=existing,
+                body=parsed.body,
+                title=parsed.title,
+                raw=raw,
+                raw_format=raw_format,
+                reason=f"newer version imported from {Path(report.name).name}",
+            )
+            transaction.set_rollback(options.dry_run)
+    except ValidationError as error:
+        report.outcome, report.message = Outcome.FAILED, f"{report.name} was refused: {_error_text(error)}"
+        return report
+    report.outcome, report.article, report.message = Outcome.REVISED, result.article, result.summary()
     return report
 
 
@@ -351,8 +392,11 @@ def summarise(reports: list[FileReport]) -> str:
     counts = {outcome: sum(1 for report in reports if report.outcome is outcome) for outcome in Outcome}
     dry_run = any(report.dry_run for report in reports)
     imported = "would import" if dry_run else "imported"
+    revised = ""
+    if counts[Outcome.REVISED]:
+        revised = f"{counts[Outcome.REVISED]} {'would be revised' if dry_run else 'revised'}, "
     return (
-        f"{counts[Outcome.IMPORTED]} {imported}, {counts[Outcome.DUPLICATE]} skipped as duplicates, "
+        f"{counts[Outcome.IMPORTED]} {imported}, {revised}{counts[Outcome.DUPLICATE]} skipped as duplicates, "
         f"{counts[Outcome.FAILED]} failed."
     )
 

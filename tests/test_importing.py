@@ -260,13 +260,15 @@ def test_it_skips_an_article_it_already_has_by_text(options):
     assert Article.objects.count() == 1
 
 
-def test_it_skips_an_article_it_already_has_by_url(options):
+def test_it_revises_an_article_it_already_has_by_url(options):
+    # The policy for revisions is tested in tests/test_revisions_import.py.
     importers.import_file_data("ferry.html", STORY_HTML.encode(), options)
     changed = STORY_HTML.replace("4,100 people", "4,200 people")
     again = importers.import_file_data("ferry-later.html", changed.encode(), options)
-    assert again.outcome is importers.Outcome.DUPLICATE
-    assert "same URL" in again.message
+    assert again.outcome is importers.Outcome.REVISED
+    assert again.message == "0 anchored, 0 relocated, 0 orphaned"
     assert Article.objects.count() == 1
+    assert "4,200 people" in Article.objects.get().body
 
 
 def test_it_decides_new_or_duplicate_in_one_place(article):

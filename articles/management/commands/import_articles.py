@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Import articles from plain-text (.txt) and HTML (.html/.htm) files or directories of them. "
         "Keeps the original, stores the cleaned story text, reports the boilerplate it dropped, and "
-        "skips articles already imported (same text or same URL). Exits with status 1 if any file failed."
+        "skips articles already imported with the same text. A new text for a URL already imported revises "
+        "that article and re-anchors its claims. Exits with status 1 if any file failed."
     )
 
     def add_arguments(self, parser):
@@ -82,6 +83,7 @@ class Command(BaseCommand):
         self._clear_progress()
         style = {
             importers.Outcome.IMPORTED: self.style.SUCCESS,
+            importers.Outcome.REVISED: self.style.WARNING,
             importers.Outcome.DUPLICATE: self.style.WARNING,
             importers.Outcome.FAILED: self.style.ERROR,
         }[report.outcome]
