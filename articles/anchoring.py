@@ -554,11 +554,17 @@ def _find_relocation(
     # next to the edge ("C|ity council" edited to "Cy ity council" should keep the "C"). It also covers
     # text that is the same once normalised (reflowed whitespace, NFC become NFD) without any search.
     if mapped and mapped[1] > mapped[0]:
-        at_mapped = _score(haystack.text, *_snap_to_characters(haystack.text, *mapped), query)
+        span = _snap_to_words(haystack.text, *_snap_to_characters(haystack.text, *mapped), query)
+        at_mapped = _score(haystack.text, *span, query)
         if acceptable(at_mapped):
             return at_mapped.start, at_mapped.end
 
-    candidates = [c for c in _ranked_candidates(haystack, query) if acceptable(c)]
+    ranked = _ranked_candidates(haystack, query)
+    snapped = {_snap_to_words(haystack.text, c.start, c.end, query) for c in ranked}
+    if snapped != {(c.start, c.end) for c in ranked}:
+        rescored = (_score(haystack.text, s, e, query) for s, e in snapped)
+        ranked = sorted(rescored, key=lambda c: (-c.score, c.start, c.end))
+    candidates = [c for c in ranked if acceptable(c)]
     if not candidates:
         return None
     best = candidates[0]
@@ -566,6 +572,21 @@ def _find_relocation(
     if rivals and max(r.evidence for r in rivals) > best.evidence - AMBIGUITY_MARGIN:
         return None  # two places fit about equally well: do not guess
     return best.start, best.end
+
+
+def _snap_to_words(text: str, start: int, end: int, query: _Query) -> tuple[int, int]:
+    """Widen a span that cuts a word when the stored quote began (ended) on a word boundary.
+
+    An edit inside a word at the quote's edge ("340 homes" corrected to "430 homes") aligns best as
+    a dropped letter ("30 homes"); a person who highlighted whole words wants the whole word.
+    """
+    if query.quote[:1].isalnum() and not query.prefix[-1:].isalnum():
+        while 0 < start < len(text) and text[start].isalnum() and text[start - 1].isalnum():
+            start -= 1
+    if query.quote[-1:].isalnum() and not query.suffix[:1].isalnum():
+        while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+            end += 1
+    return start, end
 
 
 def _keeps_a_side(text: str, candidate: _Candidate, query: _Query) -> bool:
