@@ -4,13 +4,15 @@ Input serializers only check types and turn ids into records the user may read (
 every rule about spans, links and speakers is the services' and comes back as a 400 with its message.
 """
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from rest_framework import serializers
 
 from articles import access
-from articles.models import Article, Claim, ClaimLink, Speaker
+from articles.models import Article, Claim, ClaimLink, Review, Speaker
 
 # ---------------------------------------------------------------- output
 
@@ -249,3 +251,82 @@ class LinkCreateSerializer(serializers.Serializer):
 
 class LinkUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+# ---------------------------------------------------------------- the reader's embedded data
+
+
+def reader_claims(article, request, links: list[dict]) -> list[dict]:
+    """The article's live claims as ClaimSerializer presents them (less the timestamps), from values() rows.
+
+    The reader embeds every claim of an article (thousands, at times); building model instances and
+    running DRF fields for each would take most of the page's time. A test keeps both shapes equal.
+    `links` are the serialized links touching the article's claims; they give each claim's link count.
+    """
+    user = request.user
+    user_pk = user.pk  # request.user is a lazy object: read it once, not per claim
+    rows = list(
+        Claim.objects.live()
+        .filter(article=article)
+        .order_by("start", "end", "id")
+        .values(
+            "id", "article_id", "start", "end", "quote", "prefix", "suffix", "summary", "anchor_state",
+            "created_by_id", "created_by__username", "version",
+            "speaker_id", "speaker__name", "speaker__description", "speaker__affiliation",
+        )
+    )
+    tags: dict[int, list[str]] = {}
+    for claim_id, name in (
+        Claim.tags.through.objects.filter(claim__article=article, claim__deleted_at__isnull=True)
+        .order_by("tag__name")
+        .values_list("claim_id", "tag__name")
+    ):
+        tags.setdefault(claim_id, []).append(name)
+    verdicts = {
+        review.claim_id: VerdictBadgeSerializer(review).data
+        for review in Review.objects.filter(claim__article=article, state=Review.State.PUBLISHED).only(
+            "id", "claim_id", "rating", "headline"
+        )
+    }
+    link_counts = Counter(
+        end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
+    )
+    edits_any = user.has_perm("articles.change_any_claim")
+    edits_own = user.has_perm("articles.change_claim")
+    claim_url = reverse("articles:claim_detail", args=[0]).replace("/0/", "/{}/")
+    return [
+        {
+            "id": row["id"],
+            "article": row["article_id"],
+            "start": row["start"],
+            "end": row["end"],
+            "quote": row["quote"],
+            "prefix": row["prefix"],
+            "suffix": row["suffix"],
+            "speaker": _speaker_dict(row),
+            "summary": row["summary"],
+            "tags": tags.get(row["id"], []),
+            "anchor_state": row["anchor_state"],
+            "created_by": row["created_by__username"],
+            "version": row["version"],
+            "deleted": False,
+            "link_count": link_counts.get(row["id"], 0),
+            "verdict": verdicts.get(row["id"]),
+            "can_edit": edits_any or (edits_own and row["created_by_id"] == user_pk),
+            "url": claim_url.format(row["id"]),
+        }
+        for row in rows
+    ]
+
+
+def _speaker_dict(row: dict) -> dict | None:
+    if row["speaker_id"] is None:
+        return None
+    name, description = row["speaker__name"], row["speaker__description"]
+    return {
+        "id": row["speaker_id"],
+        "name": name,
+        "description": description,
+        "affiliation": row["speaker__affiliation"],
+        "label": f"{name} ({description})" if description else name,
+    }

@@ -14,7 +14,7 @@ from articles import access
 from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_without_count
 from articles.models import Article, Claim, ClaimLink
-from articles.serializers import ClaimSerializer, LinkSerializer, links_for_display
+from articles.serializers import LinkSerializer, links_for_display, reader_claims
 
 ARTICLES_PER_PAGE = 25
 CLAIMS_PER_PAGE = 50
@@ -65,17 +65,17 @@ def article_list(request):
 def article_detail(request, pk):
     """The reader: the article's text with every claim, and the data the panel needs, in one page."""
     article = access.get_article_for_user(request.user, pk)
-    claims = Claim.objects.live().filter(article=article).for_display()
     links = links_for_display(
         ClaimLink.objects.filter(Q(from_claim__article=article) | Q(to_claim__article=article)).filter(
             from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
         )
     ).order_by("id")
     user = request.user
+    links = LinkSerializer(links, many=True, context={"request": request}).data
     reader = {
         "article": {"id": article.pk, "body": article.body},
-        "claims": ClaimSerializer(claims, many=True, context={"request": request}).data,
-        "links": LinkSerializer(links, many=True, context={"request": request}).data,
+        "claims": reader_claims(article, request, links),
+        "links": links,
         "relations": [
             {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}
             for value, label in ClaimLink.Relation.choices

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import RequestFactory
 
 from articles.models import Claim, ClaimLink, Review, Tag
 
@@ -122,3 +123,26 @@ def test_it_shows_no_write_controls_to_a_user_without_a_role(client, article):
     client.force_login(nobody)
     data = reader_data(client.get(f"/articles/{article.pk}/"))
     assert data["may"] == {"add_claim": False, "add_speaker": False, "add_link": False}
+
+
+def test_it_presents_claims_exactly_as_the_api_does(client, alice, bob, carol, article, make_article, make_claim,
+                                                    mayor):
+    from articles.serializers import ClaimSerializer
+
+    mine = make_claim(article, "tactical retreat", user=alice, speaker=mayor, tags=["police", "army"])
+    theirs = make_claim(article, "eight or ten deaths", user=carol)
+    elsewhere = make_claim(make_article("Other text entirely."), "Other text", user=carol)
+    ClaimLink.objects.create(from_claim=elsewhere, to_claim=mine, relation="cites", created_by=carol)
+    ClaimLink.objects.create(from_claim=mine, to_claim=theirs, relation="supports", created_by=alice)
+    Review.objects.create(claim=theirs, rating="true", headline="Yes", state="published", author=bob)
+    client.force_login(alice)
+    embedded = reader_data(client.get(f"/articles/{article.pk}/"))["claims"]
+    request = RequestFactory().get("/")
+    request.user = alice
+    expected = ClaimSerializer(
+        Claim.objects.live().filter(article=article).for_display(), many=True, context={"request": request}
+    ).data
+    # The reader leaves out only the timestamps, which the panel does not show.
+    api_shape = [{k: v for k, v in claim.items() if k not in ("created_at", "updated_at")} for claim in expected]
+    assert embedded == json.loads(json.dumps(api_shape))
+    assert [c["link_count"] for c in embedded] == [2, 1]
