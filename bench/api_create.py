@@ -103,7 +103,7 @@ def run(run) -> list[Figure]:
     corpus, total = run.corpus, run.scale.api_requests
     first_new_claim = (Claim.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     results: dict[int, dict] = {}
-    with Gunicorn(workers=run.args.workers) as server:
+    with Gunicorn(workers=run.args.workers, log_dir=run.work_dir) as server:
         sessions = []
         for username in corpus.annotators[: max(CLIENT_COUNTS)]:
             session = HttpSession(server.host, server.port)

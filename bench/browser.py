@@ -90,7 +90,7 @@ def run(run) -> list[Figure]:
         return [skipped(name, "highlights drawn", "Playwright for Python is not installed")]
 
     corpus = run.corpus
-    with Gunicorn(workers=run.args.workers) as server:
+    with Gunicorn(workers=run.args.workers, log_dir=run.work_dir) as server:
         session = HttpSession(server.host, server.port)
         session.login(corpus.annotators[0], corpus.password)
         session.close()

@@ -1,9 +1,11 @@
 """The benchmark's own database: never the desk's var/db.sqlite3 nor the database DATABASE_URL names.
 
-SQLite (the default): a fresh file var/bench/<scale>.sqlite3. PostgreSQL (DATABASE_URL=postgres://...):
-a database on the same server named after the given one plus "_bench_<scale>", dropped and created
-by the harness. Either way the environment is changed before Django is set up, so every process the
-harness starts (gunicorn, the export commands) uses the same benchmark database.
+SQLite (the default): a fresh file in the run's own directory under var/bench/. PostgreSQL
+(DATABASE_URL=postgres://...): a database on the same server named after the given one plus
+"_bench_<scale>_<process id>", created by the harness and dropped at the end. Several runs (other
+people's, CI's) can therefore share a machine without touching each other's data. The environment is
+changed before Django is set up, so every process the harness starts (gunicorn, the export commands)
+uses the same benchmark database.
 """
 
 import os
@@ -13,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SQLITE_DIR = BASE_DIR / "var" / "bench"
+RUNS_DIR = BASE_DIR / "var" / "bench"
 POSTGRES_SCHEMES = ("postgres", "postgresql", "pgsql")
 
 
@@ -31,7 +33,7 @@ def _sqlite_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
-def prepare(scale: str) -> BenchDatabase:
+def prepare(scale: str, work_dir: Path) -> BenchDatabase:
     """Create an empty benchmark database and point this process's environment at it."""
     url = os.environ.get("DATABASE_URL", "")
     scheme = urlsplit(url).scheme if url else ""
@@ -39,10 +41,7 @@ def prepare(scale: str) -> BenchDatabase:
         return _prepare_postgres(url, scale)
     if url and not scheme.startswith("sqlite"):
         raise SystemExit(f"bench: unsupported DATABASE_URL scheme {scheme!r}; use SQLite (unset) or postgres://")
-    path = SQLITE_DIR / f"{scale}.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for file in _sqlite_files(path):
-        file.unlink(missing_ok=True)
+    path = work_dir / f"{scale}.sqlite3"
     os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SQLITE_PATH"] = str(path)
     return BenchDatabase(vendor="sqlite", name=str(path))
@@ -54,7 +53,7 @@ def _prepare_postgres(url: str, scale: str) -> BenchDatabase:
 
     parts = urlsplit(url)
     given = parts.path.lstrip("/") or "postgres"
-    name = f"{given}_bench_{scale}"
+    name = f"{given}_bench_{scale}_{os.getpid()}"
     if not re.fullmatch(r"[A-Za-z0-9_]{1,63}", name):
         raise SystemExit(f"bench: cannot derive a benchmark database name from {given!r}")
     admin_url = urlunsplit(parts._replace(path="/postgres"))

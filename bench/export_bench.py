@@ -1,11 +1,10 @@
 """Export every claim as JSON Lines and as CSV with `manage.py export_claims`, beside a raw-cursor reference.
 
 Both run as child processes started the same way (a Python interpreter that sets Django up), so start-up
-costs the same on each side. Wall time is from start to exit; peak memory is the child's maximum resident
-set size as the kernel reports it when the child is reaped (wait4), so nothing is sampled or missed.
+costs the same on each side. Wall time is from start to exit; peak memory is the child's own high-water
+mark of resident memory (VmHWM, recorded at its exit by bench/peak.py), so nothing is sampled or missed.
 """
 
-import os
 import subprocess
 import sys
 import time
@@ -15,7 +14,6 @@ from articles.models import Claim
 from bench.report import Figure
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-WORK_DIR = BASE_DIR / "var" / "bench"
 FORMATS = ("jsonl", "csv")
 MEMORY_LIMIT_MB = 200
 # Twice the better of Label Studio (20,000 spans in about 0.6 s: 33,000/s) and doccano (2.3-3.3 s).
@@ -23,39 +21,38 @@ RIVAL_RATE = 2 * 20_000 / 0.6
 RIVAL_GROWTH_MB = 450 / 2  # doccano's export grows by about 450 MiB
 
 
-def measure(command: list[str]) -> dict:
-    """Wall seconds, peak RSS (MB) and exit status of one child process."""
+def measure(command: list[str], work_dir: Path) -> dict:
+    """Wall seconds and peak memory (MB) of one Python child process, `command` being its arguments."""
+    peak_file = work_dir / "peak.kb"
+    peak_file.unlink(missing_ok=True)
     began = time.perf_counter()
-    process = subprocess.Popen(command, cwd=BASE_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.run(
+        [sys.executable, "-m", "bench.peak", str(peak_file), *command], cwd=BASE_DIR, capture_output=True
+    )
     wall = time.perf_counter() - began
-    process.returncode = os.waitstatus_to_exitcode(status)
-    stdout, stderr = process.stdout.read(), process.stderr.read()
-    process.stdout.close()
-    process.stderr.close()
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[:4])} exited with {process.returncode}: {stderr.decode()[-1000:]}")
-    return {"seconds": wall, "peak_mb": usage.ru_maxrss / 1024, "stdout": stdout.decode()[-200:]}
+        raise RuntimeError(f"{' '.join(command[:3])} exited with {process.returncode}: {process.stderr[-1000:]}")
+    peak_mb = int(peak_file.read_text()) / 1024
+    peak_file.unlink()
+    return {"seconds": wall, "peak_mb": peak_mb, "stdout": process.stdout.decode()[-200:]}
 
 
-def baseline() -> dict:
+def baseline(work_dir: Path) -> dict:
     """A child that only sets Django up: the memory any of these processes starts from."""
-    code = "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'factcheck.settings'); django.setup()"
-    return measure([sys.executable, "-c", code])
+    return measure(["-m", "bench.export_reference", "--setup-only"], work_dir)
 
 
 def run(run) -> list[Figure]:
     claims = Claim.objects.live().count()
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
-    start_up = baseline()
+    start_up = baseline(run.work_dir)
     figures, details = [], {"claims": claims, "django_setup": start_up}
     for fmt in FORMATS:
-        out = WORK_DIR / f"export.{fmt}"
-        ref_out = WORK_DIR / f"reference.{fmt}"
+        out = run.work_dir / f"export.{fmt}"
+        ref_out = run.work_dir / f"reference.{fmt}"
         try:
-            ours = measure([sys.executable, "manage.py", "export_claims", "--format", fmt, "-o", str(out)])
+            ours = measure(["manage.py", "export_claims", "--format", fmt, "-o", str(out)], run.work_dir)
             ours["bytes"] = out.stat().st_size
-            reference = measure([sys.executable, "-m", "bench.export_reference", "--format", fmt, "-o", str(ref_out)])
+            reference = measure(["-m", "bench.export_reference", "--format", fmt, "-o", str(ref_out)], run.work_dir)
             reference["bytes"] = ref_out.stat().st_size
         finally:
             out.unlink(missing_ok=True)

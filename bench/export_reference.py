@@ -49,13 +49,18 @@ def _plain(value):
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--format", choices=["jsonl", "csv"], required=True)
-    parser.add_argument("-o", "--output", required=True)
+    parser.add_argument("--format", choices=["jsonl", "csv"])
+    parser.add_argument("-o", "--output")
+    parser.add_argument("--setup-only", action="store_true", help="only set Django up (the memory baseline)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     import django
 
     django.setup()
+    if args.setup_only:
+        return 0
+    if not args.format or not args.output:
+        parser.error("--format and -o are required")
     from django.db import connection
 
     count = 0

@@ -8,7 +8,9 @@ import argparse
 import importlib.util
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ class Run:
     scale: Scale
     corpus: object  # bench.corpus.Corpus
     args: argparse.Namespace
+    work_dir: Path  # this run's own files: SQLite database, exports, server logs
     notes: list[str] = field(default_factory=list)
     details: dict = field(default_factory=dict)  # per-workload raw data for the JSON file
 
@@ -99,43 +102,37 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     scale = SCALES[args.scale]
     started = datetime.now(UTC)
+    load_at_start = os.getloadavg()
     configure_environment()
-    bench_db = database.prepare(scale.name)
+    database.RUNS_DIR.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix=f"{scale.name}-", dir=database.RUNS_DIR))
+    bench_db = database.prepare(scale.name, work_dir)
     sys.path.insert(0, str(BASE_DIR))
 
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection, connections
 
-    from bench import corpus as corpus_module
-
     print(f"bench: scale {scale.name}, database {bench_db.describe()}", flush=True)
-    began = time.perf_counter()
-    call_command("collectstatic", interactive=False, verbosity=0)  # debug off serves hashed files
-    call_command("migrate", interactive=False, verbosity=0)
-    migrate_seconds = time.perf_counter() - began
-    print(f"  migrated in {migrate_seconds:.1f} s; building the corpus", flush=True)
-    corpus = corpus_module.build(scale, secrets.token_urlsafe(16))
-    print(f"  corpus built in {corpus.build_seconds:.1f} s: {corpus.counts}", flush=True)
-
-    run = Run(scale=scale, corpus=corpus, args=args)
-    figures: list[Figure] = []
     try:
-        for name in args.only or WORKLOADS:
-            if name == "browser" and args.no_browser:
-                figures.append(skipped("reader (browser)", "highlights drawn", "--no-browser"))
-                continue
-            figures += run_workload(name, run)
+        run = prepare_run(scale, args, work_dir)
+        figures = run_workloads(run)
     finally:
-        connections.close_all()
         vendor_version = _database_version(connection)
-        if not args.keep_db:
+        connections.close_all()
+        if args.keep_db:
+            print(f"kept: {bench_db.describe()} (and {work_dir})")
+        else:
             database.drop(bench_db)
+            shutil.rmtree(work_dir, ignore_errors=True)
 
     print()
     print(table(figures))
+    print(
+        f"\nload average (1, 5, 15 min) at start {_loads(load_at_start)}, at end {_loads(os.getloadavg())}"
+        f" on {os.cpu_count()} CPUs"
+    )
     output = args.output or RESULTS_DIR / f"{started:%Y%m%dT%H%M%S}-{scale.name}-{bench_db.vendor}.json"
     write_json(
         output,
@@ -143,10 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             "started": started.isoformat(),
             "finished": datetime.now(UTC).isoformat(),
             "scale": scale.as_dict(),
-            "machine": machine(),
+            # Other work on the machine inflates absolute times (the ratios to same-run references hold better).
+            "machine": {**machine(), "load_average_at_start": load_at_start, "load_average_at_end": os.getloadavg()},
             "database": {"vendor": bench_db.vendor, "name": bench_db.name, "version": vendor_version},
-            "migrate_seconds": round(migrate_seconds, 2),
-            "corpus": corpus.as_dict(),
+            "migrate_seconds": run.details["migrate_seconds"],
+            "corpus": run.corpus.as_dict(),
             "figures": [figure.as_dict() for figure in figures],
             "notes": run.notes,
             "details": run.details,
@@ -154,6 +152,34 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"\nfigures written to {output}")
     return 0
+
+
+def prepare_run(scale: Scale, args: argparse.Namespace, work_dir: Path) -> Run:
+    """Static files (debug off serves the hashed ones), the schema, then the corpus."""
+    from django.core.management import call_command
+
+    from bench import corpus as corpus_module
+
+    began = time.perf_counter()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
+    migrate_seconds = time.perf_counter() - began
+    print(f"  migrated in {migrate_seconds:.1f} s; building the corpus", flush=True)
+    corpus = corpus_module.build(scale, secrets.token_urlsafe(16))
+    print(f"  corpus built in {corpus.build_seconds:.1f} s: {corpus.counts}", flush=True)
+    return Run(
+        scale=scale, corpus=corpus, args=args, work_dir=work_dir, details={"migrate_seconds": round(migrate_seconds, 2)}
+    )
+
+
+def run_workloads(run: Run) -> list[Figure]:
+    figures: list[Figure] = []
+    for name in run.args.only or WORKLOADS:
+        if name == "browser" and run.args.no_browser:
+            figures.append(skipped("reader in Chromium", "highlights drawn", "--no-browser"))
+            continue
+        figures += run_workload(name, run)
+    return figures
 
 
 def reanchor(run: Run) -> list[Figure]:
@@ -176,6 +202,10 @@ def reanchor(run: Run) -> list[Figure]:
             note=result.get("note", ""),
         )
     ]
+
+
+def _loads(values) -> str:
+    return " ".join(f"{value:.1f}" for value in values)
 
 
 def _database_version(connection) -> str:

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LOG_DIR = BASE_DIR / "var" / "bench"
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -28,13 +27,13 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """`with Gunicorn(workers=3) as server:` serves the app at server.host:server.port until the block ends."""
+    """`with Gunicorn(workers=3, log_dir=...) as server:` serves the app at server.host:server.port in the block."""
 
-    def __init__(self, *, workers: int):
+    def __init__(self, *, workers: int, log_dir: Path):
         self.workers = workers
         self.host = "127.0.0.1"
         self.port = free_port()
-        self.log_path = LOG_DIR / f"gunicorn-{self.port}.log"
+        self.log_path = log_dir / f"gunicorn-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
     @property
@@ -42,7 +41,6 @@ class Gunicorn:
         return f"http://{self.host}:{self.port}"
 
     def __enter__(self) -> "Gunicorn":
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable, "-m", "gunicorn", "factcheck.wsgi",
             "--workers", str(self.workers),
