@@ -7,7 +7,7 @@ model permissions plus ownership (access.py). Errors have one shape: {"detail": 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, pagination, permissions, status, viewsets
+from rest_framework import mixins, pagination, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -93,6 +93,10 @@ class NoCountPagination(pagination.BasePagination):
         ]
 
 
+class ClaimVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
+
+
 class RolePermissions(permissions.DjangoModelPermissions):
     """Reading needs a login; adding, changing and deleting need the role's model permission."""
 
@@ -107,6 +111,17 @@ def _require(user, permission: str, message: str) -> None:
 def _claim_out(request, claim: Claim, status_code=status.HTTP_200_OK) -> Response:
     claim = Claim.objects.for_display().get(pk=claim.pk)
     return Response(ClaimListSerializer(claim, context={"request": request}).data, status=status_code)
+
+
+def _conflict(request, claim: Claim, conflict: services.ConflictError) -> Response:
+    """409 with the claim as it is now, so the client can show it and let the user apply the change again."""
+    current = Claim.objects.for_display().get(pk=claim.pk)
+    body = {
+        "detail": str(conflict),
+        "current_version": conflict.current_version,
+        "current": ClaimListSerializer(current, context={"request": request}).data,
+    }
+    return Response(body, status=status.HTTP_409_CONFLICT)
 
 
 # ---------------------------------------------------------------- articles
@@ -192,13 +207,7 @@ class ClaimViewSet(
                 user=request.user, claim=claim, version=data["version"], reason=data["reason"], **changes
             )
         except services.ConflictError as conflict:
-            current = Claim.objects.for_display().get(pk=claim.pk)
-            body = {
-                "detail": str(conflict),
-                "current_version": conflict.current_version,
-                "current": ClaimListSerializer(current, context={"request": request}).data,
-            }
-            return Response(body, status=status.HTTP_409_CONFLICT)
+            return _conflict(request, claim, conflict)
         return _claim_out(request, claim)
 
     def destroy(self, request, pk=None):
@@ -211,6 +220,21 @@ class ClaimViewSet(
     def restore(self, request, pk=None):
         claim = access.get_claim_for_user(request.user, pk, write=True, include_deleted=True)
         return _claim_out(request, services.restore_claim(user=request.user, claim=claim))
+
+    @extend_schema(
+        request=ClaimVersionSerializer,
+        responses={200: ClaimListSerializer, 409: OpenApiResponse(description="Stale version; body has `current`")},
+        summary="Confirm a relocated claim (it sits on the right words); re-attach one by PATCHing its span",
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        claim = access.get_claim_for_user(request.user, pk, write=True)
+        data = self._parse(ClaimVersionSerializer, request.data)
+        try:
+            claim = services.confirm_relocation(user=request.user, claim=claim, version=data["version"])
+        except services.ConflictError as conflict:
+            return _conflict(request, claim, conflict)
+        return _claim_out(request, claim)
 
     def _parse(self, serializer_class, payload):
         serializer = serializer_class(data=payload, context={"request": self.request})
