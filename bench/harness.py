@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     database.RUNS_DIR.mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix=f"{scale.name}-", dir=database.RUNS_DIR))
     bench_db = database.prepare(scale.name, work_dir)
+    os.environ["DJANGO_STATIC_ROOT"] = str(work_dir / "static")  # collected per run: others may change static files
     sys.path.insert(0, str(BASE_DIR))
 
     import django
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def prepare_run(scale: Scale, args: argparse.Namespace, work_dir: Path) -> Run:
-    """Static files (debug off serves the hashed ones), the schema, then the corpus."""
+    """Static files (debug off serves the hashed ones, from this run's directory), the schema, then the corpus."""
     from django.core.management import call_command
 
     from bench import corpus as corpus_module
