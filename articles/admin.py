@@ -73,11 +73,16 @@ class ArticleAdminForm(forms.ModelForm):
 class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "source", "published", "claim_count", "anchor_states", "raw_format", "added_by", "created_at"
+        "title",
+        "source",
+        "published",
+        "claim_count",
+        "anchor_states",
+        "raw_format",
+        "added_by",
+        "created_at",
     ]
-    list_filter = [
-        "source", "raw_format", "language", AnchorAttentionFilter, ("published", admin.DateFieldListFilter)
-    ]
+    list_filter = ["source", "raw_format", "language", AnchorAttentionFilter, ("published", admin.DateFieldListFilter)]
     list_select_related = ["source", "added_by"]
     search_fields = ["title", "url", "byline"]
     date_hierarchy = "published"

@@ -30,10 +30,7 @@ def annotate_anchor_counts(queryset):
     """Add anchored_count, relocated_count and orphaned_count (live claims) to an Article queryset."""
     live = Q(claims__deleted_at__isnull=True)
     return queryset.annotate(
-        **{
-            f"{state}_count": Count("claims", filter=live & Q(claims__anchor_state=state))
-            for state in STATES.values
-        }
+        **{f"{state}_count": Count("claims", filter=live & Q(claims__anchor_state=state)) for state in STATES.values}
     )
 
 
@@ -71,7 +68,7 @@ class ArticleRevisionsAdminMixin:
 
     @admin.display(description="claims by anchor state")
     def anchor_states(self, obj):
-        """"5 anchored · 1 relocated · 2 orphaned"; each non-zero count links to those claims."""
+        """The live claims per state, "5 anchored · 1 relocated · 2 orphaned"; each count links to its claims."""
         changelist = reverse("admin:articles_claim_changelist")
         parts = []
         for state in STATES.values:

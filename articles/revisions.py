@@ -47,7 +47,7 @@ class RevisionResult:
     moved: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        """"2 anchored, 1 relocated, 0 orphaned", the words the importer and the admin report."""
+        """The words the importer and the admin report: "2 anchored, 1 relocated, 0 orphaned"."""
         return f"{self.anchored} anchored, {self.relocated} relocated, {self.orphaned} orphaned"
 
 
@@ -127,13 +127,7 @@ def _validate(article: Article, fields: list[str]) -> None:
 
 
 def _live_counts(article: Article) -> dict[str, int]:
-    rows = (
-        Claim.objects.live()
-        .filter(article=article)
-        .order_by()
-        .values_list("anchor_state")
-        .annotate(n=Count("pk"))
-    )
+    rows = Claim.objects.live().filter(article=article).order_by().values_list("anchor_state").annotate(n=Count("pk"))
     counts = dict.fromkeys(Claim.AnchorState.values, 0)
     counts.update(dict(rows))
     return counts

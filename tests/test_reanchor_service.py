@@ -138,9 +138,7 @@ def test_it_uses_prefix_and_suffix_when_a_sentence_is_duplicated(story, alice, m
     assert moved.prefix.endswith("civil protection office, ")
 
 
-def test_it_orphans_a_claim_when_its_words_now_stand_in_two_places_and_context_cannot_decide(
-    story, alice, make_claim
-):
+def test_it_orphans_a_claim_when_its_words_now_stand_in_two_places_and_context_cannot_decide(story, alice, make_claim):
     claim = make_claim(story, FUND, user=alice)
     rewritten = (
         "Two plans compete. The city council wants a fund of four million pesos for the roads; "
