@@ -55,11 +55,13 @@ class ArticleFilter(django_filters.FilterSet):
         label="Published", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
     )
     has_claims = django_filters.BooleanFilter(label="Has claims", method="filter_has_claims")
+    # field_name names the model path for the API schema; the methods filter through live claims only.
     speaker = django_filters.ModelChoiceFilter(
-        queryset=Speaker.objects.all(), method="filter_speaker", empty_label="Any speaker"
+        queryset=Speaker.objects.all(), field_name="claims__speaker", method="filter_speaker", empty_label="Any speaker"
     )
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), to_field_name="name", method="filter_tag", empty_label="Any tag"
+        queryset=Tag.objects.all(), to_field_name="name", field_name="claims__tags", method="filter_tag",
+        empty_label="Any tag",
     )
     rating = django_filters.ChoiceFilter(
         label="Verdict rating", choices=Review.Rating.choices, method="filter_rating", empty_label="Any rating"

@@ -9,6 +9,7 @@ from collections import Counter
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import access
@@ -85,7 +86,8 @@ class ClaimSerializer(serializers.ModelSerializer):
     def get_tags(self, claim) -> list[str]:
         return [tag.name for tag in claim.tags.all()]
 
-    def get_verdict(self, claim) -> VerdictBadgeSerializer | None:
+    @extend_schema_field(VerdictBadgeSerializer(allow_null=True))
+    def get_verdict(self, claim):
         reviews = getattr(claim, "published_reviews", None)
         return VerdictBadgeSerializer(reviews[0]).data if reviews else None
 
