@@ -14,23 +14,26 @@ are re-anchored and the change's reason is recorded.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
 from articles import revisions
-from articles.models import Article, Claim
+from articles.models import Article, Claim, _count_of
 
 STATES = Claim.AnchorState
 
 
 def annotate_anchor_counts(queryset):
-    """Add anchored_count, relocated_count and orphaned_count (live claims) to an Article queryset."""
-    live = Q(claims__deleted_at__isnull=True)
+    """Add anchored_count, relocated_count and orphaned_count (live claims) to an Article queryset.
+
+    Correlated counts, as with_claim_counts does: they run for the rows on the page only.
+    """
+    live = Claim.objects.filter(article=OuterRef("pk"), deleted_at__isnull=True)
     return queryset.annotate(
-        **{f"{state}_count": Count("claims", filter=live & Q(claims__anchor_state=state)) for state in STATES.values}
+        **{f"{state}_count": _count_of(live.filter(anchor_state=state)) for state in STATES.values}
     )
 
 
