@@ -144,9 +144,12 @@ def create_claim(
     tags: Iterable[str] = (),
 ) -> Claim:
     """Highlight body[start:end] of an article as a claim; context is taken from the body."""
-    validate_span(article.body, start, end, quote)
+    # The body as stored, locked: a revision (which locks the article, then re-anchors its claims) either
+    # finishes first, and the span is checked against its new text, or waits and re-anchors this claim too.
+    body = Article.objects.select_for_update().values_list("body", flat=True).get(pk=article.pk)
+    validate_span(body, start, end, quote)
     names = tag_names(tags)
-    selector = anchoring.describe(article.body, start, end)
+    selector = anchoring.describe(body, start, end)
     claim = Claim.objects.create(
         article=article,
         start=start,

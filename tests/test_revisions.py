@@ -205,3 +205,13 @@ def test_it_lists_only_versions_that_changed_the_text(article):
     from articles.revisions import text_versions
 
     assert [version.body for version in text_versions(article)] == [ARTICLE_BODY + " More.", ARTICLE_BODY]
+
+
+def test_it_checks_a_new_claim_against_the_stored_text_not_a_stale_copy(article, alice):
+    stale = Article.objects.get(pk=article.pk)
+    revise(article, ARTICLE_BODY.replace(RETREAT, "the officers fled"))
+    start = ARTICLE_BODY.index(RETREAT)
+    with pytest.raises(ValidationError) as error:
+        services.create_claim(user=alice, article=stale, start=start, end=start + len(RETREAT), quote=RETREAT)
+    assert "quote" in error.value.message_dict
+    assert not Claim.objects.exists()
