@@ -15,6 +15,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.http import Http404, HttpResponseRedirect
@@ -86,6 +87,7 @@ class EvidenceInline(admin.TabularInline):
     model = Evidence
     fields = ["url", "title", "note"]
     extra = 1
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
     def has_add_permission(self, request, obj=None):
         if obj is None:  # the add page: whoever may write a verdict
@@ -227,6 +229,10 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
     def has_assign_permission(self, request):
         return request.user.has_perm("articles.change_review")
+
+    def view_on_site(self, obj):
+        # Only published (and superseded) verdicts have a public page; the rest would be a 404.
+        return obj.get_absolute_url() if obj.state in (State.PUBLISHED, State.CORRECTED) else None
 
     def revert_disabled(self, request, obj=None):
         # A revert would write around the workflow (a published verdict back to draft).
