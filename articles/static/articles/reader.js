@@ -13,6 +13,7 @@
 (function () {
   'use strict';
 
+  performance.mark('reader-start');
   const TextMath = window.TextMath;
   const data = JSON.parse(document.getElementById('reader-data').textContent);
   const body = data.article.body;
@@ -824,6 +825,7 @@
   Cards.order();
   redrawHighlights();
   performance.mark('highlights-drawn');
+  performance.measure('highlights', 'reader-start', 'highlights-drawn');
   textRoot.dataset.ready = 'true';
   followHash();
 
