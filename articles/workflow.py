@@ -132,7 +132,7 @@ def _check_correct(user, review: Review) -> None:
 
 def _lock(review: Review, version: int | None) -> Review:
     """The current row, locked for this transaction; ConflictError if it changed since `version`."""
-    current = Review.objects.select_for_update().select_related("claim").get(pk=review.pk)
+    current = Review.objects.select_for_update(of=("self",)).select_related("claim").get(pk=review.pk)
     if version is not None and current.version != version:
         raise ConflictError(
             f"Verdict #{current.pk} was changed by someone else while you had it open "
@@ -407,7 +407,7 @@ def publish_review(*, user, review: Review, version: int | None = None, reason: 
     _check_publish(user, current)
     now = timezone.now()
     if current.corrects_id:
-        old = Review.objects.select_for_update().get(pk=current.corrects_id)
+        old = Review.objects.select_for_update(of=("self",)).get(pk=current.corrects_id)
         if old.state != State.PUBLISHED:
             raise WorkflowError(
                 f"The verdict this corrects (#{old.pk}) is {old.get_state_display().lower()}, not published.",

@@ -460,3 +460,11 @@ def test_it_keeps_evidence_admin_read_only(client, draft, erin):
     response = client.post(f"/admin/articles/evidence/{evidence.pk}/change/", {"url": "https://x.example.org/"})
     assert response.status_code == 403
     assert EVIDENCE[0]["url"] == draft.evidence.get().url
+
+
+def test_it_links_to_the_public_page_only_once_published(client, claim, bob, erin):
+    draft = make_review(claim, author=bob, editor=erin)
+    published = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    client.force_login(erin)
+    assert "View on site" not in client.get(change_url(draft)).content.decode()
+    assert f'href="/verdicts/{published.pk}/"' in client.get(change_url(published)).content.decode()
