@@ -68,7 +68,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["raw"])
+    # The raw original is kept in history too, so a revision by re-import never loses the page it replaced.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published", "-id"]

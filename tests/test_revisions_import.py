@@ -114,3 +114,12 @@ def test_it_reports_a_revision_on_the_admin_upload_page(stored, client, erin):
     messages = [str(m) for m in response.context["messages"]]
     assert messages[0].startswith("flood-v2.txt: revised: 1 anchored, 1 relocated, 1 orphaned")
     assert messages[-1] == "0 imported, 1 revised, 0 skipped as duplicates, 0 failed."
+
+
+def test_it_keeps_the_replaced_original_in_history(stored, erin):
+    article, _ = stored
+    import_text(CORRECTED, user=erin, name="flood-corrected.txt")
+    article.refresh_from_db()
+    assert article.raw == CORRECTED
+    originals = list(article.history.order_by("history_date").values_list("raw", flat=True))
+    assert originals[0] == FIRST and originals[-1] == CORRECTED
