@@ -145,7 +145,13 @@ def test_it_refuses_to_submit_without_evidence(claim, bob):
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "ftp://files.example.org/report.pdf", "records.example.org/x", "http://", "data:text/html,x"],
+    [
+        "javascript:alert(1)",
+        "ftp://files.example.org/report.pdf",
+        "records.example.org/x",
+        "http://",
+        "data:text/html,x",
+    ],
 )
 def test_it_refuses_evidence_that_is_not_an_http_link(url, claim, bob):
     with pytest.raises(ValidationError, match="http:// or https://") as refused:
