@@ -14,7 +14,7 @@ from articles import access
 from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_without_count
 from articles.models import Article, Claim, ClaimLink
-from articles.serializers import LinkSerializer, links_for_display, reader_claims
+from articles.serializers import links_for_display, reader_claims, reader_links
 
 ARTICLES_PER_PAGE = 25
 CLAIMS_PER_PAGE = 50
@@ -68,13 +68,13 @@ def article_detail(request, pk):
     # Links touching this article's claims, found through the claims' ids (index on each link end): a
     # condition on the joined claims' article would read every link in the database.
     article_claims = Claim.objects.filter(article=article).values("pk")
-    links = links_for_display(
-        ClaimLink.objects.filter(Q(from_claim__in=article_claims) | Q(to_claim__in=article_claims)).filter(
-            from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
-        )
-    ).order_by("id")
+    links = (
+        ClaimLink.objects.filter(Q(from_claim__in=article_claims) | Q(to_claim__in=article_claims))
+        .filter(from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True)
+        .order_by("id")
+    )
     user = request.user
-    links = LinkSerializer(links, many=True, context={"request": request}).data
+    links = reader_links(links, user)
     reader = {
         "article": {"id": article.pk, "body": article.body},
         "claims": reader_claims(article, request, links),

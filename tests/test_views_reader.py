@@ -146,3 +146,24 @@ def test_it_presents_claims_exactly_as_the_api_does(client, alice, bob, carol, a
     api_shape = [{k: v for k, v in claim.items() if k not in ("created_at", "updated_at")} for claim in expected]
     assert embedded == json.loads(json.dumps(api_shape))
     assert [c["link_count"] for c in embedded] == [2, 1]
+
+
+def test_it_presents_links_exactly_as_the_api_does(client, alice, carol, erin, article, make_article, make_claim,
+                                                   mayor):
+    from articles.serializers import LinkSerializer, links_for_display
+
+    mine = make_claim(article, "tactical retreat", user=alice, speaker=mayor)
+    theirs = make_claim(article, "eight or ten deaths", user=carol)
+    elsewhere = make_claim(make_article("Other text entirely.", title="<b>Other</b>"), "Other text", user=carol)
+    ClaimLink.objects.create(from_claim=elsewhere, to_claim=mine, relation="cites", note="see <i>", created_by=carol)
+    ClaimLink.objects.create(from_claim=mine, to_claim=theirs, relation="supports", created_by=alice)
+    for persona in (alice, erin):
+        client.force_login(persona)
+        embedded = reader_data(client.get(f"/articles/{article.pk}/"))["links"]
+        request = RequestFactory().get("/")
+        request.user = persona
+        expected = LinkSerializer(
+            links_for_display(ClaimLink.objects.order_by("id")), many=True, context={"request": request}
+        ).data
+        assert embedded == json.loads(json.dumps(expected))
+        assert [link["can_delete"] for link in embedded] == ([False, True] if persona == alice else [True, True])
