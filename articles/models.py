@@ -344,6 +344,7 @@ class Review(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = "verdict"
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.CheckConstraint(
