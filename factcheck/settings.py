@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "articles",
 ]
@@ -167,6 +168,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Articles, claims, speakers, links and verdicts. Offsets are Unicode code points.",
     "VERSION": "1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI's files are served from our own static files (the sidecar package), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # The audit trail keeps reasons whole (a reviewer's "what must change", a correction note), not cut at 100.
