@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils.html import format_html
 
 from articles.models import Article, Claim, ClaimLink, Review, Source, Speaker, Tag
 
@@ -42,6 +43,41 @@ def with_tiebreak(queryset, *, default: tuple[str, ...]):
     return queryset.order_by(*ordering)
 
 
+class SpeakerPicker(forms.Widget):
+    """A speaker filter typed by name and sent as the speaker's id.
+
+    A search box suggests speakers from /api/speakers/?q= as the user types (speaker_picker.js) and
+    puts the chosen one's id in a hidden input named after the filter. A <select> would carry every
+    speaker in the database on every list page: a thousand options were most of the claim list's time.
+    """
+
+    class Media:
+        js = ["articles/speaker_picker.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        element_id = (attrs or {}).get("id") or f"id_{name}"
+        return format_html(
+            '<span class="speaker-picker"><input type="search" id="{id}" value="{label}" list="{id}-options"'
+            ' placeholder="Any speaker" autocomplete="off" data-speaker-picker="{id}-value">'
+            '<input type="hidden" name="{name}" id="{id}-value" value="{value}">'
+            '<datalist id="{id}-options"></datalist></span>',
+            id=element_id,
+            name=name,
+            label=self._label(value),
+            value="" if value is None else value,
+        )
+
+    @staticmethod
+    def _label(value) -> str:
+        """The chosen speaker as the API labels it; empty for no choice or an id that matches nobody."""
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            return ""
+        speaker = Speaker.objects.filter(pk=pk).first()
+        return str(speaker) if speaker else ""
+
+
 STATE_NONE = "none"
 VERDICT_STATE_CHOICES = [(STATE_NONE, "No verdict yet"), *Review.State.choices]
 RELATION_ANY, RELATION_NONE = "any", "none"
@@ -57,7 +93,7 @@ class ArticleFilter(django_filters.FilterSet):
     has_claims = django_filters.BooleanFilter(label="Has claims", method="filter_has_claims")
     # field_name names the model path for the API schema; the methods filter through live claims only.
     speaker = django_filters.ModelChoiceFilter(
-        queryset=Speaker.objects.all(), field_name="claims__speaker", method="filter_speaker", empty_label="Any speaker"
+        queryset=Speaker.objects.all(), field_name="claims__speaker", method="filter_speaker", widget=SpeakerPicker
     )
     tag = django_filters.ModelChoiceFilter(
         queryset=Tag.objects.all(), to_field_name="name", field_name="claims__tags", method="filter_tag",
@@ -111,7 +147,7 @@ class ArticleFilter(django_filters.FilterSet):
 
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Quote, summary or speaker")
-    speaker = django_filters.ModelChoiceFilter(queryset=Speaker.objects.all(), empty_label="Any speaker")
+    speaker = django_filters.ModelChoiceFilter(queryset=Speaker.objects.all(), widget=SpeakerPicker)
     speaker_name = django_filters.CharFilter(
         label="Speaker name", field_name="speaker__name", lookup_expr="icontains"
     )

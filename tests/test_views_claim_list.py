@@ -73,6 +73,31 @@ def test_it_answers_in_a_fixed_number_of_queries(client, alice, article, make_cl
         make_claim(article, "tactical retreat", user=alice, tags=["police"])
     client.force_login(alice)
     client.get("/claims/")
-    # session, user, page, tags, verdicts, and the speaker, source and tag choices of the filter form
-    with django_assert_num_queries(8):
+    # session, user, page, tags, verdicts, and the source and tag choices of the filter form (speakers are
+    # suggested as the user types, not listed)
+    with django_assert_num_queries(7):
         client.get("/claims/")
+
+
+def test_it_offers_speakers_by_search_instead_of_listing_them_all(client, alice, claims, mayor):
+    from articles import services
+
+    services.get_or_create_speaker(user=alice, name="Someone Else Entirely")
+    client.force_login(alice)
+    html = client.get("/claims/").content.decode()
+    assert "Someone Else Entirely" not in html  # no <option> per speaker in the database
+    assert 'data-speaker-picker="id_speaker-value"' in html and "speaker_picker" in html
+    html = client.get(f"/claims/?speaker={mayor.pk}").content.decode()
+    assert f'name="speaker" id="id_speaker-value" value="{mayor.pk}"' in html
+    assert f'value="{mayor}"' in html  # the chosen speaker's label in the search box
+
+
+def test_it_escapes_a_hostile_chosen_speaker_and_rejects_an_unknown_one(client, alice, article, make_claim):
+    from articles import services
+
+    evil = services.get_or_create_speaker(user=alice, name='"><script>alert(1)</script>')
+    client.force_login(alice)
+    html = client.get(f"/claims/?speaker={evil.pk}").content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    response = client.get("/claims/?speaker=999999")
+    assert response.status_code == 200 and response.context["filter"].errors["speaker"]
