@@ -78,6 +78,8 @@ class SpeakerPicker(forms.Widget):
         return str(speaker) if speaker else ""
 
 
+# Above this many claims a tag filter checks claims newest first instead of starting from the tag's claims.
+COMMON_TAG_CLAIMS = 10_000
 STATE_NONE = "none"
 VERDICT_STATE_CHOICES = [(STATE_NONE, "No verdict yet"), *Review.State.choices]
 RELATION_ANY, RELATION_NONE = "any", "none"
@@ -160,7 +162,7 @@ class ClaimFilter(django_filters.FilterSet):
         label="Linked", choices=RELATION_CHOICES, method="filter_relation", empty_label="Linked or not"
     )
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), to_field_name="name", field_name="tags", empty_label="Any tag"
+        queryset=Tag.objects.all(), to_field_name="name", field_name="tags", method="filter_tag", empty_label="Any tag"
     )
     rating = django_filters.ChoiceFilter(
         label="Verdict rating", choices=Review.Rating.choices, method="filter_rating", empty_label="Any rating"
@@ -187,6 +189,19 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_article_title(self, queryset, name, value):
         return match_all_terms(queryset, value, ["article__title"])
+
+    def filter_tag(self, queryset, name, tag):
+        """Claims with `tag`, read the cheaper way round for how common the tag is.
+
+        A common tag: walk the claims newest first and check each for the tag; a page fills after a few
+        hundred rows. A rare tag: start from its few claims. Either way alone is slow for the other case
+        on SQLite, whose planner has no statistics (1,000,000 claims: 90 ms against 1 ms for a tag on
+        a tenth of them; 2.3 s against 0.3 ms for a tag on none). Counting stops at the threshold.
+        """
+        tagged = Claim.tags.through.objects.filter(tag=tag)
+        if tagged[:COMMON_TAG_CLAIMS].count() >= COMMON_TAG_CLAIMS:
+            return queryset.filter(Exists(tagged.filter(claim=OuterRef("pk"))))
+        return queryset.filter(pk__in=tagged.values("claim_id"))
 
     def filter_relation(self, queryset, name, value):
         touching = ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))

@@ -110,3 +110,14 @@ def test_it_pages_without_counting(claims):
     assert len(page.rows) == 2 and page.has_next and not page.has_previous
     last = page_without_count(Claim.objects.order_by("id"), 2, 2)
     assert len(last.rows) == 1 and not last.has_next and last.has_previous
+
+
+@pytest.mark.parametrize("common_above", [1, 10_000])
+def test_it_filters_by_a_common_or_a_rare_tag_alike(claims, make_claim, article, alice, monkeypatch, common_above):
+    from articles import filters
+
+    monkeypatch.setattr(filters, "COMMON_TAG_CLAIMS", common_above)
+    make_claim(article, "ten deaths", user=alice, tags=["police", "casualties"])
+    assert claim_quotes({"tag": "police"}) == ["tactical retreat", "ten deaths"]
+    assert claim_quotes({"tag": "police", "q": "deaths"}) == ["ten deaths"]
+    assert claim_quotes({"tag": "casualties"}) == ["ten deaths"]
