@@ -265,15 +265,9 @@ def confirm_relocation(*, user, claim: Claim, version: int) -> Claim:
     Raises ConflictError when the claim changed since `version`, and ValidationError when it is
     deleted or not relocated (an orphaned claim is re-attached with update_claim(span=...) instead).
     """
-    from articles.services import ConflictError
+    from articles.services import lock_claim_at_version
 
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if current.version != version:
-        raise ConflictError(
-            f"This claim was changed by someone else (now version {current.version}, you sent {version}). "
-            "Reload it and check the relocation again.",
-            current_version=current.version,
-        )
+    current = lock_claim_at_version(claim, version, retry="check the relocation again")
     if current.is_deleted:
         raise ValidationError({"detail": "This claim is deleted; undo the deletion before confirming it."})
     if current.anchor_state != Claim.AnchorState.RELOCATED:

@@ -30,6 +30,18 @@ class ConflictError(Exception):
 UNSET = object()
 
 
+def lock_claim_at_version(claim: Claim, version: int, *, retry: str) -> Claim:
+    """The claim's row, locked for this transaction, if it is still at `version`; else ConflictError."""
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.version != version:
+        raise ConflictError(
+            f"This claim was changed by someone else (now version {current.version}, you sent {version}). "
+            f"Reload it and {retry}.",
+            current_version=current.version,
+        )
+    return current
+
+
 # ---------------------------------------------------------------- spans
 
 
@@ -183,13 +195,7 @@ def update_claim(
     `span` (start, end, quote) re-attaches the claim to new text (for example an orphaned or
     relocated claim confirmed by a reviewer); it is validated like a new claim and marks it anchored.
     """
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if current.version != version:
-        raise ConflictError(
-            f"This claim was changed by someone else (now version {current.version}, you sent {version}). "
-            "Reload it and apply your change again.",
-            current_version=current.version,
-        )
+    current = lock_claim_at_version(claim, version, retry="apply your change again")
     if current.is_deleted:
         raise ValidationError({"detail": "This claim is deleted; undo the deletion before editing it."})
     fields = {"version", "updated_at"}
