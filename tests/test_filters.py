@@ -121,3 +121,13 @@ def test_it_filters_by_a_common_or_a_rare_tag_alike(claims, make_claim, article,
     assert claim_quotes({"tag": "police"}) == ["tactical retreat", "ten deaths"]
     assert claim_quotes({"tag": "police", "q": "deaths"}) == ["ten deaths"]
     assert claim_quotes({"tag": "casualties"}) == ["ten deaths"]
+
+
+@pytest.mark.parametrize("max_ids", [0, 200])
+def test_it_searches_speaker_names_by_id_list_or_subquery_alike(claims, monkeypatch, max_ids):
+    from articles import filters
+
+    monkeypatch.setattr(filters, "MAX_SPEAKER_IDS", max_ids)
+    assert claim_quotes({"q": "bustamante retreat"}) == ["tactical retreat"]
+    assert claim_quotes({"q": "bustamante deaths"}) == []
+    assert claim_quotes({"q": "nobody-by-this-name"}) == []
