@@ -78,13 +78,18 @@ def tag_names(raw: Iterable[str]) -> list[str]:
     return names
 
 
-def _set_tags(claim: Claim, names: list[str]) -> None:
+def _set_tags(claim: Claim, names: list[str], *, new: bool = False) -> None:
+    """Give the claim exactly these tags, creating missing ones; `new`: it has none yet (add, no diff)."""
     existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
     missing = [Tag(name=name) for name in names if name not in existing]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    claim.tags.set([existing[name] for name in names])
+    tags = [existing[name] for name in names]
+    if new:
+        claim.tags.add(*tags)
+    else:
+        claim.tags.set(tags)
 
 
 # ---------------------------------------------------------------- speakers
@@ -174,7 +179,7 @@ def create_claim(
         created_by=user,
     )
     if names:
-        _set_tags(claim, names)
+        _set_tags(claim, names, new=True)
     return claim
 
 
