@@ -7,6 +7,7 @@ every rule about spans, links and speakers is the services' and comes back as a 
 from collections import Counter
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -270,11 +271,14 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
     rows = list(
         Claim.objects.live()
         .filter(article=article)
+        # The published verdict in the same query: at most one per claim, so no row is repeated.
+        .annotate(verdict=FilteredRelation("reviews", condition=Q(reviews__state=Review.State.PUBLISHED)))
         .order_by("start", "end", "id")
         .values(
             "id", "article_id", "start", "end", "quote", "prefix", "suffix", "summary", "anchor_state",
             "created_by_id", "created_by__username", "version",
             "speaker_id", "speaker__name", "speaker__description", "speaker__affiliation",
+            "verdict__id", "verdict__rating", "verdict__headline",
         )
     )
     tags: dict[int, list[str]] = {}
@@ -284,7 +288,7 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
         .values_list("claim_id", "tag__name")
     ):
         tags.setdefault(claim_id, []).append(name)
-    verdicts = _verdict_badges(Review.objects.filter(claim__article=article, state=Review.State.PUBLISHED))
+    verdict_badge = _verdict_badge_maker()
     link_counts = Counter(
         end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
     )
@@ -308,7 +312,7 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
             "version": row["version"],
             "deleted": False,
             "link_count": link_counts.get(row["id"], 0),
-            "verdict": verdicts.get(row["id"]),
+            "verdict": verdict_badge(row),
             "can_edit": edits_any or (edits_own and row["created_by_id"] == user_pk),
             "url": claim_url.format(row["id"]),
         }
@@ -316,20 +320,24 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
     ]
 
 
-def _verdict_badges(reviews) -> dict[int, dict]:
-    """Claim id -> VerdictBadgeSerializer's shape, from values() rows (at most one published verdict per claim)."""
+def _verdict_badge_maker():
+    """A function from a claim row's verdict__ columns to VerdictBadgeSerializer's shape (None without one)."""
     labels = dict(Review.Rating.choices)
     url = reverse("verdicts:verdict_public", args=[0]).replace("/0/", "/{}/")
-    return {
-        row["claim_id"]: {
-            "id": row["id"],
-            "rating": row["rating"],
-            "rating_label": labels.get(row["rating"], row["rating"]),
-            "headline": row["headline"],
-            "url": url.format(row["id"]),
+
+    def badge(row: dict) -> dict | None:
+        if row["verdict__id"] is None:
+            return None
+        rating = row["verdict__rating"]
+        return {
+            "id": row["verdict__id"],
+            "rating": rating,
+            "rating_label": labels.get(rating, rating),
+            "headline": row["verdict__headline"],
+            "url": url.format(row["verdict__id"]),
         }
-        for row in reviews.order_by().values("id", "claim_id", "rating", "headline")
-    }
+
+    return badge
 
 
 LINK_END_FIELDS = ("article_id", "article__title", "article__source__name", "quote", "summary", "speaker__name",
@@ -337,16 +345,18 @@ LINK_END_FIELDS = ("article_id", "article__title", "article__source__name", "quo
 
 
 def reader_links(links, user) -> list[dict]:
-    """Links as LinkSerializer presents them, from one values() query over `links` (a ClaimLink queryset).
+    """Links as LinkSerializer presents them, from values() rows of `links` (a ClaimLink queryset) and of the
+    claims at their ends.
 
     The reader embeds every link touching its article's claims; DRF's nested serializers (two linked
-    claims, a reverse() per URL) cost about a millisecond per link. A test keeps both shapes equal.
+    claims, a reverse() per URL) cost about a millisecond per link. A test keeps both shapes equal. The
+    ends are a second query: joined in, their articles, sources and speakers made ten tables, past which
+    PostgreSQL stops reordering joins and hashed every link and claim (90 ms at 100,000 claims).
     """
     ends = ("from_claim", "to_claim")
-    rows = links.values(
-        "id", "relation", "note", "created_by_id", "created_by__username", "created_at", *ends,
-        *(f"{end}__{field}" for end in ends for field in LINK_END_FIELDS),
-    )
+    rows = list(links.values("id", "relation", "note", "created_by_id", "created_by__username", "created_at", *ends))
+    end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
+    claims = {row["id"]: row for row in Claim.objects.filter(pk__in=end_ids).order_by().values("id", *LINK_END_FIELDS)}
     labels = dict(ClaimLink.Relation.choices)
     timestamp = serializers.DateTimeField().to_representation
     deletes_any = user.has_perm("articles.change_any_claim")
@@ -356,8 +366,8 @@ def reader_links(links, user) -> list[dict]:
     return [
         {
             "id": row["id"],
-            "from_claim": _link_end(row, "from_claim", patterns),
-            "to_claim": _link_end(row, "to_claim", patterns),
+            "from_claim": _link_end(claims[row["from_claim"]], patterns),
+            "to_claim": _link_end(claims[row["to_claim"]], patterns),
             "relation": row["relation"],
             "relation_label": labels.get(row["relation"], row["relation"]),
             "note": row["note"],
@@ -377,18 +387,18 @@ def _url_patterns() -> tuple[str, str]:
     )
 
 
-def _link_end(row: dict, end: str, patterns: tuple[str, str]) -> dict:
+def _link_end(claim: dict, patterns: tuple[str, str]) -> dict:
     reader_pattern, claim_pattern = patterns
-    claim_id, article_id = row[end], row[f"{end}__article_id"]
+    claim_id, article_id = claim["id"], claim["article_id"]
     return {
         "id": claim_id,
         "article": article_id,
-        "article_title": row[f"{end}__article__title"],
-        "source": row[f"{end}__article__source__name"],
-        "quote": row[f"{end}__quote"],
-        "summary": row[f"{end}__summary"],
-        "speaker": row[f"{end}__speaker__name"],
-        "anchor_state": row[f"{end}__anchor_state"],
+        "article_title": claim["article__title"],
+        "source": claim["article__source__name"],
+        "quote": claim["quote"],
+        "summary": claim["summary"],
+        "speaker": claim["speaker__name"],
+        "anchor_state": claim["anchor_state"],
         "reader_url": reader_pattern.format(article_id, claim_id),
         "url": claim_pattern.format(claim_id),
     }

