@@ -72,7 +72,7 @@ class ArticleExportView(ExportView):
 
     def get(self, request, fmt):
         articles = self.filter_queryset(self.get_queryset())
-        claims = Claim.objects.live().filter(article__in=articles.order_by().values("pk"))
+        claims = exports.claims_of_articles(articles)
         return self.export(request, fmt, claims, **export_options(request, fmt, articles=articles))
 
 

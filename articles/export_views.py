@@ -71,5 +71,5 @@ def articles_export(request, fmt: str):
         articles = filtered_articles(request)
     except InvalidFilters as error:
         return _bad_filters(error)
-    claims = Claim.objects.live().filter(article__in=articles.order_by().values("pk"))
+    claims = exports.claims_of_articles(articles)
     return exports.stream_export(fmt, claims, basename="articles", **export_options(request, fmt, articles=articles))

@@ -555,6 +555,11 @@ def write_jsonl(
             progress(len(rows))
 
 
+def claims_of_articles(articles: QuerySet) -> QuerySet:
+    """The live claims of a (filtered) article queryset: what an article-list export contains."""
+    return Claim.objects.live().filter(article__in=articles.order_by().values("pk"))
+
+
 def _article_id_chunks(articles: QuerySet, *, chunk_size: int) -> Iterator[list[int]]:
     ids_query = articles.order_by("pk").values_list("pk", flat=True)
     last = 0

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         writer_options = {"chunk_size": chunk_size}
         if articles:
             matched = self._filtered(ArticleFilter, filters, Article.objects.all(), request)
-            claims = Claim.objects.live().filter(article__in=matched.order_by().values("pk"))
+            claims = exports.claims_of_articles(matched)
             if fmt == "jsonl":
                 writer_options["articles"] = matched
         else:
