@@ -114,7 +114,10 @@ class ArticleFilter(django_filters.FilterSet):
         queryset=Speaker.objects.all(), field_name="claims__speaker", method="filter_speaker", widget=SpeakerPicker
     )
     tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(), to_field_name="name", field_name="claims__tags", method="filter_tag",
+        queryset=Tag.objects.all(),
+        to_field_name="name",
+        field_name="claims__tags",
+        method="filter_tag",
         empty_label="Any tag",
     )
     rating = django_filters.ChoiceFilter(
@@ -166,9 +169,7 @@ class ArticleFilter(django_filters.FilterSet):
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Quote, summary or speaker")
     speaker = django_filters.ModelChoiceFilter(queryset=Speaker.objects.all(), widget=SpeakerPicker)
-    speaker_name = django_filters.CharFilter(
-        label="Speaker name", field_name="speaker__name", lookup_expr="icontains"
-    )
+    speaker_name = django_filters.CharFilter(label="Speaker name", field_name="speaker__name", lookup_expr="icontains")
     article = django_filters.NumberFilter(field_name="article_id", label="Article id", widget=forms.HiddenInput)
     article_title = django_filters.CharFilter(label="Article title", method="filter_article_title")
     source = django_filters.ModelChoiceFilter(
@@ -203,9 +204,7 @@ class ClaimFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         for term in search_terms(value):
             speakers = speakers_named(term)
-            queryset = queryset.filter(
-                Q(quote__icontains=term) | Q(summary__icontains=term) | Q(speaker__in=speakers)
-            )
+            queryset = queryset.filter(Q(quote__icontains=term) | Q(summary__icontains=term) | Q(speaker__in=speakers))
         return queryset
 
     def filter_article_title(self, queryset, name, value):

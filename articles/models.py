@@ -50,9 +50,7 @@ class Article(models.Model):
         MANUAL = "manual", "Entered by hand"
 
     title = models.CharField(max_length=500)
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
-    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
     byline = models.CharField(max_length=500, blank=True)
     published = models.DateField(null=True, blank=True)
@@ -95,9 +93,7 @@ class Article(models.Model):
 
 class Speaker(models.Model):
     name = models.CharField(max_length=200)
-    description = models.CharField(
-        max_length=300, blank=True, help_text='Role, e.g. "mayor of Escuinapa".'
-    )
+    description = models.CharField(max_length=300, blank=True, help_text='Role, e.g. "mayor of Escuinapa".')
     affiliation = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -172,17 +168,11 @@ class Claim(models.Model):
     quote = models.TextField()
     prefix = models.CharField(max_length=32, blank=True)
     suffix = models.CharField(max_length=32, blank=True)
-    speaker = models.ForeignKey(
-        Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
-    )
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, null=True, blank=True, related_name="claims")
     summary = models.TextField(blank=True, help_text="The checkable statement in the desk's words.")
     tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
-    anchor_state = models.CharField(
-        max_length=10, choices=AnchorState.choices, default=AnchorState.ANCHORED
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
-    )
+    anchor_state = models.CharField(max_length=10, choices=AnchorState.choices, default=AnchorState.ANCHORED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True, help_text="Set when deleted; undo clears it.")
@@ -240,9 +230,7 @@ class ClaimLink(models.Model):
     to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_in")
     relation = models.CharField(max_length=20, choices=Relation.choices)
     note = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_links"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claim_links")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -251,9 +239,7 @@ class ClaimLink(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=~Q(from_claim=F("to_claim")), name="claimlink_no_self_link"),
-            models.UniqueConstraint(
-                fields=["from_claim", "to_claim", "relation"], name="claimlink_unique_triple"
-            ),
+            models.UniqueConstraint(fields=["from_claim", "to_claim", "relation"], name="claimlink_unique_triple"),
             models.CheckConstraint(
                 condition=Q(relation__in=["contradicts", "supports", "same_claim", "responds_to", "cites"]),
                 name="claimlink_relation_valid",
@@ -355,11 +341,7 @@ class Review(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(rating="")
-                | Q(
-                    rating__in=[
-                        "true", "mostly_true", "mixed", "mostly_false", "false", "misleading", "unverifiable"
-                    ]
-                ),
+                | Q(rating__in=["true", "mostly_true", "mixed", "mostly_false", "false", "misleading", "unverifiable"]),
                 name="review_rating_valid",
             ),
             # At most one live published verdict per claim: a correction supersedes the old one.

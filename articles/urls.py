@@ -1,11 +1,32 @@
+"""The desk's HTML pages, the downloads and the public verdict pages, each a namespace of its own."""
+
 from django.urls import path
 
-from articles import views
+from articles.exports import FORMATS
+from articles.views import desk, downloads, public
 
-app_name = "articles"
-urlpatterns = [
-    path("articles/", views.article_list, name="article_list"),
-    path("articles/<int:pk>/", views.article_detail, name="article_detail"),
-    path("claims/", views.claim_list, name="claim_list"),
-    path("claims/<int:pk>/", views.claim_detail, name="claim_detail"),
-]
+desk_patterns = (
+    [
+        path("articles/", desk.article_list, name="article_list"),
+        path("articles/<int:pk>/", desk.article_detail, name="article_detail"),
+        path("claims/", desk.claim_list, name="claim_list"),
+        path("claims/<int:pk>/", desk.claim_detail, name="claim_detail"),
+    ],
+    "articles",
+)
+
+# /exports/claims.<ext> and /exports/articles.<ext> (the claims of the filtered articles), with the list's
+# filters as the query string: exports:claims_csv, claims_jsonl, ..., articles_claimreview.
+download_patterns = (
+    [
+        path(f"{kind}.{fmt.extension}", downloads.export, {"kind": kind, "fmt": fmt.name}, name=f"{kind}_{fmt.name}")
+        for kind in ("claims", "articles")
+        for fmt in FORMATS.values()
+    ],
+    "exports",
+)
+
+public_patterns = (
+    [path("<int:pk>/", public.verdict_public, name="verdict_public")],
+    "verdicts",
+)

@@ -71,7 +71,7 @@ def _median_seconds(work, repeats: int) -> float:
 
 
 def bench_pure(old: str, new: str, spans: list[tuple[int, int]], repeats: int = REPEATS) -> tuple[float, Counter]:
-    from articles import anchoring
+    from articles.text import anchoring
 
     anchors = []
     for start, end in spans:
@@ -86,8 +86,9 @@ def bench_service(old: str, new: str, spans: list[tuple[int, int]], repeats: int
     from django.contrib.auth.models import User
     from django.db import transaction
 
-    from articles import anchoring, services
+    from articles import services
     from articles.models import Article, Claim
+    from articles.text import anchoring
 
     times, summary = [], {}
     for run in range(repeats):

@@ -66,7 +66,7 @@ def source(db):
 ARTICLE_BODY = (
     "Police in the coastal town of Escuinapa ran from gunmen on Monday, a video shows.\n\n"
     "The mayor said the officers made a tactical retreat to avoid a bloodbath. "
-    "\"We could have had eight or ten deaths,\" he said.\n\n"
+    '"We could have had eight or ten deaths," he said.\n\n'
     "A civic group said the police abandoned the town. The state recorded 1,200 murders last year."
 )
 

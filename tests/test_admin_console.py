@@ -120,8 +120,14 @@ def test_it_refuses_a_stale_version(client, erin, alice, article, make_claim):
 def test_it_refuses_a_span_that_does_not_match_the_text(client, erin, article):
     client.force_login(erin)
     data = {
-        "article": article.pk, "start": 0, "end": 6, "quote": "Nobody", "summary": "", "anchor_state": "anchored",
-        "links_out-TOTAL_FORMS": 0, "links_out-INITIAL_FORMS": 0,
+        "article": article.pk,
+        "start": 0,
+        "end": 6,
+        "quote": "Nobody",
+        "summary": "",
+        "anchor_state": "anchored",
+        "links_out-TOTAL_FORMS": 0,
+        "links_out-INITIAL_FORMS": 0,
     }
     response = client.post(reverse("admin:articles_claim_add"), data)
     assert response.status_code == 200
@@ -132,8 +138,14 @@ def test_it_refuses_a_span_that_does_not_match_the_text(client, erin, article):
 def test_it_fills_the_quote_from_the_offsets(client, erin, article):
     client.force_login(erin)
     data = {
-        "article": article.pk, "start": 0, "end": 6, "quote": "", "summary": "s", "anchor_state": "anchored",
-        "links_out-TOTAL_FORMS": 0, "links_out-INITIAL_FORMS": 0,
+        "article": article.pk,
+        "start": 0,
+        "end": 6,
+        "quote": "",
+        "summary": "s",
+        "anchor_state": "anchored",
+        "links_out-TOTAL_FORMS": 0,
+        "links_out-INITIAL_FORMS": 0,
     }
     assert client.post(reverse("admin:articles_claim_add"), data).status_code == 302
     claim = Claim.objects.get()

@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles import importers
+from articles.importing import article_files
 from articles.models import Article, Source
 from tests.conftest import PASSWORD
 
@@ -87,7 +87,10 @@ def test_it_imports_uploaded_files_as_the_editor(client, erin):
     assert response["Location"] == CHANGELIST_URL
     buses = Article.objects.get(raw_format="text")
     assert (buses.title, buses.byline, buses.added_by, buses.raw) == (
-        "Night buses return to the east side", "Priya Lindqvist", erin, STORY
+        "Night buses return to the east side",
+        "Priya Lindqvist",
+        erin,
+        STORY,
     )
     assert buses.source == Source.objects.get(name="East Side News")
     assert Article.objects.get(raw_format="html").title == "Pool reopens"
@@ -163,7 +166,7 @@ def test_it_refuses_an_invalid_upload_with_a_message(client, erin, files, fields
 
 
 def test_it_refuses_a_file_over_the_size_limit(client, erin, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(article_files, "MAX_FILE_BYTES", 1024 * 1024)
     client.force_login(erin)
     response = client.post(IMPORT_URL, {"files": [upload("huge.txt", "word " * 300_000)]})
     assert "huge.txt is 1.4 MB; the limit is 1 MB per file." in response.content.decode()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.anchoring import (
+from articles.text.anchoring import (
     CONTEXT_LENGTH,
     Anchor,
     AnchorState,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.anchoring import (
+from articles.text.anchoring import (
     Anchor,
     AnchorState,
     Selector,

@@ -29,7 +29,8 @@ def payload(article, quote=QUOTE, **extra):
 
 def test_it_creates_a_claim_with_an_existing_speaker(api, alice, article, mayor):
     response = as_user(api, alice).post(
-        "/api/claims/", payload(article, speaker=mayor.pk, summary=" Retreat, not flight ", tags=["Police", "x y"]),
+        "/api/claims/",
+        payload(article, speaker=mayor.pk, summary=" Retreat, not flight ", tags=["Police", "x y"]),
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -159,7 +160,8 @@ def test_it_counts_offsets_in_code_points(api, alice, make_article, body, quote)
     start = body.index(quote)  # Python indexes are code points
     utf16_start = len(body[:start].encode("utf-16-le")) // 2
     response = as_user(api, alice).post(
-        "/api/claims/", {"article": article.pk, "start": start, "end": start + len(quote), "quote": quote},
+        "/api/claims/",
+        {"article": article.pk, "start": start, "end": start + len(quote), "quote": quote},
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -195,7 +197,10 @@ def test_it_reads_a_claim_with_its_verdict_badge(api, alice, bob, article, make_
     assert response.status_code == 200
     verdict = response.json()["verdict"]
     assert verdict == {
-        "id": review.pk, "rating": "misleading", "rating_label": "Misleading", "headline": "A retreat? Officers fled",
+        "id": review.pk,
+        "rating": "misleading",
+        "rating_label": "Misleading",
+        "headline": "A retreat? Officers fled",
         "url": f"/verdicts/{review.pk}/",
     }
     assert response.json()["can_edit"] is False

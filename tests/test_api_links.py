@@ -71,14 +71,16 @@ def test_it_refuses_duplicates_including_reversed_symmetric_ones(api, alice, car
 def test_it_refuses_an_unknown_relation_and_unknown_claims(api, alice, claims):
     bad = link(api, alice, *claims, relation="loves")
     assert bad.status_code == 400 and "Unknown relation" in bad.json()["relation"][0]
-    response = api.post("/api/links/", {"from_claim": claims[0].pk, "to_claim": 999999, "relation": "cites"},
-                        format="json")
+    response = api.post(
+        "/api/links/", {"from_claim": claims[0].pk, "to_claim": 999999, "relation": "cites"}, format="json"
+    )
     assert response.status_code == 400 and "no claim with id 999999" in response.json()["to_claim"][0]
 
 
 def test_it_refuses_anonymous_links(api, claims):
-    response = api.post("/api/links/", {"from_claim": claims[0].pk, "to_claim": claims[1].pk, "relation": "cites"},
-                        format="json")
+    response = api.post(
+        "/api/links/", {"from_claim": claims[0].pk, "to_claim": claims[1].pk, "relation": "cites"}, format="json"
+    )
     assert response.status_code == 403
     assert api.get("/api/links/").status_code == 403
 
@@ -125,8 +127,9 @@ def test_it_hides_links_of_deleted_claims(api, alice, claims, alices_link):
     assert api.get(f"/api/claims/{claims[1].pk}/").json()["link_count"] == 0
 
 
-def test_it_lists_links_with_a_fixed_number_of_queries(api, alice, claims, make_claim, article,
-                                                        django_assert_num_queries):
+def test_it_lists_links_with_a_fixed_number_of_queries(
+    api, alice, claims, make_claim, article, django_assert_num_queries
+):
     extra = make_claim(article, "eight or ten deaths", user=alice)
     link(api, alice, *claims)
     link(api, alice, extra, claims[1], relation="supports")

@@ -7,7 +7,8 @@ import re
 import pytest
 from verdict_helpers import make_review
 
-from articles import claimreview, workflow
+from articles import services
+from articles.exports import claimreview
 from articles.models import Review
 from tests.conftest import SHARED
 
@@ -182,9 +183,9 @@ def test_it_refuses_an_unpublished_verdict(claim, bob, erin):
 def test_it_writes_a_script_that_a_headline_cannot_break_out_of(claim, bob, erin):
     hostile = '</script><script>alert(1)</script><!-- & "quotes"'
     review = make_review(claim, author=bob, editor=erin, headline=hostile)
-    review = workflow.submit_review(user=bob, review=review)
-    review = workflow.approve_review(user=erin, review=review)
-    review = workflow.publish_review(user=erin, review=review)
+    review = services.submit_review(user=bob, review=review)
+    review = services.approve_review(user=erin, review=review)
+    review = services.publish_review(user=erin, review=review)
     data = claimreview.claimreview_for(review, site_url=SITE)
     script = str(claimreview.as_script(data))
     body = re.fullmatch(r'<script type="application/ld\+json">(.*)</script>', script, re.S).group(1)

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from articles import exports, services, workflow
+from articles import exports, services
 from articles.models import Claim, Review, Source, Speaker
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -46,9 +46,9 @@ def _claim(article, quote, *, user, **fields):
 
 
 def _publish(review, *, author, editor):
-    review = workflow.submit_review(user=author, review=review)
-    review = workflow.approve_review(user=editor, review=review)
-    return workflow.publish_review(user=editor, review=review)
+    review = services.submit_review(user=author, review=review)
+    review = services.approve_review(user=editor, review=review)
+    return services.publish_review(user=editor, review=review)
 
 
 def build_hostile_desk():
@@ -102,7 +102,7 @@ def build_hostile_desk():
     services.link_claims(user=carol, from_claim=deleted, to_claim=formula, relation="supports")
     services.delete_claim(user=carol, claim=deleted)
 
-    published = workflow.create_review(
+    published = services.create_review(
         user=bob,
         claim=formula,
         rating="false",
@@ -111,13 +111,13 @@ def build_hostile_desk():
         evidence=[{"url": "https://records.example/murders?year=2024", "title": "@Records", "note": "+note"}],
     )
     published = _publish(published, author=bob, editor=erin)
-    correction = workflow.correct_review(user=erin, review=published, reason="-Fixed the year")
-    correction = workflow.update_review(user=erin, review=correction, version=correction.version, rating="mostly_false")
+    correction = services.correct_review(user=erin, review=published, reason="-Fixed the year")
+    correction = services.update_review(user=erin, review=correction, version=correction.version, rating="mostly_false")
     correction = _publish(correction, author=erin, editor=frank)
-    draft = workflow.create_review(
+    draft = services.create_review(
         user=bob, claim=rtl, rating="misleading", headline="draft", evidence=[{"url": "https://a.example/"}]
     )
-    workflow.create_review(user=bob, claim=repeated)  # unrated draft
+    services.create_review(user=bob, claim=repeated)  # unrated draft
     return {
         "users": (alice, carol, bob, erin, frank),
         "articles": (first, second),
@@ -448,7 +448,7 @@ def test_it_runs_a_fixed_number_of_queries_per_chunk(fmt, count, chunks, alice, 
         services.link_claims(
             user=alice, from_claim=claim, to_claim=claims[-1 if claim != claims[-1] else 0], relation="cites"
         )
-        review = workflow.create_review(
+        review = services.create_review(
             user=bob, claim=claim, rating="true", headline="h", evidence=[{"url": "https://e.example/"}]
         )
         _publish(review, author=bob, editor=erin)

@@ -66,7 +66,10 @@ def test_it_imports_the_text_and_html_files_of_a_directory(db, story_files):
     assert Article.objects.count() == 2
     market = Article.objects.get(raw_format="html")
     assert (market.title, market.byline, str(market.published), market.language) == (
-        "Cierran el mercado central por obras", "Inés Duarte", "2024-02-01", "es"
+        "Cierran el mercado central por obras",
+        "Inés Duarte",
+        "2024-02-01",
+        "es",
     )
     tolls = Article.objects.get(raw_format="text")
     assert tolls.source == Source.objects.get(name="Harbour Gazette")
@@ -123,8 +126,13 @@ def test_it_shows_a_dry_run_and_writes_nothing(db, story_files):
 
 def test_it_takes_url_language_and_user_options(erin, story_files):
     _, err, error = run(
-        str(story_files / "tolls.txt"), "--url", "https://gazette.example.org/tolls", "--language", "en-GB",
-        "--user", "erin",
+        str(story_files / "tolls.txt"),
+        "--url",
+        "https://gazette.example.org/tolls",
+        "--language",
+        "en-GB",
+        "--user",
+        "erin",
     )
     assert error is None, err
     article = Article.objects.get()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from test_exports_formats import build_hostile_desk
 
 from articles import exports
-from articles.claim_import import import_jsonl
+from articles.importing.jsonl import import_jsonl
 from articles.models import Article, Claim, ClaimLink, Evidence, Review, Source, Speaker, Tag
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from articles import importers
-from articles.importing import UnreadableArticle, classify_line, clean_line, parse_html, parse_text
+from articles.importing import article_files
+from articles.importing.parse import UnreadableArticle, classify_line, clean_line, parse_html, parse_text
 from articles.models import Article, Source
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -97,7 +97,7 @@ def sha(text: str) -> str:
 
 @pytest.fixture
 def options(erin):
-    return importers.ImportOptions(user=erin, source_name="Lakeside Courier")
+    return article_files.ImportOptions(user=erin, source_name="Lakeside Courier")
 
 
 # ---------------------------------------------------------------- plain text
@@ -122,7 +122,13 @@ def test_it_reports_each_kind_of_boilerplate_it_drops():
     parsed = parse_text(STORY_TEXT)
     categories = dict(parsed.dropped_counts())
     assert categories == {
-        "age_banner": 1, "advert": 1, "credit": 1, "related": 4, "share": 1, "newsletter": 1, "donation": 1,
+        "age_banner": 1,
+        "advert": 1,
+        "credit": 1,
+        "related": 4,
+        "share": 1,
+        "newsletter": 1,
+        "donation": 1,
         "social": 1,
     }
     for _category, line in parsed.dropped:
@@ -196,8 +202,17 @@ def test_it_extracts_the_story_and_metadata_from_html():
 
 def test_it_leaves_page_furniture_and_scripts_out_of_the_html_body():
     parsed = parse_html(STORY_HTML)
-    for unwanted in ["tracker", "injected", "Share on Facebook", "Advertisement", "Council debates", "Donate",
-                     "All rights reserved", "Sport", "By Tomasz Brennan"]:
+    for unwanted in [
+        "tracker",
+        "injected",
+        "Share on Facebook",
+        "Advertisement",
+        "Council debates",
+        "Donate",
+        "All rights reserved",
+        "Sport",
+        "By Tomasz Brennan",
+    ]:
         assert unwanted not in parsed.body
     counts = parsed.dropped_counts()
     assert counts["script"] == 2
@@ -223,8 +238,8 @@ def test_it_refuses_an_html_page_with_no_article_text():
 
 def test_it_imports_a_text_file_keeping_the_raw_original(options, erin):
     raw = STORY_TEXT.replace("\n", "\r\n")
-    report = importers.import_file_data("ferry.txt", raw.encode(), options)
-    assert report.outcome is importers.Outcome.IMPORTED
+    report = article_files.import_file_data("ferry.txt", raw.encode(), options)
+    assert report.outcome is article_files.Outcome.IMPORTED
     article = report.article
     assert article.raw == raw
     assert article.raw_format == "text"
@@ -239,7 +254,7 @@ def test_it_imports_a_text_file_keeping_the_raw_original(options, erin):
 
 
 def test_it_imports_an_html_file(options):
-    report = importers.import_file_data("ferry.html", STORY_HTML.encode(), options)
+    report = article_files.import_file_data("ferry.html", STORY_HTML.encode(), options)
     article = report.article
     assert article.raw == STORY_HTML
     assert article.raw_format == "html"
@@ -248,33 +263,37 @@ def test_it_imports_an_html_file(options):
 
 
 def test_it_sniffs_html_in_a_file_without_a_known_suffix(options):
-    report = importers.import_file_data("ferry.page", STORY_HTML.encode(), options)
+    report = article_files.import_file_data("ferry.page", STORY_HTML.encode(), options)
     assert report.article.raw_format == "html"
 
 
 def test_it_skips_an_article_it_already_has_by_text(options):
-    importers.import_file_data("ferry.txt", STORY_TEXT.encode(), options)
-    again = importers.import_file_data("copy-of-ferry.txt", STORY_TEXT.encode(), options)
-    assert again.outcome is importers.Outcome.DUPLICATE
+    article_files.import_file_data("ferry.txt", STORY_TEXT.encode(), options)
+    again = article_files.import_file_data("copy-of-ferry.txt", STORY_TEXT.encode(), options)
+    assert again.outcome is article_files.Outcome.DUPLICATE
     assert "same text" in again.message
     assert Article.objects.count() == 1
 
 
 def test_it_revises_an_article_it_already_has_by_url(options):
     # The policy for revisions is tested in tests/test_revisions_import.py.
-    importers.import_file_data("ferry.html", STORY_HTML.encode(), options)
+    article_files.import_file_data("ferry.html", STORY_HTML.encode(), options)
     changed = STORY_HTML.replace("4,100 people", "4,200 people")
-    again = importers.import_file_data("ferry-later.html", changed.encode(), options)
-    assert again.outcome is importers.Outcome.REVISED
+    again = article_files.import_file_data("ferry-later.html", changed.encode(), options)
+    assert again.outcome is article_files.Outcome.REVISED
     assert again.message == "0 anchored, 0 relocated, 0 orphaned"
     assert Article.objects.count() == 1
     assert "4,200 people" in Article.objects.get().body
 
 
 def test_it_decides_new_or_duplicate_in_one_place(article):
-    assert importers.decide_import(body="Something never stored.").kind is importers.Decision.NEW
-    same_text = importers.decide_import(body=article.body)
-    assert (same_text.kind, same_text.existing, same_text.why) == (importers.Decision.DUPLICATE, article, "same text")
+    assert article_files.decide_import(body="Something never stored.").kind is article_files.Decision.NEW
+    same_text = article_files.decide_import(body=article.body)
+    assert (same_text.kind, same_text.existing, same_text.why) == (
+        article_files.Decision.DUPLICATE,
+        article,
+        "same text",
+    )
 
 
 @pytest.mark.parametrize(
@@ -287,40 +306,40 @@ def test_it_decides_new_or_duplicate_in_one_place(article):
     ],
 )
 def test_it_refuses_a_broken_file_by_name(options, data, message):
-    report = importers.import_file_data("broken.txt", data, options)
-    assert report.outcome is importers.Outcome.FAILED
+    report = article_files.import_file_data("broken.txt", data, options)
+    assert report.outcome is article_files.Outcome.FAILED
     assert report.message.startswith(message)
     assert Article.objects.count() == 0
 
 
 def test_it_refuses_an_html_file_with_no_article_text(options):
     page = b"<html><body><nav><a href='/'>Home</a></nav><script>track()</script></body></html>"
-    report = importers.import_file_data("empty-page.html", page, options)
-    assert report.outcome is importers.Outcome.FAILED
+    report = article_files.import_file_data("empty-page.html", page, options)
+    assert report.outcome is article_files.Outcome.FAILED
     assert report.message == "empty-page.html is an HTML page with no extractable article text."
 
 
 def test_it_refuses_a_file_over_the_size_limit(options, monkeypatch):
-    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 100)
-    report = importers.import_file_data("long.txt", STORY_TEXT.encode(), options)
-    assert report.outcome is importers.Outcome.FAILED
+    monkeypatch.setattr(article_files, "MAX_FILE_BYTES", 100)
+    report = article_files.import_file_data("long.txt", STORY_TEXT.encode(), options)
+    assert report.outcome is article_files.Outcome.FAILED
     assert "the limit is" in report.message
 
 
 def test_it_refuses_a_malformed_url_or_language(erin):
-    with pytest.raises(importers.ValidationError, match="not an http"):
-        importers.import_uploads([("a.txt", b"x")], importers.ImportOptions(url="javascript:alert(1)"))
-    with pytest.raises(importers.ValidationError, match="not a language code"):
-        importers.import_uploads([("a.txt", b"x")], importers.ImportOptions(language="english please"))
+    with pytest.raises(article_files.ValidationError, match="not an http"):
+        article_files.import_uploads([("a.txt", b"x")], article_files.ImportOptions(url="javascript:alert(1)"))
+    with pytest.raises(article_files.ValidationError, match="not a language code"):
+        article_files.import_uploads([("a.txt", b"x")], article_files.ImportOptions(language="english please"))
 
 
 def test_it_stores_nothing_in_a_dry_run(erin):
-    options = importers.ImportOptions(user=erin, source_name="Lakeside Courier", dry_run=True)
-    reports = importers.import_uploads([("a.txt", STORY_TEXT.encode()), ("b.txt", STORY_TEXT.encode())], options)
-    assert [report.outcome for report in reports] == [importers.Outcome.IMPORTED, importers.Outcome.DUPLICATE]
+    options = article_files.ImportOptions(user=erin, source_name="Lakeside Courier", dry_run=True)
+    reports = article_files.import_uploads([("a.txt", STORY_TEXT.encode()), ("b.txt", STORY_TEXT.encode())], options)
+    assert [report.outcome for report in reports] == [article_files.Outcome.IMPORTED, article_files.Outcome.DUPLICATE]
     assert reports[0].headline() == "a.txt: would import “Lakeside ferry fares to double next spring”"
     assert reports[1].message == "repeats a.txt of this import"
-    assert importers.summarise(reports) == "1 would import, 1 skipped as duplicates, 0 failed."
+    assert article_files.summarise(reports) == "1 would import, 1 skipped as duplicates, 0 failed."
     assert Article.objects.count() == 0
     assert not Source.objects.exists()
 
@@ -333,7 +352,9 @@ def test_it_stores_nothing_in_a_dry_run(erin):
 # and, where a page ends in a list of other stories, the line from which everything is dropped.
 SEED_EXPECTED = {
     "000": {
-        "title": "6402b565cefbeb78", "byline": "1cb0d3ed31ebc8d9", "published": None,
+        "title": "6402b565cefbeb78",
+        "byline": "1cb0d3ed31ebc8d9",
+        "published": None,
         "metadata": ["6402b565cefbeb78"],
         "dropped": {
             "age_banner": ["4a02ae163da5c1ae"],
@@ -343,12 +364,16 @@ SEED_EXPECTED = {
         },
     },
     "001": {
-        "title": "180d177980854e89", "byline": "2bceaefeeb4ef53b", "published": date(2021, 5, 31),
+        "title": "180d177980854e89",
+        "byline": "2bceaefeeb4ef53b",
+        "published": date(2021, 5, 31),
         "metadata": ["180d177980854e89", "3f6290d98c75414e", "00d15e307d0100bf"],
         "dropped": {"image_label": ["30befa5ec5e4a755"], "advert": ["77cd5fac925537d0"]},
     },
     "002": {
-        "title": "e03552bcb2fa8905", "byline": "85941dc36e94f725", "published": None,
+        "title": "e03552bcb2fa8905",
+        "byline": "85941dc36e94f725",
+        "published": None,
         "metadata": ["e03552bcb2fa8905", "85941dc36e94f725"],
         "dropped": {
             "advert": ["7435138176b9c47d"],
@@ -357,7 +382,9 @@ SEED_EXPECTED = {
         },
     },
     "003": {
-        "title": "8593c8681aaec749", "byline": None, "published": None,
+        "title": "8593c8681aaec749",
+        "byline": None,
+        "published": None,
         "metadata": ["8593c8681aaec749"],
         "dropped": {
             "image_label": ["634396cae9be3d52", "634396cae9be3d52"],
@@ -367,7 +394,9 @@ SEED_EXPECTED = {
         },
     },
     "004": {
-        "title": "132d7fc33d847cdf", "byline": "e74fc11a56d956b3", "published": date(2021, 2, 3),
+        "title": "132d7fc33d847cdf",
+        "byline": "e74fc11a56d956b3",
+        "published": date(2021, 2, 3),
         "metadata": ["132d7fc33d847cdf", "671e53b5dfb593d9"],
         "dropped": {
             "breadcrumb": ["c6bb2b51ab281829"],
@@ -431,14 +460,14 @@ def test_it_keeps_every_story_line_of_a_seed_and_drops_its_boilerplate(prefix):
 
 def test_it_imports_the_five_seeds_once(erin):
     files = seed_files()
-    options = importers.ImportOptions(user=erin)
-    first = importers.import_paths([SEEDS], options)
-    assert [report.outcome for report in first] == [importers.Outcome.IMPORTED] * 5
+    options = article_files.ImportOptions(user=erin)
+    first = article_files.import_paths([SEEDS], options)
+    assert [report.outcome for report in first] == [article_files.Outcome.IMPORTED] * 5
     for path, report in zip(files, first, strict=True):
         assert report.article.raw == path.read_text(encoding="utf-8")
         paragraphs = report.article.body.split("\n\n")
         for _, line in report.parsed.dropped:
             assert line not in paragraphs
-    again = importers.import_paths([SEEDS], options)
-    assert [report.outcome for report in again] == [importers.Outcome.DUPLICATE] * 5
+    again = article_files.import_paths([SEEDS], options)
+    assert [report.outcome for report in again] == [article_files.Outcome.DUPLICATE] * 5
     assert Article.objects.count() == 5

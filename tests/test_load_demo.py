@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from articles import demo
+from articles.management import demo
 from articles.models import Article, Claim, ClaimLink, Review
 
 

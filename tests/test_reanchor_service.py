@@ -7,7 +7,7 @@ and history are still theirs.
 
 import pytest
 
-from articles import services, workflow
+from articles import services
 from articles.models import Claim, ClaimLink
 
 # Our own demo text: four paragraphs, with a figure that an outlet might correct.
@@ -235,7 +235,7 @@ def test_it_keeps_links_verdicts_and_history_of_an_orphaned_claim(story, alice, 
     wall = make_claim(story, WALL, user=alice, summary="The sea wall was sound in March.")
     fund = make_claim(story, FUND, user=alice)
     link = services.link_claims(user=alice, from_claim=wall, to_claim=fund, relation="supports", note="context")
-    review = workflow.create_review(user=bob, claim=wall, rating="mostly_false", headline="No inspection record")
+    review = services.create_review(user=bob, claim=wall, rating="mostly_false", headline="No inspection record")
     services.update_claim(user=alice, claim=wall, version=wall.version, summary="Sea wall inspected in March.")
 
     revise(story, BODY.replace(WALL, "the wall was new"), user=bob)

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from verdict_helpers import EVIDENCE, make_review
 
-from articles import workflow
+from articles import services
 from articles.models import Review
 
 State = Review.State
@@ -98,7 +98,7 @@ def test_it_sends_anonymous_users_to_login(client, draft):
 
 def test_it_filters_by_queue_assignment_state_and_search(client, claim, bob, erin, frank):
     mine = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW, headline="Escuinapa toll")
-    workflow.assign_review(user=erin, review=mine, assignee=erin)
+    services.assign_review(user=erin, review=mine, assignee=erin)
     by_erin = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW, headline="Other")
     make_review(claim, author=bob, editor=erin, state=State.DRAFT, headline="Draft only")
     client.force_login(erin)
@@ -298,7 +298,7 @@ def test_it_requires_a_reason_on_the_change_page(client, claim, bob, erin):
 def test_it_refuses_a_button_pressed_on_a_stale_page(client, claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     seen = review.version
-    workflow.update_review(user=erin, review=review, version=seen, explanation="Changed meanwhile.")
+    services.update_review(user=erin, review=review, version=seen, explanation="Changed meanwhile.")
     client.force_login(erin)
     response = step(client, review, "approve", version=seen)
     assert "changed by someone else" in " ".join(follow_messages(client, response))
@@ -307,7 +307,7 @@ def test_it_refuses_a_button_pressed_on_a_stale_page(client, claim, bob, erin):
 
 
 def test_it_refuses_to_submit_a_verdict_without_evidence_on_the_change_page(client, claim, bob):
-    review = workflow.create_review(user=bob, claim=claim, rating="false", headline="No evidence yet")
+    review = services.create_review(user=bob, claim=claim, rating="false", headline="No evidence yet")
     client.force_login(bob)
     response = step(client, review, "submit")
     assert "Add at least one evidence item" in " ".join(follow_messages(client, response))
@@ -381,7 +381,7 @@ def test_it_asks_for_a_reason_before_requesting_changes(client, claim, bob, erin
 
 def test_it_submits_many_and_skips_incomplete_ones(client, claim, bob):
     ready = make_review(claim, author=bob, editor=None)
-    empty = workflow.create_review(user=bob, claim=claim)
+    empty = services.create_review(user=bob, claim=claim)
     client.force_login(bob)
     text = " ".join(follow_messages(client, act(client, "submit_selected", [ready, empty])))
     assert f"1 submitted for review (#{ready.pk}); 1 skipped:" in text and "Choose a rating" in text
@@ -406,9 +406,9 @@ def test_it_starts_corrections_from_the_list_with_a_note(client, claim, bob, eri
 
 
 def test_it_shows_who_when_why_and_the_differences_in_the_history(client, draft, bob, erin):
-    workflow.update_review(user=bob, review=draft, version=draft.version, headline="New headline")
+    services.update_review(user=bob, review=draft, version=draft.version, headline="New headline")
     draft.refresh_from_db()
-    workflow.submit_review(user=bob, review=draft, reason="ready for the desk")
+    services.submit_review(user=bob, review=draft, reason="ready for the desk")
     client.force_login(erin)
     page = client.get(f"{LIST}{draft.pk}/history/").content.decode()
     assert "submitted for review: ready for the desk" in page

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import services
+from articles.errors import ConflictError
 from articles.models import Article, Claim, content_hash
 from tests.conftest import ARTICLE_BODY
 
@@ -153,7 +154,7 @@ def test_it_confirms_a_relocation_and_keeps_the_span(relocated, erin):
 
 
 def test_it_refuses_to_confirm_with_a_stale_version(relocated, erin):
-    with pytest.raises(services.ConflictError) as error:
+    with pytest.raises(ConflictError) as error:
         services.confirm_relocation(user=erin, claim=relocated, version=relocated.version - 1)
     assert error.value.current_version == relocated.version
     assert Claim.objects.get(pk=relocated.pk).anchor_state == "relocated"
@@ -189,7 +190,7 @@ def test_it_reattaches_an_orphaned_claim_to_newly_selected_text(article, alice, 
 
 
 def test_it_diffs_words_and_shortens_long_unchanged_stretches():
-    from articles.revisions import CONTEXT, DiffPart, diff_texts
+    from articles.text.diff import CONTEXT, DiffPart, diff_texts
 
     before = "A" * 1000 + " the toll was ten, officials said. " + "B" * 1000
     after = before.replace("ten,", "10,")
@@ -202,7 +203,7 @@ def test_it_diffs_words_and_shortens_long_unchanged_stretches():
 def test_it_lists_only_versions_that_changed_the_text(article):
     revise(article, ARTICLE_BODY + " More.")
     revise(article, ARTICLE_BODY + " More.", title="Only the title")
-    from articles.revisions import text_versions
+    from articles.queries import text_versions
 
     assert [version.body for version in text_versions(article)] == [ARTICLE_BODY + " More.", ARTICLE_BODY]
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import importers
+from articles.importing import article_files
 from articles.models import Article, Claim
 
 URL = "https://herald.example.org/2026/flood-damage"
@@ -29,8 +29,8 @@ BRIDGES = "two bridges were closed"
 
 
 def import_text(data: str, *, user, name="flood.txt", dry_run=False):
-    options = importers.ImportOptions(user=user, url=URL, dry_run=dry_run)
-    return importers.import_file_data(name, data.encode(), options)
+    options = article_files.ImportOptions(user=user, url=URL, dry_run=dry_run)
+    return article_files.import_file_data(name, data.encode(), options)
 
 
 @pytest.fixture
@@ -46,16 +46,16 @@ def states(claims):
 
 def test_it_decides_that_a_new_text_for_a_stored_url_is_a_revision(stored):
     article, _ = stored
-    decision = importers.decide_import(body="A different text entirely.", url=URL)
-    assert (decision.kind, decision.existing, decision.why) == (importers.Decision.REVISION, article, "same URL")
-    same = importers.decide_import(body=article.body, url=URL)
-    assert same.kind is importers.Decision.DUPLICATE
+    decision = article_files.decide_import(body="A different text entirely.", url=URL)
+    assert (decision.kind, decision.existing, decision.why) == (article_files.Decision.REVISION, article, "same URL")
+    same = article_files.decide_import(body=article.body, url=URL)
+    assert same.kind is article_files.Decision.DUPLICATE
 
 
 def test_it_revises_the_stored_article_and_reports_the_claims(stored, erin):
     article, claims = stored
     report = import_text(CORRECTED, user=erin, name="flood-corrected.txt")
-    assert report.outcome is importers.Outcome.REVISED
+    assert report.outcome is article_files.Outcome.REVISED
     assert report.headline() == (
         f"flood-corrected.txt: revised: 1 anchored, 1 relocated, 1 orphaned — article #{article.pk} "
         "“Flood damage in Puerto Lindo”"
@@ -71,14 +71,14 @@ def test_it_revises_the_stored_article_and_reports_the_claims(stored, erin):
 
 def test_it_still_skips_the_same_text_from_the_same_url(stored, erin):
     report = import_text(FIRST, user=erin, name="again.txt")
-    assert report.outcome is importers.Outcome.DUPLICATE
+    assert report.outcome is article_files.Outcome.DUPLICATE
     assert "same text" in report.message
 
 
 def test_it_does_not_let_an_annotator_revise_through_an_import(stored, alice):
     article, claims = stored
     report = import_text(CORRECTED, user=alice)
-    assert report.outcome is importers.Outcome.FAILED
+    assert report.outcome is article_files.Outcome.FAILED
     assert "your role may not revise articles" in report.message
     assert Article.objects.get(pk=article.pk).body == article.body
     assert set(states(claims).values()) == {"anchored"}
@@ -87,9 +87,9 @@ def test_it_does_not_let_an_annotator_revise_through_an_import(stored, alice):
 def test_it_previews_a_revision_with_real_counts_and_stores_nothing(stored, erin):
     article, claims = stored
     report = import_text(CORRECTED, user=erin, dry_run=True)
-    assert report.outcome is importers.Outcome.REVISED
+    assert report.outcome is article_files.Outcome.REVISED
     assert report.headline().startswith("flood.txt: would revise: 1 anchored, 1 relocated, 1 orphaned")
-    assert importers.summarise([report]) == "0 would import, 1 would be revised, 0 skipped as duplicates, 0 failed."
+    assert article_files.summarise([report]) == "0 would import, 1 would be revised, 0 skipped as duplicates, 0 failed."
     assert Article.objects.get(pk=article.pk).body == article.body
     assert set(states(claims).values()) == {"anchored"}
     assert article.history.count() == 1

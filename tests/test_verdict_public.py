@@ -8,7 +8,7 @@ import re
 import pytest
 from verdict_helpers import make_review
 
-from articles import workflow
+from articles import services
 from articles.models import Review
 from tests.conftest import SHARED
 
@@ -137,14 +137,14 @@ def test_it_renders_hostile_text_inert(client, make_article, make_claim, alice, 
 
 
 def test_it_links_a_superseded_verdict_to_its_correction_and_shows_the_notes(client, published, erin, frank):
-    first = workflow.correct_review(user=erin, review=published, reason="The registry was updated in March.")
-    first = workflow.submit_review(user=erin, review=first)
-    first = workflow.approve_review(user=frank, review=first)
-    first = workflow.publish_review(user=erin, review=first)
-    second = workflow.correct_review(user=frank, review=first, reason="A <b>second</b> fix.")
-    second = workflow.submit_review(user=frank, review=second)
-    second = workflow.approve_review(user=erin, review=second)
-    second = workflow.publish_review(user=frank, review=second)
+    first = services.correct_review(user=erin, review=published, reason="The registry was updated in March.")
+    first = services.submit_review(user=erin, review=first)
+    first = services.approve_review(user=frank, review=first)
+    first = services.publish_review(user=erin, review=first)
+    second = services.correct_review(user=frank, review=first, reason="A <b>second</b> fix.")
+    second = services.submit_review(user=frank, review=second)
+    second = services.approve_review(user=erin, review=second)
+    second = services.publish_review(user=frank, review=second)
 
     old = client.get(f"/verdicts/{published.pk}/")
     assert old.status_code == 200

@@ -11,8 +11,9 @@ def test_it_groups_linked_claims_by_how_they_read_from_this_claim(
     critics = make_claim(other, "the police abandoned the town", user=carol)
     analysts = make_claim(other, "Analysts agreed", user=carol)
     ClaimLink.objects.create(from_claim=critics, to_claim=mayors, relation="contradicts", created_by=carol)
-    ClaimLink.objects.create(from_claim=analysts, to_claim=mayors, relation="supports", created_by=carol,
-                             note="<b>bold</b> note")
+    ClaimLink.objects.create(
+        from_claim=analysts, to_claim=mayors, relation="supports", created_by=carol, note="<b>bold</b> note"
+    )
     client.force_login(alice)
     response = client.get(f"/claims/{mayors.pk}/")
     assert response.status_code == 200
@@ -55,13 +56,15 @@ def test_it_opens_for_owner_other_annotator_and_editor(client, alice, carol, eri
         assert response.status_code == 200 and response.context["can_edit"] is can_edit
 
 
-def test_it_answers_in_a_fixed_number_of_queries(client, alice, article, make_article, make_claim,
-                                                 django_assert_num_queries):
+def test_it_answers_in_a_fixed_number_of_queries(
+    client, alice, article, make_article, make_claim, django_assert_num_queries
+):
     claim = make_claim(article, "tactical retreat", user=alice, tags=["police"])
     other = make_article("One. Two. Three. Four.")
     for quote in ("One.", "Two.", "Three."):
-        ClaimLink.objects.create(from_claim=make_claim(other, quote, user=alice), to_claim=claim,
-                                 relation="supports", created_by=alice)
+        ClaimLink.objects.create(
+            from_claim=make_claim(other, quote, user=alice), to_claim=claim, relation="supports", created_by=alice
+        )
     client.force_login(alice)
     client.get(f"/claims/{claim.pk}/")
     # session, user, claim (access), claim for display, tags, verdicts, links, user permissions (2)

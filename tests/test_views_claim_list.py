@@ -29,8 +29,9 @@ def test_it_lists_newest_first_and_filters(client, alice, claims, mayor):
 
 
 def test_it_shows_the_verdict_badge(client, alice, bob, claims):
-    review = Review.objects.create(claim=claims[0], rating="false", headline="Not a retreat", state="published",
-                                   author=bob)
+    review = Review.objects.create(
+        claim=claims[0], rating="false", headline="Not a retreat", state="published", author=bob
+    )
     client.force_login(alice)
     html = client.get("/claims/").content.decode()
     assert f'href="/verdicts/{review.pk}/"' in html and ">False<" in html

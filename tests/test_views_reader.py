@@ -27,9 +27,7 @@ def many_claims(article, user, count):
     for i in range(count):
         start, _ = words[i % len(words)]
         _, end = words[min(len(words) - 1, i % len(words) + i % 4)]
-        claims.append(
-            Claim(article=article, start=start, end=end, quote=article.body[start:end], created_by=user)
-        )
+        claims.append(Claim(article=article, start=start, end=end, quote=article.body[start:end], created_by=user))
     return Claim.objects.bulk_create(claims)
 
 
@@ -44,7 +42,10 @@ def test_it_embeds_the_body_claims_and_links(client, alice, carol, article, make
     assert data["article"]["body"] == article.body
     [claim] = data["claims"]
     assert (claim["id"], claim["speaker"]["name"], claim["tags"], claim["can_edit"]) == (
-        mine.pk, "Bonifacio Bustamante", ["police"], True
+        mine.pk,
+        "Bonifacio Bustamante",
+        ["police"],
+        True,
     )
     [link] = data["links"]
     assert link["from_claim"]["quote"] == "the group disagreed"
@@ -70,8 +71,11 @@ def test_it_lists_orphaned_claims_without_crashing(client, alice, article, make_
 
 
 def test_it_escapes_hostile_article_text(client, alice, make_article):
-    article = make_article("Hello <script>alert(1)</script> and </script><img src=x onerror=alert(2)>.",
-                           title="<script>alert('t')</script>", url="https://example.org/x")
+    article = make_article(
+        "Hello <script>alert(1)</script> and </script><img src=x onerror=alert(2)>.",
+        title="<script>alert('t')</script>",
+        url="https://example.org/x",
+    )
     client.force_login(alice)
     html = client.get(f"/articles/{article.pk}/").content.decode()
     assert "<script>alert" not in html
@@ -125,9 +129,10 @@ def test_it_shows_no_write_controls_to_a_user_without_a_role(client, article):
     assert data["may"] == {"add_claim": False, "add_speaker": False, "add_link": False}
 
 
-def test_it_presents_claims_exactly_as_the_api_does(client, alice, bob, carol, article, make_article, make_claim,
-                                                    mayor):
-    from articles.serializers import ClaimSerializer
+def test_it_presents_claims_exactly_as_the_api_does(
+    client, alice, bob, carol, article, make_article, make_claim, mayor
+):
+    from articles.api.serializers import ClaimSerializer
 
     mine = make_claim(article, "tactical retreat", user=alice, speaker=mayor, tags=["police", "army"])
     theirs = make_claim(article, "eight or ten deaths", user=carol)
@@ -148,9 +153,11 @@ def test_it_presents_claims_exactly_as_the_api_does(client, alice, bob, carol, a
     assert [c["link_count"] for c in embedded] == [2, 1]
 
 
-def test_it_presents_links_exactly_as_the_api_does(client, alice, carol, erin, article, make_article, make_claim,
-                                                   mayor):
-    from articles.serializers import LinkSerializer, links_for_display
+def test_it_presents_links_exactly_as_the_api_does(
+    client, alice, carol, erin, article, make_article, make_claim, mayor
+):
+    from articles.api.serializers import LinkSerializer
+    from articles.queries import links_for_display
 
     mine = make_claim(article, "tactical retreat", user=alice, speaker=mayor)
     theirs = make_claim(article, "eight or ten deaths", user=carol)

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from verdict_helpers import EVIDENCE, make_review
 
-from articles import workflow
+from articles import services
+from articles.errors import ConflictError, WorkflowError
 from articles.models import Evidence, Review
-from articles.services import ConflictError
 from tests.conftest import make_user
 
 State = Review.State
@@ -45,12 +45,12 @@ def test_it_allows_each_transition_only_to_its_roles(name, persona, personas, cl
     review = make_review(claim, author=bob, editor=frank, state=start)
     user = personas[persona]
     if persona in allowed:
-        result = workflow.run_transition(name, user=user, review=review, reason="matrix")
+        result = services.run_transition(name, user=user, review=review, reason="matrix")
         assert result.state == end
         assert result.history.first().history_user == user
     else:
         with pytest.raises(PermissionDenied):
-            workflow.run_transition(name, user=user, review=review, reason="matrix")
+            services.run_transition(name, user=user, review=review, reason="matrix")
         review.refresh_from_db()
         assert review.state == start
 
@@ -60,11 +60,11 @@ def test_it_allows_corrections_only_to_editors(persona, personas, claim, bob, fr
     review = make_review(claim, author=bob, editor=frank, state=State.PUBLISHED)
     user = personas[persona]
     if persona in {"erin", "root"}:
-        correction = workflow.correct_review(user=user, review=review, reason="The date was wrong.")
+        correction = services.correct_review(user=user, review=review, reason="The date was wrong.")
         assert (correction.state, correction.corrects, correction.author) == (State.DRAFT, review, user)
     else:
         with pytest.raises(PermissionDenied):
-            workflow.correct_review(user=user, review=review, reason="The date was wrong.")
+            services.correct_review(user=user, review=review, reason="The date was wrong.")
         assert not Review.objects.filter(corrects=review).exists()
 
 
@@ -73,44 +73,44 @@ def test_it_refuses_each_transition_from_the_wrong_state(name, claim, bob, erin)
     review = make_review(claim, author=bob, editor=erin, state=State.CHANGES_REQUESTED)
     if name == "submit":
         review = make_review(claim, author=bob, editor=erin, state=State.APPROVED)
-    with pytest.raises(workflow.WorkflowError):
-        workflow.run_transition(name, user=erin if name != "submit" else bob, review=review, reason="why")
+    with pytest.raises(WorkflowError):
+        services.run_transition(name, user=erin if name != "submit" else bob, review=review, reason="why")
 
 
 def test_it_refuses_approval_by_the_editor_who_wrote_the_verdict(claim, erin, frank):
     review = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW)
     with pytest.raises(PermissionDenied, match="Four-eyes"):
-        workflow.approve_review(user=erin, review=review)
+        services.approve_review(user=erin, review=review)
     with pytest.raises(PermissionDenied, match="Four-eyes"):
-        workflow.request_changes(user=erin, review=review, reason="I changed my mind")
-    approved = workflow.approve_review(user=frank, review=review)
+        services.request_changes(user=erin, review=review, reason="I changed my mind")
+    approved = services.approve_review(user=frank, review=review)
     assert (approved.state, approved.editor) == (State.APPROVED, frank)
-    assert workflow.publish_review(user=erin, review=approved).state == State.PUBLISHED
+    assert services.publish_review(user=erin, review=approved).state == State.PUBLISHED
 
 
 def test_it_lets_fact_checkers_and_editors_write_drafts_but_not_annotators(claim, alice, bob, erin):
-    assert workflow.create_review(user=bob, claim=claim).author == bob
-    assert workflow.create_review(user=erin, claim=claim).author == erin
+    assert services.create_review(user=bob, claim=claim).author == bob
+    assert services.create_review(user=erin, claim=claim).author == erin
     with pytest.raises(PermissionDenied):
-        workflow.create_review(user=alice, claim=claim)
+        services.create_review(user=alice, claim=claim)
 
 
 def test_it_lets_only_the_author_or_an_editor_edit_a_draft(claim, bob, dave, erin, alice):
     review = make_review(claim, author=bob, editor=erin)
     with pytest.raises(PermissionDenied):
-        workflow.update_review(user=dave, review=review, version=review.version, headline="Mine now")
+        services.update_review(user=dave, review=review, version=review.version, headline="Mine now")
     with pytest.raises(PermissionDenied):
-        workflow.update_review(user=alice, review=review, version=review.version, headline="Mine now")
-    review = workflow.update_review(user=bob, review=review, version=review.version, headline="Own fix")
-    review = workflow.update_review(user=erin, review=review, version=review.version, headline="Desk fix")
+        services.update_review(user=alice, review=review, version=review.version, headline="Mine now")
+    review = services.update_review(user=bob, review=review, version=review.version, headline="Own fix")
+    review = services.update_review(user=erin, review=review, version=review.version, headline="Desk fix")
     assert review.headline == "Desk fix"
 
 
 def test_it_freezes_a_verdict_in_review_for_its_author_but_not_for_editors(claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     with pytest.raises(PermissionDenied, match="in review"):
-        workflow.update_review(user=bob, review=review, version=review.version, headline="Sneaky")
-    fixed = workflow.update_review(user=erin, review=review, version=review.version, headline="Typo fixed")
+        services.update_review(user=bob, review=review, version=review.version, headline="Sneaky")
+    fixed = services.update_review(user=erin, review=review, version=review.version, headline="Typo fixed")
     assert fixed.headline == "Typo fixed"
 
 
@@ -118,28 +118,28 @@ def test_it_freezes_a_verdict_in_review_for_its_author_but_not_for_editors(claim
 def test_it_keeps_approved_and_published_verdicts_read_only(state, claim, bob, erin, frank, root):
     review = make_review(claim, author=bob, editor=frank, state=state)
     for user in (bob, erin, root):
-        with pytest.raises(workflow.WorkflowError, match="read-only"):
-            workflow.update_review(user=user, review=review, version=review.version, headline="Rewritten")
-        with pytest.raises(workflow.WorkflowError):
-            workflow.update_review(user=user, review=review, version=review.version, evidence=[])
+        with pytest.raises(WorkflowError, match="read-only"):
+            services.update_review(user=user, review=review, version=review.version, headline="Rewritten")
+        with pytest.raises(WorkflowError):
+            services.update_review(user=user, review=review, version=review.version, evidence=[])
     review.refresh_from_db()
     assert review.headline == "The count was never recorded"
     assert review.evidence.count() == 1
 
 
 def test_it_refuses_to_submit_without_rating_headline_or_evidence(claim, bob):
-    review = workflow.create_review(user=bob, claim=claim)
+    review = services.create_review(user=bob, claim=claim)
     with pytest.raises(ValidationError) as refused:
-        workflow.submit_review(user=bob, review=review)
+        services.submit_review(user=bob, review=review)
     assert set(refused.value.message_dict) == {"rating", "headline", "evidence"}
     review.refresh_from_db()
     assert review.state == State.DRAFT
 
 
 def test_it_refuses_to_submit_without_evidence(claim, bob):
-    review = workflow.create_review(user=bob, claim=claim, rating="false", headline="No such law")
+    review = services.create_review(user=bob, claim=claim, rating="false", headline="No such law")
     with pytest.raises(ValidationError) as refused:
-        workflow.submit_review(user=bob, review=review)
+        services.submit_review(user=bob, review=review)
     assert list(refused.value.message_dict) == ["evidence"]
 
 
@@ -155,24 +155,24 @@ def test_it_refuses_to_submit_without_evidence(claim, bob):
 )
 def test_it_refuses_evidence_that_is_not_an_http_link(url, claim, bob):
     with pytest.raises(ValidationError, match="http:// or https://") as refused:
-        workflow.create_review(user=bob, claim=claim, evidence=[{"url": url}])
+        services.create_review(user=bob, claim=claim, evidence=[{"url": url}])
     assert "Evidence item 1" in refused.value.message_dict["evidence"][0]
     review = make_review(claim, author=bob, editor=None)
     with pytest.raises(ValidationError):
-        workflow.update_review(user=bob, review=review, version=review.version, evidence=[*EVIDENCE, {"url": url}])
+        services.update_review(user=bob, review=review, version=review.version, evidence=[*EVIDENCE, {"url": url}])
     assert review.evidence.count() == 1
     assert Review.objects.count() == 1
 
 
 def test_it_refuses_an_evidence_item_without_a_url(claim, bob):
     with pytest.raises(ValidationError, match="needs a URL"):
-        workflow.create_review(user=bob, claim=claim, evidence=[{"title": "A report"}])
+        services.create_review(user=bob, claim=claim, evidence=[{"title": "A report"}])
 
 
 def test_it_replaces_evidence_keeping_rows_it_is_given_by_id(claim, bob):
     review = make_review(claim, author=bob, editor=None)
     kept = review.evidence.get()
-    review = workflow.update_review(
+    review = services.update_review(
         user=bob,
         review=review,
         version=review.version,
@@ -187,9 +187,9 @@ def test_it_replaces_evidence_keeping_rows_it_is_given_by_id(claim, bob):
 def test_it_refuses_a_stale_edit_and_keeps_the_first_one(claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin)
     seen = review.version
-    workflow.update_review(user=bob, review=review, version=seen, headline="First save")
+    services.update_review(user=bob, review=review, version=seen, headline="First save")
     with pytest.raises(ConflictError, match="changed by someone else") as refused:
-        workflow.update_review(user=erin, review=review, version=seen, headline="Second save")
+        services.update_review(user=erin, review=review, version=seen, headline="Second save")
     assert refused.value.current_version == seen + 1
     review.refresh_from_db()
     assert review.headline == "First save"
@@ -198,9 +198,9 @@ def test_it_refuses_a_stale_edit_and_keeps_the_first_one(claim, bob, erin):
 def test_it_refuses_a_transition_on_a_version_the_user_did_not_see(claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     seen = review.version
-    workflow.update_review(user=erin, review=review, version=seen, explanation="Added a paragraph.")
+    services.update_review(user=erin, review=review, version=seen, explanation="Added a paragraph.")
     with pytest.raises(ConflictError):
-        workflow.approve_review(user=erin, review=review, version=seen)
+        services.approve_review(user=erin, review=review, version=seen)
     review.refresh_from_db()
     assert review.state == State.IN_REVIEW
 
@@ -208,9 +208,9 @@ def test_it_refuses_a_transition_on_a_version_the_user_did_not_see(claim, bob, e
 def test_it_requires_a_reason_to_request_changes_and_records_it(claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     with pytest.raises(ValidationError, match="reason"):
-        workflow.request_changes(user=erin, review=review, reason="   ")
+        services.request_changes(user=erin, review=review, reason="   ")
     long_reason = "Cite the state registry, not the blog. " * 10
-    returned = workflow.request_changes(user=erin, review=review, reason=long_reason)
+    returned = services.request_changes(user=erin, review=review, reason=long_reason)
     record = returned.history.first()
     assert record.history_user == erin
     assert record.history_change_reason == "changes requested: " + long_reason.strip()
@@ -231,22 +231,22 @@ def test_it_records_who_and_why_for_every_step(claim, bob, erin):
 def test_it_requires_a_correction_note(claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
     with pytest.raises(ValidationError, match="reason"):
-        workflow.correct_review(user=erin, review=review, reason="")
+        services.correct_review(user=erin, review=review, reason="")
 
 
 def test_it_publishes_a_correction_after_a_second_review_and_supersedes_the_old_verdict(claim, bob, erin, frank):
     old = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
-    correction = workflow.correct_review(user=erin, review=old, reason="The registry counts 1,300 murders, not 1,200.")
+    correction = services.correct_review(user=erin, review=old, reason="The registry counts 1,300 murders, not 1,200.")
     assert correction.evidence.count() == 1
     assert (correction.rating, correction.headline) == (old.rating, old.headline)
     old.refresh_from_db()
     assert old.state == State.PUBLISHED  # still the live verdict while the correction is reviewed
-    correction = workflow.update_review(user=erin, review=correction, version=correction.version, rating="false")
-    correction = workflow.submit_review(user=erin, review=correction)
+    correction = services.update_review(user=erin, review=correction, version=correction.version, rating="false")
+    correction = services.submit_review(user=erin, review=correction)
     with pytest.raises(PermissionDenied, match="Four-eyes"):
-        workflow.approve_review(user=erin, review=correction)
-    correction = workflow.approve_review(user=frank, review=correction)
-    correction = workflow.publish_review(user=erin, review=correction)
+        services.approve_review(user=erin, review=correction)
+    correction = services.approve_review(user=frank, review=correction)
+    correction = services.publish_review(user=erin, review=correction)
     old.refresh_from_db()
     assert (old.state, correction.state) == (State.CORRECTED, State.PUBLISHED)
     assert old.history.first().history_change_reason == f"superseded by correction #{correction.pk}"
@@ -255,22 +255,22 @@ def test_it_publishes_a_correction_after_a_second_review_and_supersedes_the_old_
 
 def test_it_allows_one_correction_under_way_at_a_time(claim, bob, erin):
     old = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
-    first = workflow.correct_review(user=erin, review=old, reason="Wrong date.")
-    with pytest.raises(workflow.WorkflowError, match=f"#{first.pk}"):
-        workflow.correct_review(user=erin, review=old, reason="Wrong date again.")
+    first = services.correct_review(user=erin, review=old, reason="Wrong date.")
+    with pytest.raises(WorkflowError, match=f"#{first.pk}"):
+        services.correct_review(user=erin, review=old, reason="Wrong date again.")
 
 
 def test_it_refuses_to_publish_a_second_verdict_on_a_claim(claim, bob, erin):
     make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
     second = make_review(claim, author=bob, editor=erin, state=State.APPROVED)
-    with pytest.raises(workflow.WorkflowError, match="already has a published verdict"):
-        workflow.publish_review(user=erin, review=second)
+    with pytest.raises(WorkflowError, match="already has a published verdict"):
+        services.publish_review(user=erin, review=second)
 
 
 def test_it_lets_an_author_resubmit_after_changes_were_requested(claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin, state=State.CHANGES_REQUESTED)
-    review = workflow.update_review(user=bob, review=review, version=review.version, headline="Better headline")
-    assert workflow.submit_review(user=bob, review=review).state == State.IN_REVIEW
+    review = services.update_review(user=bob, review=review, version=review.version, headline="Better headline")
+    assert services.submit_review(user=bob, review=review).state == State.IN_REVIEW
 
 
 def test_it_refuses_a_verdict_on_a_deleted_claim(claim, bob, alice):
@@ -279,21 +279,21 @@ def test_it_refuses_a_verdict_on_a_deleted_claim(claim, bob, alice):
     services.delete_claim(user=alice, claim=claim)
     claim.refresh_from_db()
     with pytest.raises(ValidationError, match="deleted"):
-        workflow.create_review(user=bob, claim=claim)
+        services.create_review(user=bob, claim=claim)
 
 
 def test_it_refuses_an_unknown_rating_and_an_overlong_headline(claim, bob):
     with pytest.raises(ValidationError, match="Unknown rating"):
-        workflow.create_review(user=bob, claim=claim, rating="pants_on_fire")
+        services.create_review(user=bob, claim=claim, rating="pants_on_fire")
     with pytest.raises(ValidationError, match="limit is 300"):
-        workflow.create_review(user=bob, claim=claim, headline="x" * 301)
+        services.create_review(user=bob, claim=claim, headline="x" * 301)
     assert not Review.objects.exists() and not Evidence.objects.exists()
 
 
 def test_it_assigns_and_lists_allowed_steps(claim, bob, erin):
     review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
-    review = workflow.assign_review(user=erin, review=review, assignee=erin)
+    review = services.assign_review(user=erin, review=review, assignee=erin)
     assert review.assigned_to == erin
     assert review.history.first().history_change_reason == "assigned to erin"
-    assert [t.name for t in workflow.allowed_transitions(erin, review)] == ["request_changes", "approve"]
-    assert workflow.allowed_transitions(bob, review) == []
+    assert [t.name for t in services.allowed_transitions(erin, review)] == ["request_changes", "approve"]
+    assert services.allowed_transitions(bob, review) == []

@@ -1,6 +1,6 @@
-"""Small builders for verdict tests: a claim, and a verdict walked to a given state through the workflow."""
+"""Small builders for verdict tests: a claim, and a verdict walked to a given state through the services."""
 
-from articles import workflow
+from articles import services
 from articles.models import Review
 
 EVIDENCE = [{"url": "https://records.example.org/escuinapa/deaths-2016", "title": "State death records", "note": ""}]
@@ -19,8 +19,8 @@ def make_review(claim, *, author, editor, state=Review.State.DRAFT, **fields) ->
     """A verdict by `author` on `claim`, moved to `state` with `editor` doing the editor's steps."""
     values = {"rating": "mostly_false", "headline": "The count was never recorded", "evidence": EVIDENCE}
     values.update(fields)
-    review = workflow.create_review(user=author, claim=claim, **values)
+    review = services.create_review(user=author, claim=claim, **values)
     for step in PATH_TO[state]:
         user = author if step == "submit" else editor
-        review = workflow.run_transition(step, user=user, review=review, reason="test step")
+        review = services.run_transition(step, user=user, review=review, reason="test step")
     return review

@@ -4,7 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from articles import importers, services
+from articles import services
+from articles.importing import article_files
 from articles.models import Claim, ClaimLink, Source
 from tests.browser.conftest import log_in, select_with_mouse
 
@@ -20,8 +21,8 @@ SENTENCE = "The mayor called it a tactical retreat that spared the town a massac
 
 
 def imported(user, text, name="report.txt", source="Coast Gazette"):
-    report = importers.import_file_data(
-        name, text.encode("utf-8"), importers.ImportOptions(user=user, source_name=source)
+    report = article_files.import_file_data(
+        name, text.encode("utf-8"), article_files.ImportOptions(user=user, source_name=source)
     )
     assert report.article is not None, report
     return report.article
@@ -213,7 +214,9 @@ HOSTILE = (
 
 def test_it_annotates_hostile_text_with_emoji_and_runs_no_script(page, alice):
     article = services.create_article(
-        user=alice, title="<script>window.__pwned='title'</script> Report", body=HOSTILE,
+        user=alice,
+        title="<script>window.__pwned='title'</script> Report",
+        body=HOSTILE,
         source=Source.objects.create(name="<b onmouseover=alert(1)>Outlet</b>"),
     )
     evil = services.get_or_create_speaker(user=alice, name="<img src=x onerror=alert('speaker')>")

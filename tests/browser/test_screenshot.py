@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
 
-from articles.demo import DEMO_USERS
+from articles.management.demo import DEMO_USERS
 from articles.models import Article, Claim
 
 OUTPUT = os.environ.get("DESK_SCREENSHOT", "")
@@ -22,8 +22,11 @@ def test_it_takes_the_reader_screenshot(page):
     username, _, password = next(user for user in DEMO_USERS if user[0] == "annotator")
     article = Article.objects.annotate(n=Count("claims", filter=Q(claims__deleted_at__isnull=True))).order_by("-n")[0]
     claim = (
-        Claim.objects.live().filter(article=article, start__isnull=False)
-        .annotate(links=Count("links_out") + Count("links_in")).order_by("-links", "start").first()
+        Claim.objects.live()
+        .filter(article=article, start__isnull=False)
+        .annotate(links=Count("links_out") + Count("links_in"))
+        .order_by("-links", "start")
+        .first()
     )
     page.goto("/login/")
     page.fill("#id_username", username)

@@ -8,7 +8,6 @@ A progress bar goes to stderr when it is a terminal. With -o the file appears on
 
 import os
 import sys
-from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
@@ -17,8 +16,6 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from articles import exports
-from articles.filters import ArticleFilter, ClaimFilter
-from articles.models import Article, Claim
 
 
 class ProgressBar:
@@ -79,30 +76,21 @@ class Command(BaseCommand):
     def handle(self, *args, fmt, filters, articles, user, output, chunk_size, **options):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be 1 or more.")
-        request = SimpleNamespace(user=self._user(user))
-        writer_options = {"chunk_size": chunk_size}
-        if articles:
-            matched = self._filtered(ArticleFilter, filters, Article.objects.all(), request)
-            claims = exports.claims_of_articles(matched)
-            if fmt == "jsonl":
-                writer_options["articles"] = matched
-        else:
-            claims = self._filtered(ClaimFilter, filters, Claim.objects.live(), request)
-        if fmt == "webannotation":
-            query = parse_filters(filters, ArticleFilter if articles else ClaimFilter).urlencode()
-            kind = "articles" if articles else "claims"
-            collection = exports.Urls.for_site().site + reverse(f"exports:{kind}_webannotation")
-            writer_options["collection_id"] = collection + (f"?{query}" if query else "")
-
+        kind = "articles" if articles else "claims"
+        query = parse_filters(filters, exports.KINDS[kind][0])
+        path = reverse(f"exports:{kind}_{fmt}") + (f"?{query.urlencode()}" if query else "")
+        try:
+            prepared = exports.prepare(kind, fmt, query, user=self._user(user), path=path, chunk_size=chunk_size)
+        except exports.InvalidFilters as error:
+            raise CommandError(f"Invalid filter: {error}") from None
         progress = None
         if sys.stderr.isatty():
-            progress = ProgressBar(sys.stderr, claims.count())
-            writer_options["progress"] = progress
-        chunks = exports.FORMATS[fmt].writer(claims, **writer_options)
+            progress = ProgressBar(sys.stderr, prepared.claims.count())
+            prepared.options["progress"] = progress
         if output:
-            self._write_file(output, chunks)
+            self._write_file(output, prepared.chunks())
         else:
-            for chunk in chunks:
+            for chunk in prepared.chunks():
                 self.stdout.write(chunk, ending="")
         if progress:
             progress.finish()
@@ -114,13 +102,6 @@ class Command(BaseCommand):
             return get_user_model().objects.get(username=username)
         except get_user_model().DoesNotExist:
             raise CommandError(f"--user {username!r}: no such user.") from None
-
-    def _filtered(self, filterset_class, pairs, queryset, request):
-        filterset = filterset_class(parse_filters(pairs, filterset_class), queryset=queryset, request=request)
-        if not filterset.is_valid():
-            errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.errors.items())
-            raise CommandError(f"Invalid filter: {errors}")
-        return filterset.qs
 
     def _write_file(self, path, chunks):
         # Written beside the target and renamed at the end: a failed export leaves no half file behind.

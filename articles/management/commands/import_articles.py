@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import importers
+from articles.importing import article_files
 
 PROGRESS_WIDTH = 24
 
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--source", default="", metavar="NAME", help="The outlet that published the articles.")
         parser.add_argument("--url", default="", metavar="URL", help="The article's address (only with one file).")
         parser.add_argument(
-            "--language", default="", metavar="CODE",
+            "--language",
+            default="",
+            metavar="CODE",
             help="Language code (en, es, pt-BR); default: from the page, else en.",
         )
         parser.add_argument(
@@ -36,7 +38,7 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         self.dry_run = options["dry_run"]
         self.interactive = self.stdout.isatty()
-        import_options = importers.ImportOptions(
+        import_options = article_files.ImportOptions(
             user=self._user(options["user"]),
             source_name=options["source"],
             url=options["url"],
@@ -44,17 +46,17 @@ class Command(BaseCommand):
             dry_run=self.dry_run,
         )
         try:
-            reports = importers.import_paths(
+            reports = article_files.import_paths(
                 options["paths"], import_options, on_start=self._progress, on_report=self._report
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self._clear_progress()
-        self.stdout.write(importers.summarise(reports))
+        self.stdout.write(article_files.summarise(reports))
         failed = sum(1 for report in reports if report.failed)
         if failed:
-            files = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
-            raise CommandError(f"{failed} of {files} could not be imported.")
+            counted = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
+            raise CommandError(f"{failed} of {counted} could not be imported.")
 
     def _user(self, username: str):
         if not username:
@@ -79,13 +81,13 @@ class Command(BaseCommand):
         if self.interactive:
             self.stdout.write("\r\033[K", ending="")
 
-    def _report(self, report: importers.FileReport) -> None:
+    def _report(self, report: article_files.FileReport) -> None:
         self._clear_progress()
         style = {
-            importers.Outcome.IMPORTED: self.style.SUCCESS,
-            importers.Outcome.REVISED: self.style.WARNING,
-            importers.Outcome.DUPLICATE: self.style.WARNING,
-            importers.Outcome.FAILED: self.style.ERROR,
+            article_files.Outcome.IMPORTED: self.style.SUCCESS,
+            article_files.Outcome.REVISED: self.style.WARNING,
+            article_files.Outcome.DUPLICATE: self.style.WARNING,
+            article_files.Outcome.FAILED: self.style.ERROR,
         }[report.outcome]
         # Failures go to stderr so they are seen even when the per-file lines are piped away.
         (self.stderr if report.failed else self.stdout).write(style(report.headline()))

@@ -11,7 +11,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.claim_import import import_jsonl
+from articles.importing.jsonl import import_jsonl
 
 
 class DryRun(Exception):

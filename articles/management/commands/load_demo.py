@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import demo, services
+from articles import services
+from articles.management import demo
 from articles.models import Article, Claim, ClaimLink, Review
 
 
@@ -98,7 +99,7 @@ class Command(BaseCommand):
 
     def load_verdicts(self, users, claims):
         """Walk each demo verdict through the real workflow to its demo state (four-eyes included)."""
-        from articles import workflow
+        from articles import services
 
         author, editor = users["factchecker"], users["editor"]
         steps = {
@@ -112,7 +113,7 @@ class Command(BaseCommand):
             claim = claims[key]
             if Review.objects.filter(claim=claim).exists():
                 continue
-            review = workflow.create_review(
+            review = services.create_review(
                 user=author,
                 claim=claim,
                 rating=rating,
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             )
             for name, actor in steps[state]:
                 reason = "Please add the source document for the figure." if name == "request_changes" else ""
-                review = workflow.run_transition(name, user=actor, review=review, reason=reason)
+                review = services.run_transition(name, user=actor, review=review, reason=reason)
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("\nDemo logins (local desk only):"))

@@ -8,13 +8,11 @@ its offsets, and is never attached to other words. A claim whose words changed a
 until a person confirms it (`confirm_relocation`) or re-attaches it (`services.update_claim(span=...)`).
 Links, verdicts and history belong to the claim row, so they stay whatever its anchor state.
 
-These functions are re-exported by services.py; callers use them from there.
+Callers use these through the `articles.services` package.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -23,8 +21,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from articles import anchoring
 from articles.models import Article, Claim, content_hash
+from articles.services.claims import lock_claim_at_version
+from articles.text import anchoring
 
 # The fields re-anchoring may change on a claim (besides version and updated_at).
 ANCHOR_FIELDS = ("start", "end", "quote", "prefix", "suffix", "anchor_state")
@@ -265,7 +264,6 @@ def confirm_relocation(*, user, claim: Claim, version: int) -> Claim:
     Raises ConflictError when the claim changed since `version`, and ValidationError when it is
     deleted or not relocated (an orphaned claim is re-attached with update_claim(span=...) instead).
     """
-    from articles.services import lock_claim_at_version
 
     current = lock_claim_at_version(claim, version, retry="check the relocation again")
     if current.is_deleted:
@@ -280,66 +278,3 @@ def confirm_relocation(*, user, claim: Claim, version: int) -> Claim:
     current._history_user = user
     current.save(update_fields=["anchor_state", "version", "updated_at"])
     return current
-
-
-# ---------------------------------------------------------------- comparing versions
-
-
-def text_versions(article: Article) -> list:
-    """The article's historical records that changed its text, newest first (the first import is last).
-
-    Records that changed only the title or other details are left out: each entry is a distinct body.
-    """
-    records = list(
-        article.history.select_related("history_user")
-        .only("history_id", "history_date", "history_user", "history_change_reason", "history_type", "body", "title")
-        .order_by("-history_date", "-history_id")
-    )
-    older = [*records[1:], None]
-    return [record for record, before in zip(records, older, strict=True) if not before or before.body != record.body]
-
-
-# Words, runs of spaces and single punctuation marks: "ten," → "10," shows only the number as changed.
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-#: Unchanged stretches longer than this are shown as their first and last CONTEXT characters.
-CONTEXT = 160
-
-
-@dataclass(frozen=True)
-class DiffPart:
-    kind: str  # "equal", "delete", "insert", or "skip" (unchanged text left out; `text` says how much)
-    text: str
-
-
-def diff_texts(old: str, new: str) -> list[DiffPart]:
-    """A word-level diff of two versions of a text, unchanged stretches shortened around the changes.
-
-    The parts are plain text; templates escape them like any other text.
-    """
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    # autojunk off: in a long article, common words and spaces would otherwise be ignored as anchors.
-    matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
-    parts: list[DiffPart] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            parts.extend(_shortened("".join(old_tokens[i1:i2]), first=not parts, last=i2 == len(old_tokens)))
-            continue
-        if i2 > i1:
-            parts.append(DiffPart("delete", "".join(old_tokens[i1:i2])))
-        if j2 > j1:
-            parts.append(DiffPart("insert", "".join(new_tokens[j1:j2])))
-    return parts
-
-
-def _shortened(text: str, *, first: bool, last: bool) -> list[DiffPart]:
-    """An unchanged stretch, keeping CONTEXT characters next to each change around it."""
-    keep_head = 0 if first else CONTEXT
-    keep_tail = 0 if last else CONTEXT
-    if len(text) <= keep_head + keep_tail + CONTEXT:
-        return [DiffPart("equal", text)]
-    left_out = len(text) - keep_head - keep_tail
-    parts = [DiffPart("equal", text[:keep_head])] if keep_head else []
-    parts.append(DiffPart("skip", f"{left_out:,} unchanged characters"))
-    if keep_tail:
-        parts.append(DiffPart("equal", text[-keep_tail:]))
-    return parts

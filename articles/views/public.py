@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.shortcuts import render
 
-from articles import access, claimreview
+from articles import access
+from articles.exports import claimreview
 from articles.models import Review
 
 

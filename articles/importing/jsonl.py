@@ -33,8 +33,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from articles import exports, services
+from articles.errors import DuplicateArticle
 from articles.models import Article, Claim, ClaimLink, Evidence, Review, content_hash
-from articles.services import DuplicateArticle
 
 
 class LineError(Exception):

@@ -8,16 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, pagination, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from articles import access, services
-from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter, page_without_count
-from articles.models import Article, Claim, ClaimLink, Speaker
-from articles.serializers import (
+from articles.api.pagination import NoCountPagination
+from articles.api.serializers import (
     ArticleListSerializer,
     ArticleSerializer,
     ClaimCreateSerializer,
@@ -29,69 +26,11 @@ from articles.serializers import (
     SpeakerInputSerializer,
     SpeakerSerializer,
     SpeakerUpdateSerializer,
-    links_for_display,
 )
-
-
-class NoCountPagination(pagination.BasePagination):
-    """Page numbers without COUNT(*): a million claims page as fast as fifty. Bad page numbers are a 400."""
-
-    page_size = 50
-    max_page_size = 500
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self.request = request
-        number = self._positive_int(request, "page", 1)
-        size = self._positive_int(request, "page_size", self.page_size)
-        if size > self.max_page_size:
-            raise ValidationError({"page_size": f"page_size may be at most {self.max_page_size}, got {size}."})
-        self.page = page_without_count(queryset, number, size)
-        return self.page.rows
-
-    @staticmethod
-    def _positive_int(request, name: str, default: int) -> int:
-        raw = request.query_params.get(name)
-        if raw in (None, ""):
-            return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValidationError({name: f"{name} must be a whole number, got {raw!r}."}) from None
-        if value < 1:
-            raise ValidationError({name: f"{name} must be 1 or more, got {value}."})
-        return value
-
-    def _page_link(self, number: int) -> str:
-        url = self.request.build_absolute_uri()
-        return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
-
-    def get_paginated_response(self, data):
-        return Response(
-            {
-                "page": self.page.number,
-                "next": self._page_link(self.page.number + 1) if self.page.has_next else None,
-                "previous": self._page_link(self.page.number - 1) if self.page.has_previous else None,
-                "results": data,
-            }
-        )
-
-    def get_paginated_response_schema(self, schema):
-        return {
-            "type": "object",
-            "required": ["results"],
-            "properties": {
-                "page": {"type": "integer"},
-                "next": {"type": "string", "nullable": True, "format": "uri"},
-                "previous": {"type": "string", "nullable": True, "format": "uri"},
-                "results": schema,
-            },
-        }
-
-    def get_schema_operation_parameters(self, view):
-        return [
-            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
-            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "maximum": 500}},
-        ]
+from articles.errors import ConflictError
+from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter
+from articles.models import Article, Claim, ClaimLink, Speaker
+from articles.queries import links_for_display
 
 
 class ClaimVersionSerializer(serializers.Serializer):
@@ -122,7 +61,7 @@ def _new_claim_out(request, claim: Claim) -> Response:
     return Response(ClaimListSerializer(claim, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
-def _conflict(request, claim: Claim, conflict: services.ConflictError) -> Response:
+def _conflict(request, claim: Claim, conflict: ConflictError) -> Response:
     """409 with the claim as it is now, so the client can show it and let the user apply the change again."""
     current = Claim.objects.for_display().get(pk=claim.pk)
     body = {
@@ -168,9 +107,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     destroy=extend_schema(summary="Delete (undoable: POST .../restore/)"),
 )
-class ClaimViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = ClaimListSerializer
     filterset_class = ClaimFilter
     pagination_class = NoCountPagination
@@ -220,7 +157,7 @@ class ClaimViewSet(
             claim = services.update_claim(
                 user=request.user, claim=claim, version=data["version"], reason=data["reason"], **changes
             )
-        except services.ConflictError as conflict:
+        except ConflictError as conflict:
             return _conflict(request, claim, conflict)
         return _claim_out(request, claim)
 
@@ -246,7 +183,7 @@ class ClaimViewSet(
         data = self._parse(ClaimVersionSerializer, request.data)
         try:
             claim = services.confirm_relocation(user=request.user, claim=claim, version=data["version"])
-        except services.ConflictError as conflict:
+        except ConflictError as conflict:
             return _conflict(request, claim, conflict)
         return _claim_out(request, claim)
 

@@ -20,8 +20,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
-from articles import revisions
 from articles.models import Article, Claim, _count_of
+from articles.queries import text_versions
+from articles.text.diff import diff_texts
 
 STATES = Claim.AnchorState
 
@@ -90,7 +91,7 @@ class ArticleRevisionsAdminMixin:
             raise Http404("No such article.")
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        versions = revisions.text_versions(article)
+        versions = text_versions(article)
         chosen = _chosen_version(request, versions)
         index = versions.index(chosen)
         previous = versions[index + 1] if index + 1 < len(versions) else None
@@ -102,7 +103,7 @@ class ArticleRevisionsAdminMixin:
             "versions": versions,
             "chosen": chosen,
             "previous": previous,
-            "diff": revisions.diff_texts(previous.body, chosen.body) if previous else [],
+            "diff": diff_texts(previous.body, chosen.body) if previous else [],
             "claim_states": annotate_anchor_counts(Article.objects.filter(pk=article.pk)).values(
                 *(f"{state}_count" for state in STATES.values)
             )[0],

@@ -70,8 +70,8 @@ DEMO_ARTICLES = [
             "hurrying to their patrol cars as armed men arrive at a family home. Moments later a young man is "
             "forced into one of the gunmen's vehicles while relatives scream; three shots can be heard.\n\n"
             "Mayor Bonifacio Bustamante rejected the idea that the officers simply ran away. "
-            "\"It was a tactical retreat. Had the police opened fire without a plan, we could have had eight "
-            "or ten deaths,\" the mayor said, adding that children and women were in the street at the time.\n\n"
+            '"It was a tactical retreat. Had the police opened fire without a plan, we could have had eight '
+            'or ten deaths," the mayor said, adding that children and women were in the street at the time.\n\n'
             "According to the mayor, about 15 heavily armed men arrived in three vehicles, and the victim, a "
             "27-year-old man accused by a local family of kidnapping, was killed and left on a highway some "
             "75 miles away.\n\n"
@@ -112,10 +112,10 @@ DEMO_ARTICLES = [
         body=(
             "The anti-crime organisation Causa en Común said on Tuesday that the officers filmed leaving a "
             "kidnapping in Escuinapa had failed the people they were paid to protect.\n\n"
-            "\"It is shameful. They had the means to defend the citizens: they were carrying assault rifles,\" "
+            '"It is shameful. They had the means to defend the citizens: they were carrying assault rifles," '
             "said María Elena Morera, the group's president. She noted that officers could be seen talking on "
             "their phones as they left, which, in her view, suggests they were ordered to go.\n\n"
-            "\"Even if it were a fight between criminal groups, the police should not allow a murder,\" Morera "
+            '"Even if it were a fight between criminal groups, the police should not allow a murder," Morera '
             "said, calling for an investigation into whether the officers acted on the gunmen's orders.\n\n"
             "Six officers, four from the state force and two municipal, have been detained."
         ),
@@ -153,9 +153,9 @@ DEMO_ARTICLES = [
         body=(
             "The Jalisco cartel has declared war on the Tactical Group, an elite unit of Guanajuato's state "
             "police, promising in a printed banner to kill two of its officers for every cartel member arrested.\n\n"
-            "Officers have been kidnapped and tortured for the addresses of colleagues. \"Many of them have "
-            "deserted. They took their families, left their homes and are in hiding,\" said David Saucedo, a "
-            "security analyst in Guanajuato. \"This is an open war against the state's security forces.\"\n\n"
+            'Officers have been kidnapped and tortured for the addresses of colleagues. "Many of them have '
+            'deserted. They took their families, left their homes and are in hiding," said David Saucedo, a '
+            'security analyst in Guanajuato. "This is an open war against the state\'s security forces."\n\n'
             "A local news cooperative counts at least seven police officers killed on their days off so far "
             "this year, and 262 officers killed in the state between 2018 and 12 May, an average of about 75 "
             "officers a year.\n\n"
@@ -216,9 +216,9 @@ DEMO_ARTICLES = [
             "Local media report that at least seven officers have been killed on their days off in 2021. "
             "Citing state data, wire reports put the toll at an average of 75 state police killed each year "
             "since 2018 — more than are shot dead in the whole of the United States in a year.\n\n"
-            "The president, Andrés Manuel López Obrador, who promised \"hugs, not bullets\" when he took office "
-            "in December 2018, said his security policy was working. \"We are attending to the causes of "
-            "violence, and the results will come,\" he told reporters."
+            'The president, Andrés Manuel López Obrador, who promised "hugs, not bullets" when he took office '
+            'in December 2018, said his security policy was working. "We are attending to the causes of '
+            'violence, and the results will come," he told reporters.'
         ),
         claims=[
             DemoClaim(
@@ -262,11 +262,11 @@ DEMO_ARTICLES = [
         body=(
             "Security forces captured Ovidio Guzmán López in Culiacán on 17 October, then released him after "
             "cartel gunmen attacked civilians and set buildings on fire across the city.\n\n"
-            "President Andrés Manuel López Obrador said he endorsed the decision taken on the ground. \"Many "
+            'President Andrés Manuel López Obrador said he endorsed the decision taken on the ground. "Many '
             "people were at risk, and it was decided to protect their lives. This is not about massacres any "
-            "more,\" he said at his morning press conference.\n\n"
+            'more," he said at his morning press conference.\n\n'
             "\"There is no war against drug trafficking. We will not put civilians' lives at risk behind the "
-            "euphemism of collateral damage,\" the president added."
+            'euphemism of collateral damage," the president added.'
         ),
         claims=[
             DemoClaim(
@@ -299,7 +299,7 @@ DEMO_ARTICLES = [
             "Three of the arrested officers had been trained and vetted by the United States, according to "
             "later reports. The victims, among them Guatemalan migrants, were found on 22 January in two burnt "
             "vehicles.\n\n"
-            "Governor Francisco Cabeza de Vaca condemned the killings. \"There will be no impunity,\" he said. "
+            'Governor Francisco Cabeza de Vaca condemned the killings. "There will be no impunity," he said. '
             "Tamaulipas nonetheless has one of the highest impunity rates in Mexico, according to the think "
             "tank México Evalúa."
         ),

@@ -27,10 +27,10 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles import workflow
+from articles import services
+from articles.errors import ConflictError, WorkflowError
 from articles.exports import export_action
 from articles.models import Evidence, Review
-from articles.services import ConflictError
 
 State = Review.State
 
@@ -92,13 +92,13 @@ class EvidenceInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         if obj is None:  # the add page: whoever may write a verdict
             return request.user.has_perm("articles.add_review")
-        return workflow.can_edit(request.user, obj)
+        return services.can_edit(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
-        return obj is None or workflow.can_edit(request.user, obj)
+        return obj is None or services.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and workflow.can_edit(request.user, obj)
+        return obj is not None and services.can_edit(request.user, obj)
 
 
 # ---------------------------------------------------------------- list filters
@@ -118,7 +118,7 @@ class QueueFilter(admin.SimpleListFilter):
         user = request.user
         if self.value() == "mine":
             return queryset.filter(
-                Q(assigned_to=user, state__in=workflow.OPEN_STATES)
+                Q(assigned_to=user, state__in=services.OPEN_STATES)
                 | Q(author=user, state__in=[State.DRAFT, State.CHANGES_REQUESTED])
             )
         if self.value() == "review":
@@ -146,7 +146,7 @@ class AssignedFilter(admin.SimpleListFilter):
 
 def _review_action(name):
     """An admin action running the workflow step `name` on each selected verdict."""
-    transition = workflow.TRANSITIONS[name]
+    transition = services.TRANSITIONS[name]
 
     def action(modeladmin, request, queryset):
         if transition.needs_reason:
@@ -205,12 +205,12 @@ class ReviewAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return request.user.has_perm("articles.change_review")
-        return workflow.can_edit(request.user, obj)
+        return services.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Verdicts are never deleted from the console: drafts of a superuser's test aside, the
         # history is the desk's record. A superuser may still remove an unpublished one.
-        return request.user.is_superuser and (obj is None or obj.state in workflow.OPEN_STATES)
+        return request.user.is_superuser and (obj is None or obj.state in services.OPEN_STATES)
 
     def has_submit_permission(self, request):
         return request.user.has_perm("articles.submit_review")
@@ -323,15 +323,15 @@ class ReviewAdmin(SimpleHistoryAdmin):
             fields = {name: data[name] for name in ("rating", "headline", "explanation", "assigned_to") if name in data}
             if "correction_note" in data:
                 fields["correction_note"] = data["correction_note"]
-            review = workflow.update_review(
+            review = services.update_review(
                 user=request.user,
                 review=form.instance,
                 version=data.get("expected_version"),
-                evidence=evidence if evidence is not None else workflow.UNSET,
+                evidence=evidence if evidence is not None else services.UNSET,
                 **fields,
             )
         else:
-            review = workflow.create_review(
+            review = services.create_review(
                 user=request.user,
                 claim=data["claim"],
                 rating=data.get("rating", ""),
@@ -382,7 +382,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
         if obj is not None:
             context.update(
                 review=obj,
-                transitions=workflow.allowed_transitions(request.user, obj),
+                transitions=services.allowed_transitions(request.user, obj),
                 reason_form=ReasonForm(),
                 workflow_url=reverse("admin:articles_review_workflow", args=[obj.pk]),
                 later_corrections=list(obj.corrections.order_by("id")),
@@ -418,11 +418,11 @@ class ReviewAdmin(SimpleHistoryAdmin):
             return redirect(change_url)
         reason = request.POST.get("reason", "")
         try:
-            result = workflow.run_transition(name, user=request.user, review=review, version=version, reason=reason)
+            result = services.run_transition(name, user=request.user, review=review, version=version, reason=reason)
         except (ValidationError, ConflictError, PermissionDenied) as error:
             self.message_user(request, f"Verdict #{review.pk} not changed: {_message(error)}", messages.ERROR)
             return redirect(change_url)
-        done = workflow.TRANSITIONS[name].done
+        done = services.TRANSITIONS[name].done
         if result.pk != review.pk:
             self.message_user(
                 request,
@@ -440,7 +440,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
         done, skipped = [], defaultdict(list)
         for review in queryset.order_by("pk"):
             try:
-                workflow.assign_review(user=request.user, review=review, assignee=request.user)
+                services.assign_review(user=request.user, review=review, assignee=request.user)
                 done.append(review.pk)
             except (ValidationError, PermissionDenied) as error:
                 skipped[_short(error)].append(review.pk)
@@ -590,7 +590,7 @@ def _message(error) -> str:
 
 
 def _short(error) -> str:
-    if isinstance(error, workflow.WorkflowError):
+    if isinstance(error, WorkflowError):
         return error.short
     if isinstance(error, ConflictError):
         return "changed meanwhile"

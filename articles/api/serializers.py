@@ -4,17 +4,14 @@ Input serializers only check types and turn ids into records the user may read (
 every rule about spans, links and speakers is the services' and comes back as a 400 with its message.
 """
 
-from collections import Counter
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import access
-from articles.models import Article, Claim, ClaimLink, Review, Speaker
+from articles.models import Article, Claim, ClaimLink, Speaker
 
 # ---------------------------------------------------------------- output
 
@@ -36,8 +33,17 @@ class ArticleListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "title", "source", "url", "byline", "published", "language", "claim_count", "reader_url",
-            "created_at", "updated_at",
+            "id",
+            "title",
+            "source",
+            "url",
+            "byline",
+            "published",
+            "language",
+            "claim_count",
+            "reader_url",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
@@ -78,9 +84,26 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "article", "start", "end", "quote", "prefix", "suffix", "speaker", "summary", "tags",
-            "anchor_state", "created_by", "created_at", "updated_at", "version", "deleted", "link_count",
-            "verdict", "can_edit", "url",
+            "id",
+            "article",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "speaker",
+            "summary",
+            "tags",
+            "anchor_state",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "version",
+            "deleted",
+            "link_count",
+            "verdict",
+            "can_edit",
+            "url",
         ]
         read_only_fields = fields
 
@@ -129,7 +152,15 @@ class LinkedClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "article", "article_title", "source", "quote", "summary", "speaker", "anchor_state", "reader_url",
+            "id",
+            "article",
+            "article_title",
+            "source",
+            "quote",
+            "summary",
+            "speaker",
+            "anchor_state",
+            "reader_url",
             "url",
         ]
         read_only_fields = fields
@@ -148,7 +179,14 @@ class LinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClaimLink
         fields = [
-            "id", "from_claim", "to_claim", "relation", "relation_label", "note", "created_by", "created_at",
+            "id",
+            "from_claim",
+            "to_claim",
+            "relation",
+            "relation_label",
+            "note",
+            "created_by",
+            "created_at",
             "can_delete",
         ]
         read_only_fields = fields
@@ -156,17 +194,6 @@ class LinkSerializer(serializers.ModelSerializer):
     def get_can_delete(self, link) -> bool:
         request = self.context.get("request")
         return bool(request) and access.can_change_link(request.user, link)
-
-
-def links_for_display(queryset):
-    """Links with both ends' speaker, article and source in one query."""
-    return queryset.select_related(
-        "created_by",
-        "from_claim__speaker",
-        "from_claim__article__source",
-        "to_claim__speaker",
-        "to_claim__article__source",
-    ).defer(*(f"{end}__article__{field}" for end in ("from_claim", "to_claim") for field in ("body", "raw")))
 
 
 # ---------------------------------------------------------------- input
@@ -254,164 +281,3 @@ class LinkCreateSerializer(serializers.Serializer):
 
 class LinkUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, trim_whitespace=False)
-
-
-# ---------------------------------------------------------------- the reader's embedded data
-
-
-def reader_claims(article, request, links: list[dict]) -> list[dict]:
-    """The article's live claims as ClaimSerializer presents them (less the timestamps), from values() rows.
-
-    The reader embeds every claim of an article (thousands, at times); building model instances and
-    running DRF fields for each would take most of the page's time. A test keeps both shapes equal.
-    `links` are the serialized links touching the article's claims; they give each claim's link count.
-    """
-    user = request.user
-    user_pk = user.pk  # request.user is a lazy object: read it once, not per claim
-    rows = list(
-        Claim.objects.live()
-        .filter(article=article)
-        # The published verdict in the same query: at most one per claim, so no row is repeated.
-        .annotate(verdict=FilteredRelation("reviews", condition=Q(reviews__state=Review.State.PUBLISHED)))
-        .order_by("start", "end", "id")
-        .values(
-            "id", "article_id", "start", "end", "quote", "prefix", "suffix", "summary", "anchor_state",
-            "created_by_id", "created_by__username", "version",
-            "speaker_id", "speaker__name", "speaker__description", "speaker__affiliation",
-            "verdict__id", "verdict__rating", "verdict__headline",
-        )
-    )
-    tags: dict[int, list[str]] = {}
-    for claim_id, name in (
-        Claim.tags.through.objects.filter(claim__article=article, claim__deleted_at__isnull=True)
-        .order_by("tag__name")
-        .values_list("claim_id", "tag__name")
-    ):
-        tags.setdefault(claim_id, []).append(name)
-    verdict_badge = _verdict_badge_maker()
-    link_counts = Counter(
-        end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
-    )
-    edits_any = user.has_perm("articles.change_any_claim")
-    edits_own = user.has_perm("articles.change_claim")
-    claim_url = reverse("articles:claim_detail", args=[0]).replace("/0/", "/{}/")
-    return [
-        {
-            "id": row["id"],
-            "article": row["article_id"],
-            "start": row["start"],
-            "end": row["end"],
-            "quote": row["quote"],
-            "prefix": row["prefix"],
-            "suffix": row["suffix"],
-            "speaker": _speaker_dict(row),
-            "summary": row["summary"],
-            "tags": tags.get(row["id"], []),
-            "anchor_state": row["anchor_state"],
-            "created_by": row["created_by__username"],
-            "version": row["version"],
-            "deleted": False,
-            "link_count": link_counts.get(row["id"], 0),
-            "verdict": verdict_badge(row),
-            "can_edit": edits_any or (edits_own and row["created_by_id"] == user_pk),
-            "url": claim_url.format(row["id"]),
-        }
-        for row in rows
-    ]
-
-
-def _verdict_badge_maker():
-    """A function from a claim row's verdict__ columns to VerdictBadgeSerializer's shape (None without one)."""
-    labels = dict(Review.Rating.choices)
-    url = reverse("verdicts:verdict_public", args=[0]).replace("/0/", "/{}/")
-
-    def badge(row: dict) -> dict | None:
-        if row["verdict__id"] is None:
-            return None
-        rating = row["verdict__rating"]
-        return {
-            "id": row["verdict__id"],
-            "rating": rating,
-            "rating_label": labels.get(rating, rating),
-            "headline": row["verdict__headline"],
-            "url": url.format(row["verdict__id"]),
-        }
-
-    return badge
-
-
-LINK_END_FIELDS = ("article_id", "article__title", "article__source__name", "quote", "summary", "speaker__name",
-                   "anchor_state")
-
-
-def reader_links(links, user) -> list[dict]:
-    """Links as LinkSerializer presents them, from values() rows of `links` (a ClaimLink queryset) and of the
-    claims at their ends.
-
-    The reader embeds every link touching its article's claims; DRF's nested serializers (two linked
-    claims, a reverse() per URL) cost about a millisecond per link. A test keeps both shapes equal. The
-    ends are a second query: joined in, their articles, sources and speakers made ten tables, past which
-    PostgreSQL stops reordering joins and hashed every link and claim (90 ms at 100,000 claims).
-    """
-    ends = ("from_claim", "to_claim")
-    rows = list(links.values("id", "relation", "note", "created_by_id", "created_by__username", "created_at", *ends))
-    end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
-    claims = {row["id"]: row for row in Claim.objects.filter(pk__in=end_ids).order_by().values("id", *LINK_END_FIELDS)}
-    labels = dict(ClaimLink.Relation.choices)
-    timestamp = serializers.DateTimeField().to_representation
-    deletes_any = user.has_perm("articles.change_any_claim")
-    deletes_own = user.has_perm("articles.delete_claimlink")
-    user_pk = user.pk
-    patterns = _url_patterns()
-    return [
-        {
-            "id": row["id"],
-            "from_claim": _link_end(claims[row["from_claim"]], patterns),
-            "to_claim": _link_end(claims[row["to_claim"]], patterns),
-            "relation": row["relation"],
-            "relation_label": labels.get(row["relation"], row["relation"]),
-            "note": row["note"],
-            "created_by": row["created_by__username"],
-            "created_at": timestamp(row["created_at"]),
-            "can_delete": deletes_any or (deletes_own and row["created_by_id"] == user_pk),
-        }
-        for row in rows
-    ]
-
-
-def _url_patterns() -> tuple[str, str]:
-    """reverse() once per call site instead of once per claim: the URLs with {} for the ids."""
-    return (
-        reverse("articles:article_detail", args=[0]).replace("/0/", "/{}/") + "#claim-{}",
-        reverse("articles:claim_detail", args=[0]).replace("/0/", "/{}/"),
-    )
-
-
-def _link_end(claim: dict, patterns: tuple[str, str]) -> dict:
-    reader_pattern, claim_pattern = patterns
-    claim_id, article_id = claim["id"], claim["article_id"]
-    return {
-        "id": claim_id,
-        "article": article_id,
-        "article_title": claim["article__title"],
-        "source": claim["article__source__name"],
-        "quote": claim["quote"],
-        "summary": claim["summary"],
-        "speaker": claim["speaker__name"],
-        "anchor_state": claim["anchor_state"],
-        "reader_url": reader_pattern.format(article_id, claim_id),
-        "url": claim_pattern.format(claim_id),
-    }
-
-
-def _speaker_dict(row: dict) -> dict | None:
-    if row["speaker_id"] is None:
-        return None
-    name, description = row["speaker__name"], row["speaker__description"]
-    return {
-        "id": row["speaker_id"],
-        "name": name,
-        "description": description,
-        "affiliation": row["speaker__affiliation"],
-        "label": f"{name} ({description})" if description else name,
-    }

@@ -11,10 +11,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from articles import access, workflow
+from articles import access, services
+from articles.api.serializers import RecordField
+from articles.errors import ConflictError, WorkflowError
 from articles.models import Evidence, Review
-from articles.serializers import RecordField
-from articles.services import ConflictError
 
 # ---------------------------------------------------------------- output
 
@@ -56,7 +56,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
     def get_allowed_steps(self, review) -> list[str]:
         """The workflow steps the requesting user may run on this verdict now."""
-        return [t.name for t in workflow.allowed_transitions(self.context["request"].user, review)]
+        return [t.name for t in services.allowed_transitions(self.context["request"].user, review)]
 
 
 # ---------------------------------------------------------------- input
@@ -88,7 +88,7 @@ class VerdictUpdateSerializer(VerdictFieldsSerializer):
 
 
 class StepSerializer(serializers.Serializer):
-    step = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
+    step = serializers.ChoiceField(choices=list(services.TRANSITIONS))
     version = serializers.IntegerField(help_text="The version you read; a stale one gets 409.")
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Required for request_changes and correct."
@@ -141,15 +141,15 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def create(self, request):
         data = _parse(VerdictCreateSerializer, request)
-        review = workflow.create_review(user=request.user, **data)
+        review = services.create_review(user=request.user, **data)
         return self._out(review, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         review = access.get_review_for_user(request.user, pk)
         data = _parse(VerdictUpdateSerializer, request)
         try:
-            review = workflow.update_review(user=request.user, review=review, **data)
-        except (ConflictError, workflow.WorkflowError) as error:
+            review = services.update_review(user=request.user, review=review, **data)
+        except (ConflictError, WorkflowError) as error:
             return self._conflict(error, review)
         return self._out(review)
 
@@ -167,8 +167,8 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         review = access.get_review_for_user(request.user, pk)
         data = _parse(StepSerializer, request)
         try:
-            result = workflow.run_transition(data["step"], user=request.user, review=review, **_without(data, "step"))
-        except (ConflictError, workflow.WorkflowError) as error:
+            result = services.run_transition(data["step"], user=request.user, review=review, **_without(data, "step"))
+        except (ConflictError, WorkflowError) as error:
             return self._conflict(error, review)
         return self._out(result, status.HTTP_201_CREATED if result.pk != review.pk else status.HTTP_200_OK)
 

@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from articles import importers
+from articles.importing import article_files
 
 MAX_FILES = 50
 
@@ -46,18 +46,22 @@ class ArticleImportForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".txt,.html,.htm,text/plain,text/html"}),
         help_text=(
             f"Plain text (.txt) or saved web pages (.html, .htm), UTF-8, up to "
-            f"{importers.MAX_FILE_BYTES // 1024 // 1024} MB each and {MAX_FILES} at a time."
+            f"{article_files.MAX_FILE_BYTES // 1024 // 1024} MB each and {MAX_FILES} at a time."
         ),
     )
     source = forms.CharField(
         max_length=200, required=False, help_text="The outlet that published them; added to the outlets if new."
     )
     url = forms.URLField(
-        label="URL", max_length=2000, required=False, assume_scheme="https",
+        label="URL",
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
         help_text="The article's address; only when importing one file.",
     )
     language = forms.CharField(
-        max_length=35, required=False,
+        max_length=35,
+        required=False,
         help_text="Language code such as en, es or pt-BR; default: from the page, else en.",
     )
     dry_run = forms.BooleanField(
@@ -70,12 +74,12 @@ class ArticleImportForm(forms.Form):
             raise ValidationError(f"{len(files)} files chosen; import at most {MAX_FILES} at a time.")
         problems = []
         for upload in files:
-            if Path(upload.name).suffix.lower() not in importers.FORMATS_BY_SUFFIX:
+            if Path(upload.name).suffix.lower() not in article_files.FORMATS_BY_SUFFIX:
                 problems.append(f"{upload.name}: only .txt, .html and .htm files can be imported.")
-            elif upload.size > importers.MAX_FILE_BYTES:
+            elif upload.size > article_files.MAX_FILE_BYTES:
                 problems.append(
                     f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; "
-                    f"the limit is {importers.MAX_FILE_BYTES // 1024 // 1024} MB per file."
+                    f"the limit is {article_files.MAX_FILE_BYTES // 1024 // 1024} MB per file."
                 )
         if problems:
             raise ValidationError(problems)
@@ -86,16 +90,16 @@ class ArticleImportForm(forms.Form):
         if data.get("url") and len(data.get("files") or []) > 1:
             self.add_error("url", "A URL names one article; give it only when importing one file.")
         try:
-            importers.validate_options(self.import_options(user=None, data=data))
+            article_files.validate_options(self.import_options(user=None, data=data))
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 if field in self.fields and field not in self.errors:
                     self.add_error(field, errors)
         return data
 
-    def import_options(self, *, user, data=None) -> importers.ImportOptions:
+    def import_options(self, *, user, data=None) -> article_files.ImportOptions:
         data = self.cleaned_data if data is None else data
-        return importers.ImportOptions(
+        return article_files.ImportOptions(
             user=user,
             source_name=data.get("source", ""),
             url=data.get("url", ""),
@@ -105,14 +109,14 @@ class ArticleImportForm(forms.Form):
 
 
 _LEVELS = {
-    importers.Outcome.IMPORTED: messages.SUCCESS,
-    importers.Outcome.REVISED: messages.WARNING,  # claims may need re-attaching; the message says how many
-    importers.Outcome.DUPLICATE: messages.WARNING,
-    importers.Outcome.FAILED: messages.ERROR,
+    article_files.Outcome.IMPORTED: messages.SUCCESS,
+    article_files.Outcome.REVISED: messages.WARNING,  # claims may need re-attaching; the message says how many
+    article_files.Outcome.DUPLICATE: messages.WARNING,
+    article_files.Outcome.FAILED: messages.ERROR,
 }
 
 
-def report_message(report: importers.FileReport) -> str:
+def report_message(report: article_files.FileReport) -> str:
     """The command's per-file lines as one admin message."""
     return " — ".join(filter(None, [report.headline(), report.details(), *report.notes, report.dropped_summary()]))
 
@@ -136,11 +140,11 @@ class ArticleImportAdminMixin:
         if posted and form.is_valid():
             options = form.import_options(user=request.user)
             uploads = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
-            reports = importers.import_uploads(uploads, options)
+            reports = article_files.import_uploads(uploads, options)
             if not options.dry_run:
                 for report in reports:
                     messages.add_message(request, _LEVELS[report.outcome], report_message(report))
-                messages.info(request, importers.summarise(reports))
+                messages.info(request, article_files.summarise(reports))
                 return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         context = {
             **self.admin_site.each_context(request),
@@ -148,6 +152,6 @@ class ArticleImportAdminMixin:
             "title": "Import articles",
             "form": form,
             "reports": [(report, report_message(report)) for report in reports],
-            "summary": importers.summarise(reports) if reports else "",
+            "summary": article_files.summarise(reports) if reports else "",
         }
         return TemplateResponse(request, self.import_template, context)

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles import services
-from articles.importing import CATEGORIES, LANGUAGE_CODE, ParsedArticle, UnreadableArticle, parse_html, parse_text
+from articles.errors import DuplicateArticle
+from articles.importing.parse import CATEGORIES, LANGUAGE_CODE, ParsedArticle, UnreadableArticle, parse_html, parse_text
 from articles.models import Article, http_url_validator
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -178,9 +179,7 @@ def validate_options(options: ImportOptions) -> None:
         except ValidationError:
             raise ValidationError({"url": f"{options.url!r} is not an http(s) URL."}) from None
     if options.language and not LANGUAGE_CODE.match(options.language):
-        raise ValidationError(
-            {"language": f"{options.language!r} is not a language code such as en, es or pt-BR."}
-        )
+        raise ValidationError({"language": f"{options.language!r} is not a language code such as en, es or pt-BR."})
 
 
 def import_file_data(name: str, data: bytes, options: ImportOptions) -> FileReport:
@@ -218,7 +217,7 @@ def import_parsed(name: str, parsed: ParsedArticle, *, raw: str, raw_format: str
             raw=raw,
             raw_format=raw_format,
         )
-    except services.DuplicateArticle as duplicate:
+    except DuplicateArticle as duplicate:
         return _duplicate(report, ImportDecision(Decision.DUPLICATE, duplicate.existing, "same text or URL"))
     except IntegrityError:
         # Someone imported the same article between our check and our insert.
@@ -323,10 +322,14 @@ def import_paths(
     if options.url and len(files) > 1:
         raise ValidationError({"url": f"--url names one article, but {len(files)} files were given."})
     jobs = [
-        (name, lambda name=name, path=path, problem=problem: (
-            FileReport(name, Outcome.FAILED, problem, dry_run=options.dry_run)
-            if problem else _import_path(name, path, options)
-        ))
+        (
+            name,
+            lambda name=name, path=path, problem=problem: (
+                FileReport(name, Outcome.FAILED, problem, dry_run=options.dry_run)
+                if problem
+                else _import_path(name, path, options)
+            ),
+        )
         for name, path, problem in files
     ]
     return _run(jobs, options, on_start=on_start, on_report=on_report)
@@ -388,7 +391,7 @@ class _BatchMemory:
 
 
 def summarise(reports: list[FileReport]) -> str:
-    """"3 imported, 1 skipped as duplicates, 1 failed" (dry run: "would import")."""
+    """ "3 imported, 1 skipped as duplicates, 1 failed" (dry run: "would import")."""
     counts = {outcome: sum(1 for report in reports if report.outcome is outcome) for outcome in Outcome}
     dry_run = any(report.dry_run for report in reports)
     imported = "would import" if dry_run else "imported"
@@ -399,4 +402,3 @@ def summarise(reports: list[FileReport]) -> str:
         f"{counts[Outcome.IMPORTED]} {imported}, {revised}{counts[Outcome.DUPLICATE]} skipped as duplicates, "
         f"{counts[Outcome.FAILED]} failed."
     )
-

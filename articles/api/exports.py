@@ -1,20 +1,19 @@
 """Export endpoints of the JSON API: /api/exports/claims.<ext> and /api/exports/articles.<ext>.
 
-Same filters as the list endpoints (ClaimFilter / ArticleFilter through DjangoFilterBackend, so an
-invalid filter is a 400 naming the field), session auth, login required (anonymous: 403). The body is
-the same stream as the download views (articles/exports.py); a Web Annotation export is one
-AnnotationCollection document with its single page embedded, the page's items streamed.
+Same filters as the list endpoints (exports.prepare uses the lists' FilterSets, so an invalid filter is a
+400 naming the field), session auth, login required (anonymous: 403). The body is the same stream as the
+download views; a Web Annotation export is one AnnotationCollection document with its single page
+embedded, the page's items streamed.
 """
 
-from django.urls import path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from articles import exports
-from articles.export_views import export_options
 from articles.filters import ArticleFilter, ClaimFilter
 from articles.models import Article, Claim
 
@@ -39,12 +38,18 @@ EXPORT_RESPONSES = {
 
 
 class ExportView(GenericAPIView):
+    """One view for both kinds; the FilterSet and queryset here only describe the filters in the schema."""
+
     filter_backends = [DjangoFilterBackend]
     renderer_classes = [JSONRenderer, AnyFormatRenderer]
     pagination_class = None
 
-    def export(self, request, fmt, claims, **options):
-        return exports.stream_export(fmt, claims, basename=self.basename, **options)
+    def get(self, request, kind, fmt):
+        try:
+            prepared = exports.prepare(kind, fmt, request.query_params, user=request.user, path=request.get_full_path())
+        except exports.InvalidFilters as error:
+            raise ValidationError(error.errors) from None
+        return prepared.response()
 
 
 @extend_schema(
@@ -54,11 +59,6 @@ class ExportView(GenericAPIView):
 class ClaimExportView(ExportView):
     filterset_class = ClaimFilter
     queryset = Claim.objects.live()
-    basename = "claims"
-
-    def get(self, request, fmt):
-        claims = self.filter_queryset(self.get_queryset())
-        return self.export(request, fmt, claims, **export_options(request, fmt))
 
 
 @extend_schema(
@@ -68,17 +68,6 @@ class ClaimExportView(ExportView):
 class ArticleExportView(ExportView):
     filterset_class = ArticleFilter
     queryset = Article.objects.all()
-    basename = "articles"
-
-    def get(self, request, fmt):
-        articles = self.filter_queryset(self.get_queryset())
-        claims = exports.claims_of_articles(articles)
-        return self.export(request, fmt, claims, **export_options(request, fmt, articles=articles))
 
 
-app_name = "export_api"
-urlpatterns = [
-    path(f"{kind}.{fmt.extension}", view.as_view(), {"fmt": fmt.name}, name=f"{kind}_{fmt.name}")
-    for kind, view in (("claims", ClaimExportView), ("articles", ArticleExportView))
-    for fmt in exports.FORMATS.values()
-]
+VIEWS = {"claims": ClaimExportView, "articles": ArticleExportView}

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from articles.anchoring import normalise_newlines
+from articles.text.anchoring import normalise_newlines
 
 # What each category of dropped text is called in reports.
 CATEGORIES = {
@@ -70,7 +70,7 @@ class UnreadableArticle(ValueError):
 _ZERO_WIDTH = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # Non-breaking and other typographic spaces read as spaces; a quote typed with a plain space must match.
 _SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_QUOTE_MARKS = re.compile("[\"“”„«»]")
+_QUOTE_MARKS = re.compile('["“”„«»]')
 
 
 def _physical_lines(text: str) -> list[str]:
@@ -93,9 +93,18 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ],
         start=1,
     )
@@ -130,7 +139,7 @@ def parse_date_line(line: str) -> date | None:
     if not found:
         return None
     when, match = found
-    rest = line[: match.start()] + " " + line[match.end():]
+    rest = line[: match.start()] + " " + line[match.end() :]
     rest = _DATE_WORDS.sub(" ", _TIME.sub(" ", rest))
     return when if not re.sub(r"[\W_]+", "", rest) else None
 
@@ -138,12 +147,48 @@ def parse_date_line(line: str) -> date | None:
 # ---------------------------------------------------------------- boilerplate rules
 
 _SHARE_CORE = {
-    "share", "tweet", "facebook", "twitter", "whatsapp", "linkedin", "pinterest", "reddit", "telegram",
-    "email", "print", "copy", "messenger", "bluesky", "threads", "flipboard",
+    "share",
+    "tweet",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "pinterest",
+    "reddit",
+    "telegram",
+    "email",
+    "print",
+    "copy",
+    "messenger",
+    "bluesky",
+    "threads",
+    "flipboard",
 }
 _SHARE_WORDS = _SHARE_CORE | {
-    "icon", "icons", "this", "article", "story", "on", "via", "link", "x", "post", "page", "the", "shares",
-    "button", "buttons", "and", "or", "mail", "sms", "to", "url", "save", "comments", "comment",
+    "icon",
+    "icons",
+    "this",
+    "article",
+    "story",
+    "on",
+    "via",
+    "link",
+    "x",
+    "post",
+    "page",
+    "the",
+    "shares",
+    "button",
+    "buttons",
+    "and",
+    "or",
+    "mail",
+    "sms",
+    "to",
+    "url",
+    "save",
+    "comments",
+    "comment",
 }
 _SOCIAL_NETWORKS = r"(twitter|x|facebook|instagram|tiktok|threads|bluesky|mastodon|linkedin|youtube|telegram)"
 _AGENCIES = (
@@ -162,59 +207,112 @@ _TAIL_HEADING = re.compile(
 
 # (category, pattern, max words, may the line quote someone?) checked in order; the first match wins.
 _RULES: list[tuple[str, re.Pattern, int, bool]] = [
-    ("age_banner", re.compile(
-        r"^this (story|article|post|page|report) is (over|more than|at least) \w+ (years?|months?) old\.?$"
-    ), 12, True),
-    ("advert", re.compile(
-        r"\b(advertisement|advertising|advertorial|adsense|adsence|sponsored( content| post)?|adchoices|"
-        r"ad choices|paid (content|post|partnership)|promoted( content)?)\b|^[-–—•*\s]*ads?[-–—•*\s]*$|"
-        r"\b\d{3}\s*[x×]\s*\d{2,3}\b"
-    ), 6, False),
-    ("reading_time", re.compile(
-        r"^(reading time:?\s*)?(\d+|one|two|three|four|five|ten)[ -]?(min|mins|minutes?)( read)?"
-        r"( to read)?$"
-    ), 6, True),
-    ("related", re.compile(
-        r"^(related|see also|read more|read also|also read|more|recommended|read next|watch|listen|"
-        r"more on this( story)?|related (coverage|stories|story|articles?|content|reading)|further reading|"
-        r"also on [\w .]{1,30})\s*(:|：|»|>>)\s*\S"
-    ), 40, True),
+    (
+        "age_banner",
+        re.compile(r"^this (story|article|post|page|report) is (over|more than|at least) \w+ (years?|months?) old\.?$"),
+        12,
+        True,
+    ),
+    (
+        "advert",
+        re.compile(
+            r"\b(advertisement|advertising|advertorial|adsense|adsence|sponsored( content| post)?|adchoices|"
+            r"ad choices|paid (content|post|partnership)|promoted( content)?)\b|^[-–—•*\s]*ads?[-–—•*\s]*$|"
+            r"\b\d{3}\s*[x×]\s*\d{2,3}\b"
+        ),
+        6,
+        False,
+    ),
+    (
+        "reading_time",
+        re.compile(
+            r"^(reading time:?\s*)?(\d+|one|two|three|four|five|ten)[ -]?(min|mins|minutes?)( read)?"
+            r"( to read)?$"
+        ),
+        6,
+        True,
+    ),
+    (
+        "related",
+        re.compile(
+            r"^(related|see also|read more|read also|also read|more|recommended|read next|watch|listen|"
+            r"more on this( story)?|related (coverage|stories|story|articles?|content|reading)|further reading|"
+            r"also on [\w .]{1,30})\s*(:|：|»|>>)\s*\S"
+        ),
+        40,
+        True,
+    ),
     ("social", re.compile(r"^(follow|like|join) (us|[\w .'’-]{2,60}) on " + _SOCIAL_NETWORKS + r"\b"), 20, True),
-    ("donation", re.compile(
-        r"^(donate|donate now|donate today|support us|give now|make a donation|become a (member|supporter))[.!]?$|"
-        r"support (our|independent|quality|local|this) (journalism|reporting|work|newsroom)|"
-        r"we need (your )?(support|resources|help) to|in order to do so, we need|make a (donation|contribution)|"
-        r"become a (member|supporter|patron|subscriber)|donate (now|today|to)|chip in|every contribution"
-    ), 60, False),
-    ("feedback", re.compile(
-        r"^(was this (content|article|story|page|information) (helpful|useful)\??|what are your thoughts\?|"
-        r"did you (like|enjoy|find) this|(send|share) (us )?your (comments|feedback|thoughts)|"
-        r"click here to (send|share|comment|give))"
-    ), 30, False),
-    ("newsletter", re.compile(
-        r"\b(newsletters?|sign up (for|to|now)|subscribe (to|now|for|today)|enter your e-?mail|"
-        r"(delivered|straight|directly) to your inbox|get our (daily|weekly|free))\b"
-    ), 40, False),
-    ("licence", re.compile(
-        r"creative commons|copy and distribute our work|republish (this|our)|all rights reserved|©|"
-        r"^\(c\) \d{4}|^copyright \d{4}"
-    ), 80, False),
+    (
+        "donation",
+        re.compile(
+            r"^(donate|donate now|donate today|support us|give now|make a donation|become a (member|supporter))[.!]?$|"
+            r"support (our|independent|quality|local|this) (journalism|reporting|work|newsroom)|"
+            r"we need (your )?(support|resources|help) to|in order to do so, we need|make a (donation|contribution)|"
+            r"become a (member|supporter|patron|subscriber)|donate (now|today|to)|chip in|every contribution"
+        ),
+        60,
+        False,
+    ),
+    (
+        "feedback",
+        re.compile(
+            r"^(was this (content|article|story|page|information) (helpful|useful)\??|what are your thoughts\?|"
+            r"did you (like|enjoy|find) this|(send|share) (us )?your (comments|feedback|thoughts)|"
+            r"click here to (send|share|comment|give))"
+        ),
+        30,
+        False,
+    ),
+    (
+        "newsletter",
+        re.compile(
+            r"\b(newsletters?|sign up (for|to|now)|subscribe (to|now|for|today)|enter your e-?mail|"
+            r"(delivered|straight|directly) to your inbox|get our (daily|weekly|free))\b"
+        ),
+        40,
+        False,
+    ),
+    (
+        "licence",
+        re.compile(
+            r"creative commons|copy and distribute our work|republish (this|our)|all rights reserved|©|"
+            r"^\(c\) \d{4}|^copyright \d{4}"
+        ),
+        80,
+        False,
+    ),
     ("share", re.compile(r"^[a-z]+( [a-z]+)*$"), 10, True),  # refined in classify_line
-    ("embed", re.compile(
-        r"^(view|watch|see|listen to) (this|the) (video|post|photo|tweet|image|clip|podcast|episode) on [\w .]+$|"
-        r"^(click|tap) to (play|watch|load)|^(embedded|external) content|"
-        r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|tv|be|co|io|uk|mx|es|fm)$"
-    ), 10, True),
-    ("credit", re.compile(
-        r"^((photo|photograph|image|picture|screenshot|video|illustration|graphic|footage|file photo|"
-        r"photo illustration)s?\s*(by|via|courtesy( of)?|credit|:)\s*\S|"
-        r"(photo|image|video|screenshot)s? (source|credit)s?:|" + _AGENCIES + r"(\s*/\s*[\w .'’-]{1,40})?\.?$)"
-    ), 12, True),
-    ("caption", re.compile(
-        r"^(in this|this) ([\w,.]+ ){0,5}(file )?(photo|image|picture|handout)|^file photo|"
-        r"\b(photo|image|picture)s?\s*(:|by|credit:?|courtesy( of)?)\s*[\w .,/&'’-]{1,40}\.?\)?$|"
-        r"\(((ap|afp|reuters|epa) )?photo ?/ ?[^)]{1,60}\)$"
-    ), 80, True),
+    (
+        "embed",
+        re.compile(
+            r"^(view|watch|see|listen to) (this|the) (video|post|photo|tweet|image|clip|podcast|episode) on [\w .]+$|"
+            r"^(click|tap) to (play|watch|load)|^(embedded|external) content|"
+            r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.(com|org|net|tv|be|co|io|uk|mx|es|fm)$"
+        ),
+        10,
+        True,
+    ),
+    (
+        "credit",
+        re.compile(
+            r"^((photo|photograph|image|picture|screenshot|video|illustration|graphic|footage|file photo|"
+            r"photo illustration)s?\s*(by|via|courtesy( of)?|credit|:)\s*\S|"
+            r"(photo|image|video|screenshot)s? (source|credit)s?:|" + _AGENCIES + r"(\s*/\s*[\w .'’-]{1,40})?\.?$)"
+        ),
+        12,
+        True,
+    ),
+    (
+        "caption",
+        re.compile(
+            r"^(in this|this) ([\w,.]+ ){0,5}(file )?(photo|image|picture|handout)|^file photo|"
+            r"\b(photo|image|picture)s?\s*(:|by|credit:?|courtesy( of)?)\s*[\w .,/&'’-]{1,40}\.?\)?$|"
+            r"\(((ap|afp|reuters|epa) )?photo ?/ ?[^)]{1,60}\)$"
+        ),
+        80,
+        True,
+    ),
     ("image_label", re.compile(r"^[a-z0-9][a-z0-9 _-]*$|^[\w-]+\.(jpe?g|png|gif|webp|avif)$"), 4, True),
 ]
 _CASE_SENSITIVE = {"image_label"}
@@ -243,7 +341,7 @@ def classify_line(line: str) -> str | None:
 def _is_section_label(line: str) -> bool:
     """An all-capitals kicker such as "NEWS" or "POLITICS / 3 FEB 2021" (not a sentence, not a dateline)."""
     letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", line)
-    if not letters or not line.isupper() or line[-1] in ".!?\"”":
+    if not letters or not line.isupper() or line[-1] in '.!?"”':
         return False
     head = line.split("/")[0].strip()
     return _words(head) <= 5 and (head == line or parse_date_line(line.split("/", 1)[1]) is not None)
@@ -358,12 +456,10 @@ def _mark_boilerplate(lines: list[_Line]) -> None:
 
 
 def _breadcrumb(text: str, texts: list[str]) -> str | None:
-    """"Home > News > Story" or "HomeNewsStory title" (links run together, ending in a later line)."""
+    """ "Home > News > Story" or "HomeNewsStory title" (links run together, ending in a later line)."""
     if re.match(r"^home\s*[>/»›|]", text, re.IGNORECASE):
         return "breadcrumb"
-    if text.startswith("Home") and any(
-        other != text and len(other) >= 12 and text.endswith(other) for other in texts
-    ):
+    if text.startswith("Home") and any(other != text and len(other) >= 12 and text.endswith(other) for other in texts):
         return "breadcrumb"
     return None
 
@@ -373,7 +469,7 @@ def _mark_header(lines: list[_Line], parsed: ParsedArticle) -> None:
     for line in lines:
         if line.category is not None:
             continue
-        if _words(line.text) >= _STORY_PARAGRAPH_WORDS and line.text[-1:] in ".!?\"”’)":
+        if _words(line.text) >= _STORY_PARAGRAPH_WORDS and line.text[-1:] in '.!?"”’)':
             break
         combined = parse_dateline_byline(line.text)
         if combined:
@@ -404,7 +500,7 @@ def _continues(previous: str, following: str) -> bool:
 
     A wrapped line stops mid-sentence; a short unpunctuated line followed by a capital is a subhead.
     """
-    if previous[-1] in ".!?\"”’)]:;":
+    if previous[-1] in '.!?"”’)]:;':
         return False
     return following[:1].islower() or len(previous) >= 40
 
@@ -457,9 +553,40 @@ def parse_text(raw: str) -> ParsedArticle:
 # ---------------------------------------------------------------- HTML
 
 _BLOCK_TAGS = {
-    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "caption", "blockquote", "dt", "dd", "td",
-    "th", "div", "section", "aside", "nav", "footer", "header", "article", "main", "ul", "ol", "dl", "figure",
-    "table", "tr", "form", "button", "pre", "address", "body",
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "caption",
+    "blockquote",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "div",
+    "section",
+    "aside",
+    "nav",
+    "footer",
+    "header",
+    "article",
+    "main",
+    "ul",
+    "ol",
+    "dl",
+    "figure",
+    "table",
+    "tr",
+    "form",
+    "button",
+    "pre",
+    "address",
+    "body",
 }
 _HINTS = [
     ("advert", re.compile(r"\b(ad|ads|advert|advertisement|adslot|ad-slot|dfp|gpt|sponsor(ed)?|banner-ad)\b")),
@@ -565,8 +692,15 @@ def parse_html(raw: str, url: str | None = None) -> ParsedArticle:
     if not raw.strip():
         raise UnreadableArticle("is empty (no text)")
     document = trafilatura.bare_extraction(
-        raw, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
-        include_links=False, include_formatting=False, deduplicate=False,
+        raw,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        deduplicate=False,
     )
     text = (getattr(document, "text", None) or "") if document else ""
     lines = [_Line(clean_line(line), number) for number, line in enumerate(_physical_lines(text)) if clean_line(line)]

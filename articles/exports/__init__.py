@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -32,6 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
+from articles.filters import ArticleFilter, ClaimFilter
 from articles.models import Article, Claim, ClaimLink, Evidence, Review
 
 CHUNK_SIZE = 2000
@@ -760,7 +762,7 @@ def write_claimreview(
     Each item is what the public verdict page carries (articles.claimreview.claimreview_for).
     `reviews` narrows the verdicts further (the admin action on selected verdicts).
     """
-    from articles.claimreview import claimreview_for  # written beside this module; imported when used
+    from articles.exports.claimreview import claimreview_for  # written beside this module; imported when used
 
     site = (site_url or settings.FACTCHECK_SITE_URL).rstrip("/")
     published = Review.objects.filter(state=Review.State.PUBLISHED)
@@ -816,15 +818,67 @@ FORMATS = {
 }
 
 
-def stream_export(fmt: str, claims: QuerySet, *, basename: str = "claims", **options) -> StreamingHttpResponse:
-    """A download of `claims` in format `fmt` that starts at once and streams to the end."""
-    export_format = FORMATS[fmt]
-    response = StreamingHttpResponse(export_format.writer(claims, **options), content_type=export_format.content_type)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.{export_format.extension}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+# ---------------------------------------------------------------- the one entry: prepare, then stream
+
+
+class InvalidFilters(Exception):
+    """The query does not describe a valid filter; the message says which field and why."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
+        self.errors = errors
+
+
+# What an export starts from: the claim list's filters, or the article list's (their claims are exported).
+KINDS = {"claims": (ClaimFilter, Claim.objects.live), "articles": (ArticleFilter, Article.objects.all)}
+
+
+@dataclass(frozen=True)
+class PreparedExport:
+    """A validated export, ready to stream: the download view, the API and the command all make one."""
+
+    format: ExportFormat
+    claims: QuerySet
+    basename: str
+    options: dict
+
+    def chunks(self) -> Iterator[str]:
+        return self.format.writer(self.claims, **self.options)
+
+    def response(self) -> StreamingHttpResponse:
+        """A download that starts at once and streams to the end."""
+        response = StreamingHttpResponse(self.chunks(), content_type=self.format.content_type)
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}-{stamp}.{self.format.extension}"'
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def prepare(kind: str, fmt: str, query, *, user, path: str, **options) -> PreparedExport:
+    """Filter the claims (kind "claims") or the articles ("articles") by `query`, as their list does.
+
+    `path` is where the export was asked for (a URL path with its query string): a Web Annotation
+    collection is identified by it. Raises InvalidFilters before anything is streamed.
+    """
+    filterset_class, queryset = KINDS[kind]
+    filterset = filterset_class(query, queryset=queryset(), request=SimpleNamespace(user=user))
+    if not filterset.is_valid():
+        raise InvalidFilters(dict(filterset.errors))
+    if kind == "articles":
+        claims = claims_of_articles(filterset.qs)
+        if fmt == "jsonl":
+            options["articles"] = filterset.qs
+    else:
+        claims = filterset.qs
+    if fmt == "webannotation":
+        options["collection_id"] = Urls.for_site().site + path
+    return PreparedExport(FORMATS[fmt], claims, kind, options)
+
+
+def selected(fmt: str, claims: QuerySet, *, basename: str, **options) -> PreparedExport:
+    """An export of claims already chosen (an admin action's selection), not filtered by a query."""
+    return PreparedExport(FORMATS[fmt], claims, basename, options)
 
 
 def export_action(fmt: str):
@@ -838,9 +892,9 @@ def export_action(fmt: str):
         # Re-selected by id: the admin's queryset carries list annotations (counts) an export does not want.
         if queryset.model is Review:
             claims = Claim.objects.filter(pk__in=queryset.order_by().values("claim_id"))
-            return stream_export(fmt, claims, basename="verdicts", reviews=queryset)
+            return selected(fmt, claims, basename="verdicts", reviews=queryset).response()
         claims = Claim.objects.filter(pk__in=queryset.order_by().values("pk"))
-        return stream_export(fmt, claims, basename="claims")
+        return selected(fmt, claims, basename="claims").response()
 
     action.__name__ = f"export_{fmt}"
     action.short_description = f"Export selected as {export_format.label}"

@@ -23,8 +23,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles.errors import ConflictError, WorkflowError
 from articles.models import Claim, Evidence, Review, http_url_validator
-from articles.services import ConflictError
+from articles.services.claims import UNSET
 
 State = Review.State
 
@@ -33,14 +34,6 @@ State = Review.State
 EDITABLE_STATES = frozenset({State.DRAFT, State.CHANGES_REQUESTED, State.IN_REVIEW})
 # States in which a verdict is still on its way to publication (not yet out, not superseded).
 OPEN_STATES = frozenset({State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED})
-
-
-class WorkflowError(ValidationError):
-    """The verdict is in the wrong state for this step. `short` is the reason in a few words ("not approved")."""
-
-    def __init__(self, message: str, *, short: str = ""):
-        super().__init__(message, code="workflow")
-        self.short = short or message
 
 
 # ---------------------------------------------------------------- roles
@@ -295,9 +288,6 @@ def create_review(
     if items:
         _replace_evidence(review, items, user=user, reason="draft created")
     return review
-
-
-UNSET = object()
 
 
 @transaction.atomic

@@ -1,0 +1,34 @@
+"""The JSON API under /api/: the annotation endpoints, verdicts, exports, and the OpenAPI schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from articles.api import claims, exports, verdicts
+from articles.exports import FORMATS
+
+router = DefaultRouter(trailing_slash=True)
+router.register("articles", claims.ArticleViewSet, basename="api-article")
+router.register("claims", claims.ClaimViewSet, basename="api-claim")
+router.register("links", claims.LinkViewSet, basename="api-link")
+router.register("speakers", claims.SpeakerViewSet, basename="api-speaker")
+router.register("verdicts", verdicts.VerdictViewSet, basename="api-verdict")
+
+# /api/exports/claims.<ext> and /api/exports/articles.<ext>: export_api:claims_csv, ..., articles_claimreview.
+export_patterns = [
+    path(
+        f"{kind}.{fmt.extension}",
+        exports.VIEWS[kind].as_view(),
+        {"kind": kind, "fmt": fmt.name},
+        name=f"{kind}_{fmt.name}",
+    )
+    for kind in exports.VIEWS
+    for fmt in FORMATS.values()
+]
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("exports/", include((export_patterns, "export_api"))),
+    *router.urls,
+]

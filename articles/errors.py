@@ -1,0 +1,27 @@
+"""The desk's domain exceptions, shared by services, surfaces and importers (no other app imports)."""
+
+from django.core.exceptions import ValidationError
+
+
+class ConflictError(Exception):
+    """The record changed since the caller read it; nothing was written."""
+
+    def __init__(self, message: str, *, current_version: int):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class DuplicateArticle(Exception):
+    """The article is already stored (same text or same URL)."""
+
+    def __init__(self, existing, why: str):
+        super().__init__(f"already imported as article #{existing.pk} ({why})")
+        self.existing = existing
+
+
+class WorkflowError(ValidationError):
+    """The verdict is in the wrong state for this step. `short` is the reason in a few words ("not approved")."""
+
+    def __init__(self, message: str, *, short: str = ""):
+        super().__init__(message, code="workflow")
+        self.short = short or message

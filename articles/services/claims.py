@@ -1,0 +1,179 @@
+"""Claims: create, edit, delete and restore highlighted spans, with their tags."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.errors import ConflictError
+from articles.models import Article, Claim, Speaker, Tag
+from articles.text import anchoring
+
+# Marks an argument the caller did not pass (None is a meaningful value: "no speaker").
+UNSET = object()
+
+
+def lock_claim_at_version(claim: Claim, version: int, *, retry: str) -> Claim:
+    """The claim's row, locked for this transaction, if it is still at `version`; else ConflictError."""
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.version != version:
+        raise ConflictError(
+            f"This claim was changed by someone else (now version {current.version}, you sent {version}). "
+            f"Reload it and {retry}.",
+            current_version=current.version,
+        )
+    return current
+
+
+def validate_span(body: str, start, end, quote: str) -> None:
+    """Refuse a span unless 0 <= start < end <= len(body) and quote == body[start:end]."""
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
+        raise ValidationError({"start": "start and end must be whole numbers (Unicode code points)."})
+    if start < 0:
+        raise ValidationError({"start": f"start must be 0 or more, got {start}."})
+    if end <= start:
+        raise ValidationError({"end": f"end ({end}) must be greater than start ({start})."})
+    if end > len(body):
+        raise ValidationError({"end": f"end ({end}) is past the end of the article text ({len(body)} characters)."})
+    actual = body[start:end]
+    if quote != actual:
+        raise ValidationError(
+            {"quote": f"quote does not equal the article text at {start}–{end}, which reads {actual[:200]!r}."}
+        )
+
+
+def tag_names(raw: Iterable[str]) -> list[str]:
+    """Normalise tag names to lowercase slugs; refuse ones that are empty or too long after that."""
+    names = []
+    for item in raw:
+        name = slugify(str(item).strip(), allow_unicode=True)
+        if not name:
+            raise ValidationError({"tags": f"{item!r} is not a usable tag (letters, digits, - and _)."})
+        if len(name) > Tag._meta.get_field("name").max_length:
+            raise ValidationError({"tags": f"tag {name!r} is longer than 60 characters."})
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _set_tags(claim: Claim, names: list[str], *, new: bool = False) -> None:
+    """Give the claim exactly these tags, creating missing ones; `new`: it has none yet (add, no diff)."""
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=name) for name in names if name not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    tags = [existing[name] for name in names]
+    if new:
+        claim.tags.add(*tags)
+    else:
+        claim.tags.set(tags)
+
+
+@transaction.atomic
+def create_claim(
+    *,
+    user,
+    article: Article,
+    start: int,
+    end: int,
+    quote: str,
+    speaker: Speaker | None = None,
+    summary: str = "",
+    tags: Iterable[str] = (),
+) -> Claim:
+    """Highlight body[start:end] of an article as a claim; context is taken from the body."""
+    # The body as stored, locked: a revision (which locks the article, then re-anchors its claims) either
+    # finishes first, and the span is checked against its new text, or waits and re-anchors this claim too.
+    body = Article.objects.select_for_update().values_list("body", flat=True).get(pk=article.pk)
+    validate_span(body, start, end, quote)
+    names = tag_names(tags)
+    selector = anchoring.describe(body, start, end)
+    claim = Claim.objects.create(
+        article=article,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=selector.prefix,
+        suffix=selector.suffix,
+        speaker=speaker,
+        summary=summary.strip(),
+        created_by=user,
+    )
+    if names:
+        _set_tags(claim, names, new=True)
+    return claim
+
+
+@transaction.atomic
+def update_claim(
+    *,
+    user,
+    claim: Claim,
+    version: int,
+    speaker=UNSET,
+    summary=UNSET,
+    tags=UNSET,
+    span: tuple[int, int, str] | None = None,
+    reason: str = "",
+) -> Claim:
+    """Change a claim if nobody else changed it since `version`; otherwise raise ConflictError.
+
+    `span` (start, end, quote) re-attaches the claim to new text (for example an orphaned or
+    relocated claim confirmed by a reviewer); it is validated like a new claim and marks it anchored.
+    """
+    current = lock_claim_at_version(claim, version, retry="apply your change again")
+    if current.is_deleted:
+        raise ValidationError({"detail": "This claim is deleted; undo the deletion before editing it."})
+    fields = {"version", "updated_at"}
+    if span is not None:
+        start, end, quote = span
+        body = current.article.body
+        validate_span(body, start, end, quote)
+        selector = anchoring.describe(body, start, end)
+        current.start, current.end, current.quote = start, end, quote
+        current.prefix, current.suffix = selector.prefix, selector.suffix
+        current.anchor_state = Claim.AnchorState.ANCHORED
+        fields |= {"start", "end", "quote", "prefix", "suffix", "anchor_state"}
+    if speaker is not UNSET:
+        current.speaker = speaker
+        fields.add("speaker")
+    if summary is not UNSET:
+        current.summary = summary.strip()
+        fields.add("summary")
+    names = tag_names(tags) if tags is not UNSET else None
+    current.version += 1
+    if reason:
+        current._change_reason = reason
+    current.save(update_fields=fields)
+    if names is not None:
+        _set_tags(current, names)
+    return current
+
+
+@transaction.atomic
+def delete_claim(*, user, claim: Claim, reason: str = "") -> Claim:
+    """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone."""
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if current.is_deleted:
+        return current
+    current.deleted_at = timezone.now()
+    current.version += 1
+    current._change_reason = reason or "deleted"
+    current.save(update_fields=["deleted_at", "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def restore_claim(*, user, claim: Claim) -> Claim:
+    """Undo a deletion."""
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    if not current.is_deleted:
+        return current
+    current.deleted_at = None
+    current.version += 1
+    current._change_reason = "deletion undone"
+    current.save(update_fields=["deleted_at", "version", "updated_at"])
+    return current

@@ -1,0 +1,43 @@
+"""Links: typed relations between two claims, possibly in different articles."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from articles.models import Claim, ClaimLink
+
+
+def link_claims(*, user, from_claim: Claim, to_claim: Claim, relation: str, note: str = "") -> ClaimLink:
+    """Relate two claims; refuse self-links, unknown relations and duplicates (also reversed symmetric ones)."""
+    if relation not in ClaimLink.Relation.values:
+        choices = ", ".join(ClaimLink.Relation.values)
+        raise ValidationError({"relation": f"Unknown relation {relation!r}; choose one of {choices}."})
+    if from_claim.pk == to_claim.pk:
+        raise ValidationError({"to_claim": "A claim cannot be linked to itself."})
+    if from_claim.is_deleted or to_claim.is_deleted:
+        raise ValidationError({"to_claim": "A deleted claim cannot be linked."})
+    duplicates = ClaimLink.objects.filter(from_claim=from_claim, to_claim=to_claim, relation=relation)
+    if relation in ClaimLink.SYMMETRIC:
+        duplicates = duplicates | ClaimLink.objects.filter(from_claim=to_claim, to_claim=from_claim, relation=relation)
+    if duplicates.exists():
+        raise ValidationError({"relation": "These claims are already linked with this relation."})
+    try:
+        with transaction.atomic():
+            return ClaimLink.objects.create(
+                from_claim=from_claim, to_claim=to_claim, relation=relation, note=note.strip(), created_by=user
+            )
+    except IntegrityError:
+        # A concurrent request created the same link between our check and our insert.
+        raise ValidationError({"relation": "These claims are already linked with this relation."}) from None
+
+
+def update_link(*, user, link: ClaimLink, note: str) -> ClaimLink:
+    """Change a link's note; its ends and relation are its identity (unlink and link again to change them)."""
+    link.note = note.strip()
+    link._change_reason = "note changed"
+    link.save(update_fields=["note"])
+    return link
+
+
+def delete_link(*, user, link: ClaimLink) -> None:
+    link._change_reason = "unlinked"
+    link.delete()
