@@ -7,7 +7,7 @@ is a 404, so ids of hidden records reveal nothing; what a user may see but not c
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from articles.models import Article, Claim, ClaimLink, Review, Speaker
+from articles.models import Article, Claim, ClaimLink, Speaker, Verdict
 
 
 def can_change_claim(user, claim: Claim) -> bool:
@@ -82,24 +82,24 @@ def get_speaker_for_user(user, pk, *, write: bool = False, delete: bool = False)
     return speaker
 
 
-def get_review_for_user(user, pk) -> Review:
+def get_verdict_for_user(user, pk) -> Verdict:
     """A verdict in any state, for the desk (login required). Who may change it is the workflow's rule
     (workflow.can_edit and each transition), checked by the workflow functions themselves."""
     if not user.is_authenticated:
         raise PermissionDenied
     try:
-        return Review.objects.select_related(
+        return Verdict.objects.select_related(
             "claim__article__source", "claim__speaker", "author", "editor", "assigned_to", "corrects"
         ).get(pk=pk, claim__deleted_at__isnull=True)
-    except (Review.DoesNotExist, ValueError, TypeError):
+    except (Verdict.DoesNotExist, ValueError, TypeError):
         raise Http404("No such verdict.") from None
 
 
-def get_published_review(pk) -> Review:
+def get_published_verdict(pk) -> Verdict:
     """A verdict anyone, logged in or not, may read: published or superseded by a correction."""
     try:
-        return Review.objects.select_related("claim__article__source", "claim__speaker").get(
-            pk=pk, state__in=[Review.State.PUBLISHED, Review.State.CORRECTED]
+        return Verdict.objects.select_related("claim__article__source", "claim__speaker").get(
+            pk=pk, state__in=[Verdict.State.PUBLISHED, Verdict.State.CORRECTED]
         )
-    except (Review.DoesNotExist, ValueError, TypeError):
+    except (Verdict.DoesNotExist, ValueError, TypeError):
         raise Http404("No such published verdict.") from None

@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 
-from articles.models import Article, Claim, ClaimLink, Review, Source, Speaker, Tag
+from articles.models import Article, Claim, ClaimLink, Source, Speaker, Tag, Verdict
 
 # A search box term: a "quoted phrase" or a single word.
 TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -97,7 +97,7 @@ class SpeakerPicker(forms.Widget):
 # Above this many claims a tag filter checks claims newest first instead of starting from the tag's claims.
 COMMON_TAG_CLAIMS = 10_000
 STATE_NONE = "none"
-VERDICT_STATE_CHOICES = [(STATE_NONE, "No verdict yet"), *Review.State.choices]
+VERDICT_STATE_CHOICES = [(STATE_NONE, "No verdict yet"), *Verdict.State.choices]
 RELATION_ANY, RELATION_NONE = "any", "none"
 RELATION_CHOICES = [(RELATION_ANY, "Any link"), (RELATION_NONE, "Not linked"), *ClaimLink.Relation.choices]
 
@@ -121,7 +121,7 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label="Any tag",
     )
     rating = django_filters.ChoiceFilter(
-        label="Verdict rating", choices=Review.Rating.choices, method="filter_rating", empty_label="Any rating"
+        label="Verdict rating", choices=Verdict.Rating.choices, method="filter_rating", empty_label="Any rating"
     )
     state = django_filters.ChoiceFilter(
         label="Verdict state", choices=VERDICT_STATE_CHOICES, method="filter_state", empty_label="Any state"
@@ -157,13 +157,13 @@ class ArticleFilter(django_filters.FilterSet):
         return self._with_claims(queryset, tags=value)
 
     def filter_rating(self, queryset, name, value):
-        return self._with_claims(queryset, reviews__state=Review.State.PUBLISHED, reviews__rating=value)
+        return self._with_claims(queryset, verdicts__state=Verdict.State.PUBLISHED, verdicts__rating=value)
 
     def filter_state(self, queryset, name, value):
         if value == STATE_NONE:
-            reviewed = Review.objects.filter(claim__article=OuterRef("pk"), claim__deleted_at__isnull=True)
+            reviewed = Verdict.objects.filter(claim__article=OuterRef("pk"), claim__deleted_at__isnull=True)
             return queryset.filter(~Exists(reviewed))
-        return self._with_claims(queryset, reviews__state=value)
+        return self._with_claims(queryset, verdicts__state=value)
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -182,7 +182,7 @@ class ClaimFilter(django_filters.FilterSet):
         queryset=Tag.objects.all(), to_field_name="name", field_name="tags", method="filter_tag", empty_label="Any tag"
     )
     rating = django_filters.ChoiceFilter(
-        label="Verdict rating", choices=Review.Rating.choices, method="filter_rating", empty_label="Any rating"
+        label="Verdict rating", choices=Verdict.Rating.choices, method="filter_rating", empty_label="Any rating"
     )
     state = django_filters.ChoiceFilter(
         label="Verdict state", choices=VERDICT_STATE_CHOICES, method="filter_state", empty_label="Any state"
@@ -232,13 +232,13 @@ class ClaimFilter(django_filters.FilterSet):
         return queryset.filter(Exists(touching))
 
     def filter_rating(self, queryset, name, value):
-        published = Review.objects.filter(claim=OuterRef("pk"), state=Review.State.PUBLISHED, rating=value)
+        published = Verdict.objects.filter(claim=OuterRef("pk"), state=Verdict.State.PUBLISHED, rating=value)
         return queryset.filter(Exists(published))
 
     def filter_state(self, queryset, name, value):
         if value == STATE_NONE:
-            return queryset.filter(~Exists(Review.objects.filter(claim=OuterRef("pk"))))
-        return queryset.filter(Exists(Review.objects.filter(claim=OuterRef("pk"), state=value)))
+            return queryset.filter(~Exists(Verdict.objects.filter(claim=OuterRef("pk"))))
+        return queryset.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk"), state=value)))
 
     def filter_mine(self, queryset, name, value):
         if not value or self.request is None or not self.request.user.is_authenticated:

@@ -130,7 +130,7 @@ class ClaimQuerySet(models.QuerySet):
     def for_display(self):
         """What a claim card shows, in a fixed number of queries whatever the number of claims.
 
-        Adds speaker, article (without its text) and source, creator, tags, `published_reviews`
+        Adds speaker, article (without its text) and source, creator, tags, `published_verdicts`
         (the current published verdict, at most one) and `link_count` (links to live claims).
         """
         links_out = ClaimLink.objects.filter(from_claim=models.OuterRef("pk"), to_claim__deleted_at__isnull=True)
@@ -141,7 +141,7 @@ class ClaimQuerySet(models.QuerySet):
             .prefetch_related(
                 "tags",
                 models.Prefetch(
-                    "reviews", queryset=Review.objects.filter(state="published"), to_attr="published_reviews"
+                    "verdicts", queryset=Verdict.objects.filter(state="published"), to_attr="published_verdicts"
                 ),
             )
             .annotate(link_count=_count_of(links_out) + _count_of(links_in))
@@ -256,8 +256,8 @@ class RatingInfo:
     label: str
 
 
-class Review(models.Model):
-    """A verdict on a claim, moved through the review workflow by services (workflow.py)."""
+class Verdict(models.Model):
+    """A verdict on a claim, moved through the review workflow by articles.services.verdicts."""
 
     class Rating(models.TextChoices):
         TRUE = "true", "True"
@@ -290,18 +290,18 @@ class Review(models.Model):
         Rating.UNVERIFIABLE: RatingInfo(3, "Unverifiable"),
     }
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="reviews")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="verdicts")
     rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
     headline = models.CharField(max_length=300, blank=True)
     explanation = models.TextField(blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts")
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="edited_reviews",
+        related_name="edited_verdicts",
         help_text="The editor who approved it.",
     )
     assigned_to = models.ForeignKey(
@@ -309,7 +309,7 @@ class Review(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="assigned_reviews",
+        related_name="assigned_verdicts",
     )
     corrects = models.ForeignKey(
         "self",
@@ -337,29 +337,29 @@ class Review(models.Model):
                 condition=Q(
                     state__in=["draft", "in_review", "changes_requested", "approved", "published", "corrected"]
                 ),
-                name="review_state_valid",
+                name="verdict_state_valid",
             ),
             models.CheckConstraint(
                 condition=Q(rating="")
                 | Q(rating__in=["true", "mostly_true", "mixed", "mostly_false", "false", "misleading", "unverifiable"]),
-                name="review_rating_valid",
+                name="verdict_rating_valid",
             ),
             # At most one live published verdict per claim: a correction supersedes the old one.
             models.UniqueConstraint(
-                fields=["claim"], condition=Q(state="published"), name="review_one_published_per_claim"
+                fields=["claim"], condition=Q(state="published"), name="verdict_one_published_per_claim"
             ),
             models.CheckConstraint(
                 condition=~Q(state__in=["in_review", "approved", "published", "corrected"]) | ~Q(rating=""),
-                name="review_rating_required_after_draft",
+                name="verdict_rating_required_after_draft",
             ),
-            models.CheckConstraint(condition=~Q(corrects=F("id")), name="review_not_correcting_itself"),
+            models.CheckConstraint(condition=~Q(corrects=F("id")), name="verdict_not_correcting_itself"),
         ]
-        indexes = [models.Index(fields=["state", "updated_at"], name="review_state_idx")]
+        indexes = [models.Index(fields=["state", "updated_at"], name="verdict_state_idx")]
         permissions = [
-            ("submit_review", "Can submit a verdict for review"),
-            ("approve_review", "Can approve a verdict or request changes"),
-            ("publish_review", "Can publish an approved verdict"),
-            ("correct_review", "Can correct a published verdict"),
+            ("submit_verdict", "Can submit a verdict for review"),
+            ("approve_verdict", "Can approve a verdict or request changes"),
+            ("publish_verdict", "Can publish an approved verdict"),
+            ("correct_verdict", "Can correct a published verdict"),
         ]
 
     def __str__(self):
@@ -374,7 +374,7 @@ class Review(models.Model):
 
 
 class Evidence(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence")
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, related_name="evidence")
     url = models.URLField(max_length=2000, validators=[http_url_validator])
     title = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)

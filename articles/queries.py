@@ -10,7 +10,7 @@ from django.db.models import FilteredRelation, Q
 from django.urls import reverse
 from rest_framework.fields import DateTimeField
 
-from articles.models import Article, Claim, ClaimLink, Review
+from articles.models import Article, Claim, ClaimLink, Verdict
 
 
 def links_for_display(queryset):
@@ -54,7 +54,7 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
         Claim.objects.live()
         .filter(article=article)
         # The published verdict in the same query: at most one per claim, so no row is repeated.
-        .annotate(verdict=FilteredRelation("reviews", condition=Q(reviews__state=Review.State.PUBLISHED)))
+        .annotate(verdict=FilteredRelation("verdicts", condition=Q(verdicts__state=Verdict.State.PUBLISHED)))
         .order_by("start", "end", "id")
         .values(
             "id",
@@ -119,7 +119,7 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
 
 def _verdict_badge_maker():
     """A function from a claim row's verdict__ columns to VerdictBadgeSerializer's shape (None without one)."""
-    labels = dict(Review.Rating.choices)
+    labels = dict(Verdict.Rating.choices)
     url = reverse("verdicts:verdict_public", args=[0]).replace("/0/", "/{}/")
 
     def badge(row: dict) -> dict | None:

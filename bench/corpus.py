@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from articles.models import Article, Claim, ClaimLink, Evidence, Review, Source, Speaker, Tag, content_hash
+from articles.models import Article, Claim, ClaimLink, Evidence, Source, Speaker, Tag, Verdict, content_hash
 from bench import text
 from bench.scales import Scale
 
@@ -32,7 +32,7 @@ BATCH = 5000
 READER_ARTICLE_LENGTH = 40_000
 LONG_ARTICLE_LENGTH = 50_000
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-RATINGS = [choice for choice, _ in Review.Rating.choices]
+RATINGS = [choice for choice, _ in Verdict.Rating.choices]
 RELATIONS = [choice for choice, _ in ClaimLink.Relation.choices]
 # Verdict states in proportions a busy desk might have.
 STATES = ["draft"] * 30 + ["in_review"] * 15 + ["changes_requested"] * 5 + ["approved"] * 10 + ["published"] * 40
@@ -304,8 +304,8 @@ class Builder:
 
     def verdicts(self) -> None:
         rng = self.rng
-        reviews = Rows(
-            Review,
+        verdicts = Rows(
+            Verdict,
             [
                 "id",
                 "claim",
@@ -326,19 +326,19 @@ class Builder:
                 "version",
             ],
         )
-        evidence = Rows(Evidence, ["id", "review", "url", "title", "note", "position"])
+        evidence = Rows(Evidence, ["id", "verdict", "url", "title", "note", "position"])
         checkers, editors = self.users_by_role["Fact-checker"], self.users_by_role["Editor"]
         claim_ids = rng.sample(range(1, self.claim_total + 1), min(self.scale.verdicts, self.claim_total))
-        for review_id, claim_id in enumerate(claim_ids, start=1):
+        for verdict_id, claim_id in enumerate(claim_ids, start=1):
             state = rng.choice(STATES)
             rating = "" if state == "draft" and rng.random() < 0.5 else rng.choice(RATINGS)
             created = NOW - timedelta(seconds=rng.randint(86400, 86400 * 365))
             submitted = created + timedelta(hours=2) if state != "draft" else None
             approved = submitted + timedelta(hours=5) if state in ("approved", "published") else None
             published = approved + timedelta(hours=1) if state == "published" else None
-            reviews.add(
+            verdicts.add(
                 (
-                    review_id,
+                    verdict_id,
                     claim_id,
                     rating,
                     f"Verdict on claim {claim_id}" if rating else "",
@@ -360,21 +360,21 @@ class Builder:
             if state == "published":
                 evidence.add(
                     (
-                        review_id,
-                        review_id,
+                        verdict_id,
+                        verdict_id,
                         f"https://stats.example.org/report/{claim_id}",
                         "Statistics office report",
                         "",
                         0,
                     )
                 )
-        reviews.flush()
+        verdicts.flush()
         evidence.flush()
-        self.counts.update(verdicts=reviews.written, evidence=evidence.written)
+        self.counts.update(verdicts=verdicts.written, evidence=evidence.written)
 
     def reset_sequences(self) -> None:
         """PostgreSQL: move id sequences past the ids written by hand, so later inserts do not collide."""
-        models = [Source, Speaker, Tag, Article, Claim, ClaimLink, Review, Evidence, Claim.tags.through]
+        models = [Source, Speaker, Tag, Article, Claim, ClaimLink, Verdict, Evidence, Claim.tags.through]
         statements = connection.ops.sequence_reset_sql(no_style(), models)
         with connection.cursor() as cursor:
             for statement in statements:

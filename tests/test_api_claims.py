@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from articles.models import Claim, Review, Speaker
+from articles.models import Claim, Speaker, Verdict
 
 QUOTE = "The mayor said the officers made a tactical retreat to avoid a bloodbath."
 
@@ -190,18 +190,18 @@ def test_it_accepts_a_claim_that_is_only_an_emoji(api, alice, make_article):
 
 def test_it_reads_a_claim_with_its_verdict_badge(api, alice, bob, article, make_claim):
     claim = make_claim(article, QUOTE, user=alice)
-    review = Review.objects.create(
+    published = Verdict.objects.create(
         claim=claim, rating="misleading", headline="A retreat? Officers fled", state="published", author=bob
     )
     response = as_user(api, bob).get(f"/api/claims/{claim.pk}/")
     assert response.status_code == 200
-    verdict = response.json()["verdict"]
-    assert verdict == {
-        "id": review.pk,
+    badge = response.json()["verdict"]
+    assert badge == {
+        "id": published.pk,
         "rating": "misleading",
         "rating_label": "Misleading",
         "headline": "A retreat? Officers fled",
-        "url": f"/verdicts/{review.pk}/",
+        "url": f"/verdicts/{published.pk}/",
     }
     assert response.json()["can_edit"] is False
 

@@ -13,7 +13,7 @@ from django.db.models import Count, F, Q
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
-from articles.models import Article, Claim, ClaimLink, Review, Tag
+from articles.models import Article, Claim, ClaimLink, Tag, Verdict
 from bench import corpus as corpus_module
 from bench.refviews import PREFIX
 from bench.report import Figure, percentile, table
@@ -33,7 +33,7 @@ def test_it_builds_the_counts_the_scale_asks_for(tiny_corpus):
     assert Article.objects.count() == scale.articles
     assert Claim.objects.count() == scale.claims
     assert ClaimLink.objects.count() == scale.links
-    assert Review.objects.count() == scale.verdicts
+    assert Verdict.objects.count() == scale.verdicts
     assert tiny_corpus.counts["claims"] == scale.claims
 
 
@@ -66,9 +66,9 @@ def test_it_keeps_links_and_verdicts_within_the_rules(tiny_corpus):
     symmetric = ClaimLink.objects.filter(relation__in=ClaimLink.SYMMETRIC)
     pairs = set(symmetric.values_list("from_claim_id", "to_claim_id", "relation"))
     assert not any((to, first, relation) in pairs for first, to, relation in pairs)
-    published = Review.objects.filter(state=Review.State.PUBLISHED).values("claim").annotate(n=Count("pk"))
+    published = Verdict.objects.filter(state=Verdict.State.PUBLISHED).values("claim").annotate(n=Count("pk"))
     assert all(row["n"] == 1 for row in published)
-    assert not Review.objects.filter(~Q(state=Review.State.DRAFT), rating="").exists()
+    assert not Verdict.objects.filter(~Q(state=Verdict.State.DRAFT), rating="").exists()
 
 
 def test_it_lets_new_rows_follow_the_corpus_ids(tiny_corpus):

@@ -5,14 +5,14 @@ import json
 import re
 
 import pytest
-from verdict_helpers import make_review
+from verdict_helpers import make_verdict
 
 from articles import services
 from articles.exports import claimreview
-from articles.models import Review
+from articles.models import Verdict
 from tests.conftest import SHARED
 
-State = Review.State
+State = Verdict.State
 SITE = "https://desk.example.org"
 CONFORMANCE = SHARED / "conformance" / "claimreview"
 
@@ -25,7 +25,7 @@ def claim(make_article, make_claim, alice, mayor):
 
 @pytest.fixture
 def published(claim, bob, erin):
-    return make_review(claim, author=bob, editor=erin, state=State.PUBLISHED, rating="unverifiable")
+    return make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED, rating="unverifiable")
 
 
 def _get(data, dotted):
@@ -147,8 +147,8 @@ def test_it_uses_only_schema_org_properties_on_types_that_have_them(published):
     ],
 )
 def test_it_maps_each_rating_to_its_number_and_label(rating, value, label, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED, rating=rating)
-    assert claimreview.rating_for(review) == {
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED, rating=rating)
+    assert claimreview.rating_for(verdict) == {
         "@type": "Rating",
         "ratingValue": value,
         "bestRating": 5,
@@ -167,26 +167,26 @@ def test_it_reviews_the_summary_when_there_is_one_and_the_quote_otherwise(publis
 
 def test_it_leaves_out_what_the_desk_does_not_know(article, make_claim, alice, bob, erin):
     claim = make_claim(article, "The state recorded 1,200 murders last year.", user=alice)
-    review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
-    item = claimreview.claimreview_for(review, site_url=SITE + "/")["itemReviewed"]
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    item = claimreview.claimreview_for(verdict, site_url=SITE + "/")["itemReviewed"]
     assert "author" not in item and "datePublished" not in item
     assert "url" not in item["appearance"][0]
     assert item["appearance"][0]["name"] == article.title
 
 
 def test_it_refuses_an_unpublished_verdict(claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.APPROVED)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.APPROVED)
     with pytest.raises(ValueError, match="not published"):
-        claimreview.claimreview_for(review, site_url=SITE)
+        claimreview.claimreview_for(verdict, site_url=SITE)
 
 
 def test_it_writes_a_script_that_a_headline_cannot_break_out_of(claim, bob, erin):
     hostile = '</script><script>alert(1)</script><!-- & "quotes"'
-    review = make_review(claim, author=bob, editor=erin, headline=hostile)
-    review = services.submit_review(user=bob, review=review)
-    review = services.approve_review(user=erin, review=review)
-    review = services.publish_review(user=erin, review=review)
-    data = claimreview.claimreview_for(review, site_url=SITE)
+    verdict = make_verdict(claim, author=bob, editor=erin, headline=hostile)
+    verdict = services.submit_verdict(user=bob, verdict=verdict)
+    verdict = services.approve_verdict(user=erin, verdict=verdict)
+    verdict = services.publish_verdict(user=erin, verdict=verdict)
+    data = claimreview.claimreview_for(verdict, site_url=SITE)
     script = str(claimreview.as_script(data))
     body = re.fullmatch(r'<script type="application/ld\+json">(.*)</script>', script, re.S).group(1)
     assert "<" not in body and ">" not in body and "&" not in body

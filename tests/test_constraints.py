@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from articles.models import Article, Claim, ClaimLink, Review
+from articles.models import Article, Claim, ClaimLink, Verdict
 
 
 def insert_claim(article, user, **fields):
@@ -83,12 +83,12 @@ def test_it_refuses_an_empty_body(db):
 
 def test_it_allows_one_published_verdict_per_claim(article, alice, bob):
     claim = insert_claim(article, alice)
-    Review.objects.create(claim=claim, author=bob, rating="true", headline="h", state="published")
+    Verdict.objects.create(claim=claim, author=bob, rating="true", headline="h", state="published")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(claim=claim, author=bob, rating="false", headline="h2", state="published")
+        Verdict.objects.create(claim=claim, author=bob, rating="false", headline="h2", state="published")
 
 
 def test_it_refuses_a_submitted_verdict_without_rating(article, alice, bob):
     claim = insert_claim(article, alice)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(claim=claim, author=bob, state="in_review")
+        Verdict.objects.create(claim=claim, author=bob, state="in_review")

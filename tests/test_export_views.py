@@ -197,7 +197,7 @@ def test_it_exports_selected_verdicts_as_claimreview_from_the_admin(client, desk
     selected = [desk["verdict"].pk, desk["old_verdict"].pk, desk["draft"].pk]
 
     response = client.post(
-        reverse("admin:articles_review_changelist"), {"action": "export_claimreview", "_selected_action": selected}
+        reverse("admin:articles_verdict_changelist"), {"action": "export_claimreview", "_selected_action": selected}
     )
 
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from articles import exports, services
-from articles.models import Claim, Review, Source, Speaker
+from articles.models import Claim, Source, Speaker, Verdict
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 WEB_ANNOTATION = SHARED / "conformance" / "web-annotation"
@@ -45,10 +45,10 @@ def _claim(article, quote, *, user, **fields):
     return services.create_claim(user=user, article=article, start=start, end=start + len(quote), quote=quote, **fields)
 
 
-def _publish(review, *, author, editor):
-    review = services.submit_review(user=author, review=review)
-    review = services.approve_review(user=editor, review=review)
-    return services.publish_review(user=editor, review=review)
+def _publish(verdict, *, author, editor):
+    verdict = services.submit_verdict(user=author, verdict=verdict)
+    verdict = services.approve_verdict(user=editor, verdict=verdict)
+    return services.publish_verdict(user=editor, verdict=verdict)
 
 
 def build_hostile_desk():
@@ -102,7 +102,7 @@ def build_hostile_desk():
     services.link_claims(user=carol, from_claim=deleted, to_claim=formula, relation="supports")
     services.delete_claim(user=carol, claim=deleted)
 
-    published = services.create_review(
+    published = services.create_verdict(
         user=bob,
         claim=formula,
         rating="false",
@@ -111,20 +111,22 @@ def build_hostile_desk():
         evidence=[{"url": "https://records.example/murders?year=2024", "title": "@Records", "note": "+note"}],
     )
     published = _publish(published, author=bob, editor=erin)
-    correction = services.correct_review(user=erin, review=published, reason="-Fixed the year")
-    correction = services.update_review(user=erin, review=correction, version=correction.version, rating="mostly_false")
+    correction = services.correct_verdict(user=erin, verdict=published, reason="-Fixed the year")
+    correction = services.update_verdict(
+        user=erin, verdict=correction, version=correction.version, rating="mostly_false"
+    )
     correction = _publish(correction, author=erin, editor=frank)
-    draft = services.create_review(
+    draft = services.create_verdict(
         user=bob, claim=rtl, rating="misleading", headline="draft", evidence=[{"url": "https://a.example/"}]
     )
-    services.create_review(user=bob, claim=repeated)  # unrated draft
+    services.create_verdict(user=bob, claim=repeated)  # unrated draft
     return {
         "users": (alice, carol, bob, erin, frank),
         "articles": (first, second),
         "claims": {"formula": formula, "rtl": rtl, "at_sign": at_sign, "repeated": repeated, "orphan": orphan},
         "deleted": deleted,
         "speaker": speaker,
-        "old_verdict": Review.objects.get(pk=published.pk),
+        "old_verdict": Verdict.objects.get(pk=published.pk),
         "verdict": correction,
         "draft": draft,
     }
@@ -395,27 +397,27 @@ def test_it_writes_published_verdicts_as_claimreview_with_googles_properties(des
 
     assert document["@context"] == "https://schema.org"
     assert document["@type"] == "DataFeed"
-    [review] = document["dataFeedElement"]  # only the live published verdict; not the draft or the corrected
-    assert review["@type"] == "ClaimReview"
+    [verdict] = document["dataFeedElement"]  # only the live published verdict; not the draft or the corrected
+    assert verdict["@type"] == "ClaimReview"
     for type_name, rules in checklist["types"].items():
         for rule in rules:
-            node = _at(review, rule.get("path", ""))
+            node = _at(verdict, rule.get("path", ""))
             value = node.get(rule["property"]) if isinstance(node, dict) else None
             assert value not in (None, "", []), f"{type_name}.{rule['property']} ({rule['status']}) missing"
             for sub in rule.get("subproperties", []):
                 if sub["status"] in ("required", "recommended"):
                     assert value.get(sub["property"]), f"{rule['property']}.{sub['property']} missing"
-    assert review["claimReviewed"] == '+1 said "eight, or ten"\nsecond line'
-    assert review["reviewRating"]["alternateName"] == "Mostly false"
-    rating = review["reviewRating"]
+    assert verdict["claimReviewed"] == '+1 said "eight, or ten"\nsecond line'
+    assert verdict["reviewRating"]["alternateName"] == "Mostly false"
+    rating = verdict["reviewRating"]
     assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
-    assert review["url"].startswith("http") and review["url"].endswith(f"/verdicts/{desk['verdict'].pk}/")
-    assert review["itemReviewed"]["author"]["name"] == "<img src=x onerror=alert(1)>"
+    assert verdict["url"].startswith("http") and verdict["url"].endswith(f"/verdicts/{desk['verdict'].pk}/")
+    assert verdict["itemReviewed"]["author"]["name"] == "<img src=x onerror=alert(1)>"
 
 
 def test_it_keeps_claimreview_to_the_selected_verdicts(desk):
-    none_selected = Review.objects.filter(pk=desk["draft"].pk)
-    document = json.loads(collect(exports.write_claimreview(Claim.objects.all(), reviews=none_selected)))
+    none_selected = Verdict.objects.filter(pk=desk["draft"].pk)
+    document = json.loads(collect(exports.write_claimreview(Claim.objects.all(), verdicts=none_selected)))
 
     assert document["dataFeedElement"] == []
 
@@ -448,10 +450,10 @@ def test_it_runs_a_fixed_number_of_queries_per_chunk(fmt, count, chunks, alice, 
         services.link_claims(
             user=alice, from_claim=claim, to_claim=claims[-1 if claim != claims[-1] else 0], relation="cites"
         )
-        review = services.create_review(
+        verdict = services.create_verdict(
             user=bob, claim=claim, rating="true", headline="h", evidence=[{"url": "https://e.example/"}]
         )
-        _publish(review, author=bob, editor=erin)
+        _publish(verdict, author=bob, editor=erin)
     # A full last chunk costs one more (empty) keyset query to find the end.
     expected = ONCE[fmt] + chunks * PER_CHUNK[fmt] + (1 if count % 20 == 0 else 0)
 

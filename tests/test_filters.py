@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory
 
 from articles.filters import ArticleFilter, ClaimFilter, page_without_count, search_terms
-from articles.models import Article, Claim, ClaimLink, Review
+from articles.models import Article, Claim, ClaimLink, Verdict
 
 
 def claim_quotes(params, user=None):
@@ -20,8 +20,8 @@ def claims(article, make_article, make_claim, alice, carol, bob, mayor):
     deaths = make_claim(article, "eight or ten deaths", user=carol, summary="casualty estimate")
     agreed = make_claim(other, "the analysts agreed", user=carol)
     ClaimLink.objects.create(from_claim=agreed, to_claim=retreat, relation="supports", created_by=carol)
-    Review.objects.create(claim=retreat, rating="false", headline="No", state="published", author=bob)
-    Review.objects.create(claim=deaths, rating="mixed", headline="Maybe", state="in_review", author=bob)
+    Verdict.objects.create(claim=retreat, rating="false", headline="No", state="published", author=bob)
+    Verdict.objects.create(claim=deaths, rating="mixed", headline="Maybe", state="in_review", author=bob)
     return retreat, deaths, agreed
 
 

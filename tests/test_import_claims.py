@@ -10,7 +10,7 @@ from test_exports_formats import build_hostile_desk
 
 from articles import exports
 from articles.importing.jsonl import import_jsonl
-from articles.models import Article, Claim, ClaimLink, Evidence, Review, Source, Speaker, Tag
+from articles.models import Article, Claim, ClaimLink, Evidence, Source, Speaker, Tag, Verdict
 
 
 def export_jsonl() -> str:
@@ -20,8 +20,8 @@ def export_jsonl() -> str:
 def empty_the_desk():
     """Delete every domain record and every user: what an empty instance holds."""
     Evidence.objects.all().delete()
-    Review.objects.filter(corrects__isnull=False).delete()
-    Review.objects.all().delete()
+    Verdict.objects.filter(corrects__isnull=False).delete()
+    Verdict.objects.all().delete()
     ClaimLink.objects.all().delete()
     Claim.objects.all().delete()
     Article.objects.all().delete()
@@ -94,14 +94,14 @@ def test_it_adds_nothing_on_a_second_import(desk):
     original = export_jsonl()
     empty_the_desk()
     import_jsonl(original.splitlines())
-    counts = [model.objects.count() for model in (Article, Claim, ClaimLink, Review, Evidence, Speaker, Tag, User)]
+    counts = [model.objects.count() for model in (Article, Claim, ClaimLink, Verdict, Evidence, Speaker, Tag, User)]
 
     report = import_jsonl(original.splitlines())
 
     assert report.errors == []
     assert (report.articles, report.claims, report.links, report.verdicts) == (0, 0, 0, 0)
     assert report.already_present == 7
-    assert [m.objects.count() for m in (Article, Claim, ClaimLink, Review, Evidence, Speaker, Tag, User)] == counts
+    assert [m.objects.count() for m in (Article, Claim, ClaimLink, Verdict, Evidence, Speaker, Tag, User)] == counts
 
 
 def test_it_creates_missing_users_inactive_without_a_password(desk):
@@ -180,7 +180,7 @@ def test_it_reports_bad_lines_by_number_and_keeps_nothing_of_them(desk):
     assert "JSON object" in messages[n + 6]
     # The claim whose verdict was refused was not kept either (one transaction per line).
     assert Claim.objects.count() == 5
-    assert Review.objects.count() == 4
+    assert Verdict.objects.count() == 4
 
 
 def test_it_refuses_a_file_that_is_not_a_claims_export(db):

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.management import demo
-from articles.models import Article, Claim, ClaimLink, Review
+from articles.models import Article, Claim, ClaimLink, Verdict
 
 
 def load():
@@ -17,7 +17,7 @@ def load():
 
 
 def counts():
-    return [model.objects.count() for model in (Article, Claim, ClaimLink, Review)]
+    return [model.objects.count() for model in (Article, Claim, ClaimLink, Verdict)]
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def debug_on(settings):
 def test_it_loads_links_of_every_type_and_verdicts_in_several_states(db, debug_on):
     load()
     assert set(ClaimLink.objects.values_list("relation", flat=True)) == set(ClaimLink.Relation.values)
-    assert set(Review.objects.values_list("state", flat=True)) >= {"draft", "in_review", "approved", "published"}
-    published = Review.objects.get(state="published")
+    assert set(Verdict.objects.values_list("state", flat=True)) >= {"draft", "in_review", "approved", "published"}
+    published = Verdict.objects.get(state="published")
     assert published.author != published.editor  # four-eyes held for the demo too
 
 

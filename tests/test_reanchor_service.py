@@ -235,7 +235,7 @@ def test_it_keeps_links_verdicts_and_history_of_an_orphaned_claim(story, alice, 
     wall = make_claim(story, WALL, user=alice, summary="The sea wall was sound in March.")
     fund = make_claim(story, FUND, user=alice)
     link = services.link_claims(user=alice, from_claim=wall, to_claim=fund, relation="supports", note="context")
-    review = services.create_review(user=bob, claim=wall, rating="mostly_false", headline="No inspection record")
+    verdict = services.create_verdict(user=bob, claim=wall, rating="mostly_false", headline="No inspection record")
     services.update_claim(user=alice, claim=wall, version=wall.version, summary="Sea wall inspected in March.")
 
     revise(story, BODY.replace(WALL, "the wall was new"), user=bob)
@@ -243,7 +243,7 @@ def test_it_keeps_links_verdicts_and_history_of_an_orphaned_claim(story, alice, 
     orphan = reload(wall)
     assert orphan.anchor_state == "orphaned"
     assert ClaimLink.objects.get(pk=link.pk).from_claim_id == wall.pk
-    assert list(orphan.reviews.values_list("pk", flat=True)) == [review.pk]
+    assert list(orphan.verdicts.values_list("pk", flat=True)) == [verdict.pk]
     assert orphan.summary == "Sea wall inspected in March."
     history = orphan.history.order_by("history_date", "history_id")
     reasons = list(history.values_list("history_change_reason", flat=True))

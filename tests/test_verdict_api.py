@@ -1,11 +1,11 @@
 """/api/verdicts/: reading, drafting, editing with a version (409 on a stale one), workflow steps by role."""
 
 import pytest
-from verdict_helpers import EVIDENCE, make_review
+from verdict_helpers import EVIDENCE, make_verdict
 
-from articles.models import Review
+from articles.models import Verdict
 
-State = Review.State
+State = Verdict.State
 API = "/api/verdicts/"
 
 
@@ -16,12 +16,12 @@ def claim(article, make_claim, alice, mayor):
 
 @pytest.fixture
 def draft(claim, bob, erin):
-    return make_review(claim, author=bob, editor=erin)
+    return make_verdict(claim, author=bob, editor=erin)
 
 
 def test_it_lists_verdicts_with_a_fixed_number_of_queries(client, claim, bob, erin, django_assert_num_queries):
     for state in (State.DRAFT, State.IN_REVIEW, State.PUBLISHED):
-        make_review(claim, author=bob, editor=erin, state=state)
+        make_verdict(claim, author=bob, editor=erin, state=state)
     client.force_login(erin)
     # session, user, count, rows with users, evidence, 2 permission lookups (allowed steps)
     with django_assert_num_queries(7):
@@ -63,7 +63,7 @@ def test_it_refuses_a_draft_from_an_annotator(client, claim, alice):
     client.force_login(alice)
     response = client.post(API, {"claim": claim.pk}, content_type="application/json")
     assert response.status_code == 403
-    assert not Review.objects.exists()
+    assert not Verdict.objects.exists()
 
 
 def test_it_refuses_a_bad_evidence_url_with_a_clear_message(client, claim, bob):
@@ -72,7 +72,7 @@ def test_it_refuses_a_bad_evidence_url_with_a_clear_message(client, claim, bob):
     response = client.post(API, body, content_type="application/json")
     assert response.status_code == 400
     assert "http:// or https://" in response.json()["evidence"][0]
-    assert not Review.objects.exists()
+    assert not Verdict.objects.exists()
 
 
 def test_it_refuses_the_second_of_two_concurrent_edits_with_409(client, draft, bob, erin):
@@ -96,10 +96,10 @@ def test_it_requires_the_version_to_edit(client, draft, bob):
 
 
 def test_it_refuses_to_edit_a_published_verdict_with_409(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED)
     client.force_login(erin)
-    body = {"version": review.version, "headline": "Rewritten"}
-    response = client.patch(f"{API}{review.pk}/", body, content_type="application/json")
+    body = {"version": verdict.version, "headline": "Rewritten"}
+    response = client.patch(f"{API}{verdict.pk}/", body, content_type="application/json")
     assert response.status_code == 409 and "read-only" in response.json()["detail"]
 
 
@@ -122,13 +122,13 @@ def test_it_runs_the_workflow_steps(client, draft, bob, erin):
 
 @pytest.mark.parametrize("persona", ["alice", "bob"])
 def test_it_refuses_publication_to_annotators_and_fact_checkers(client, request, claim, bob, erin, persona):
-    review = make_review(claim, author=bob, editor=erin, state=State.APPROVED)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.APPROVED)
     client.force_login(request.getfixturevalue(persona))
-    body = {"step": "publish", "version": review.version}
-    response = client.post(f"{API}{review.pk}/steps/", body, content_type="application/json")
+    body = {"step": "publish", "version": verdict.version}
+    response = client.post(f"{API}{verdict.pk}/steps/", body, content_type="application/json")
     assert response.status_code == 403
-    review.refresh_from_db()
-    assert review.state == State.APPROVED
+    verdict.refresh_from_db()
+    assert verdict.state == State.APPROVED
 
 
 def test_it_answers_409_for_a_step_the_state_does_not_allow(client, draft, erin):
@@ -139,10 +139,10 @@ def test_it_answers_409_for_a_step_the_state_does_not_allow(client, draft, erin)
 
 
 def test_it_answers_400_for_a_missing_reason_and_an_unknown_step(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(erin)
-    body = {"step": "request_changes", "version": review.version}
-    response = client.post(f"{API}{review.pk}/steps/", body, content_type="application/json")
+    body = {"step": "request_changes", "version": verdict.version}
+    response = client.post(f"{API}{verdict.pk}/steps/", body, content_type="application/json")
     assert response.status_code == 400 and "reason" in response.json()
-    body = {"step": "delete", "version": review.version}
-    assert client.post(f"{API}{review.pk}/steps/", body, content_type="application/json").status_code == 400
+    body = {"step": "delete", "version": verdict.version}
+    assert client.post(f"{API}{verdict.pk}/steps/", body, content_type="application/json").status_code == 400

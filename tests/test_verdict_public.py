@@ -6,13 +6,13 @@ import json
 import re
 
 import pytest
-from verdict_helpers import make_review
+from verdict_helpers import make_verdict
 
 from articles import services
-from articles.models import Review
+from articles.models import Verdict
 from tests.conftest import SHARED
 
-State = Review.State
+State = Verdict.State
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -24,7 +24,7 @@ def claim(make_article, make_claim, alice, mayor):
 
 @pytest.fixture
 def published(claim, bob, erin):
-    return make_review(
+    return make_verdict(
         claim,
         author=bob,
         editor=erin,
@@ -70,10 +70,10 @@ def test_it_looks_the_same_logged_in_or_not(client, published, persona, request)
 @pytest.mark.parametrize("state", [State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED])
 @pytest.mark.parametrize("persona", [None, "bob", "erin"])
 def test_it_hides_unpublished_verdicts(client, claim, bob, erin, state, persona, request):
-    review = make_review(claim, author=bob, editor=erin, state=state)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=state)
     if persona:
         client.force_login(request.getfixturevalue(persona))
-    response = client.get(f"/verdicts/{review.pk}/")
+    response = client.get(f"/verdicts/{verdict.pk}/")
     assert response.status_code == 404
     assert b"The count was never recorded" not in response.content
 
@@ -118,7 +118,7 @@ def test_it_embeds_claimreview_with_every_google_property(client, published):
 def test_it_renders_hostile_text_inert(client, make_article, make_claim, alice, bob, erin):
     article = make_article(f"Intro. {HOSTILE} said someone.", title=HOSTILE, url="https://herald.example.org/h")
     claim = make_claim(article, HOSTILE, user=alice, summary=HOSTILE)
-    review = make_review(
+    verdict = make_verdict(
         claim,
         author=bob,
         editor=erin,
@@ -127,7 +127,7 @@ def test_it_renders_hostile_text_inert(client, make_article, make_claim, alice, 
         explanation=HOSTILE,
         evidence=[{"url": "https://evil.example.org/?q=<script>", "title": HOSTILE, "note": HOSTILE}],
     )
-    response = client.get(f"/verdicts/{review.pk}/")
+    response = client.get(f"/verdicts/{verdict.pk}/")
     page = response.content.decode()
     assert "<img src=x" not in page
     assert '<script>alert("x")' not in page
@@ -137,14 +137,14 @@ def test_it_renders_hostile_text_inert(client, make_article, make_claim, alice, 
 
 
 def test_it_links_a_superseded_verdict_to_its_correction_and_shows_the_notes(client, published, erin, frank):
-    first = services.correct_review(user=erin, review=published, reason="The registry was updated in March.")
-    first = services.submit_review(user=erin, review=first)
-    first = services.approve_review(user=frank, review=first)
-    first = services.publish_review(user=erin, review=first)
-    second = services.correct_review(user=frank, review=first, reason="A <b>second</b> fix.")
-    second = services.submit_review(user=frank, review=second)
-    second = services.approve_review(user=erin, review=second)
-    second = services.publish_review(user=frank, review=second)
+    first = services.correct_verdict(user=erin, verdict=published, reason="The registry was updated in March.")
+    first = services.submit_verdict(user=erin, verdict=first)
+    first = services.approve_verdict(user=frank, verdict=first)
+    first = services.publish_verdict(user=erin, verdict=first)
+    second = services.correct_verdict(user=frank, verdict=first, reason="A <b>second</b> fix.")
+    second = services.submit_verdict(user=frank, verdict=second)
+    second = services.approve_verdict(user=erin, verdict=second)
+    second = services.publish_verdict(user=frank, verdict=second)
 
     old = client.get(f"/verdicts/{published.pk}/")
     assert old.status_code == 200

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Review
+from articles.models import Verdict
 
 
 def quotes(response):
@@ -29,12 +29,12 @@ def test_it_lists_newest_first_and_filters(client, alice, claims, mayor):
 
 
 def test_it_shows_the_verdict_badge(client, alice, bob, claims):
-    review = Review.objects.create(
+    verdict = Verdict.objects.create(
         claim=claims[0], rating="false", headline="Not a retreat", state="published", author=bob
     )
     client.force_login(alice)
     html = client.get("/claims/").content.decode()
-    assert f'href="/verdicts/{review.pk}/"' in html and ">False<" in html
+    assert f'href="/verdicts/{verdict.pk}/"' in html and ">False<" in html
 
 
 def test_it_pages_without_a_count(client, alice, article, make_claim):

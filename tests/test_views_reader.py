@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import RequestFactory
 
-from articles.models import Claim, ClaimLink, Review, Tag
+from articles.models import Claim, ClaimLink, Tag, Verdict
 
 
 def reader_data(response):
@@ -111,7 +111,7 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     Claim.tags.through.objects.bulk_create([Claim.tags.through(claim=c, tag=tag) for c in claims[:300]])
     for a, b in zip(claims[:200:2], claims[1:200:2], strict=True):
         ClaimLink.objects.create(from_claim=a, to_claim=b, relation="supports", created_by=alice)
-    Review.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
+    Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     client.force_login(alice)
     client.get(f"/articles/{article.pk}/")
     # session, user, article, claims, tags, verdicts, links, user permissions (2)
@@ -139,7 +139,7 @@ def test_it_presents_claims_exactly_as_the_api_does(
     elsewhere = make_claim(make_article("Other text entirely."), "Other text", user=carol)
     ClaimLink.objects.create(from_claim=elsewhere, to_claim=mine, relation="cites", created_by=carol)
     ClaimLink.objects.create(from_claim=mine, to_claim=theirs, relation="supports", created_by=alice)
-    Review.objects.create(claim=theirs, rating="true", headline="Yes", state="published", author=bob)
+    Verdict.objects.create(claim=theirs, rating="true", headline="Yes", state="published", author=bob)
     client.force_login(alice)
     embedded = reader_data(client.get(f"/articles/{article.pk}/"))["claims"]
     request = RequestFactory().get("/")

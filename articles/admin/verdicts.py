@@ -1,7 +1,7 @@
-"""The desk's verdict console: the Review list and change page, workflow actions and buttons, the dashboard.
+"""The desk's verdict console: the Verdict list and change page, workflow actions and buttons, the dashboard.
 
 Every write goes through articles.workflow: the change form and the evidence inline call
-create_review / update_review, the list actions and the change-page buttons call the transitions.
+create_verdict / update_verdict, the list actions and the change-page buttons call the transitions.
 What this module decides is only what to show; the workflow decides what is allowed, so posting a
 form or an action directly gets the same refusal as clicking a hidden button.
 """
@@ -30,21 +30,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from articles import services
 from articles.errors import ConflictError, WorkflowError
 from articles.exports import export_action
-from articles.models import Evidence, Review
+from articles.models import Evidence, Verdict
 
-State = Review.State
+State = Verdict.State
 
 
 # ---------------------------------------------------------------- forms
 
 
-class ReviewAdminForm(forms.ModelForm):
+class VerdictAdminForm(forms.ModelForm):
     """The verdict's content plus the version it was read at (optimistic locking)."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
-        model = Review
+        model = Verdict
         fields = ["claim", "rating", "headline", "explanation", "correction_note", "assigned_to"]
 
     def __init__(self, *args, **kwargs):
@@ -55,7 +55,9 @@ class ReviewAdminForm(forms.ModelForm):
             # Only the people who can work on verdicts belong in a queue.
             self.fields["assigned_to"].queryset = (
                 get_user_model()
-                .objects.filter(Q(is_superuser=True) | Q(groups__permissions__codename="change_review"), is_active=True)
+                .objects.filter(
+                    Q(is_superuser=True) | Q(groups__permissions__codename="change_verdict"), is_active=True
+                )
                 .distinct()
                 .order_by("username")
             )
@@ -66,7 +68,10 @@ class ReviewAdminForm(forms.ModelForm):
             # Lock the row for the rest of the admin's save transaction, so nobody can slip in
             # between this check and the write.
             current = (
-                Review.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+                Verdict.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
             )
             expected = data.get("expected_version")
             if current is not None and expected != current:
@@ -91,7 +96,7 @@ class EvidenceInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         if obj is None:  # the add page: whoever may write a verdict
-            return request.user.has_perm("articles.add_review")
+            return request.user.has_perm("articles.add_verdict")
         return services.can_edit(request.user, obj)
 
     def has_change_permission(self, request, obj=None):
@@ -111,7 +116,7 @@ class QueueFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("mine", "My queue"),
-            ("review", "Waiting for a reviewer (not mine)"),
+            ("verdict", "Waiting for a reviewer (not mine)"),
         ]
 
     def queryset(self, request, queryset):
@@ -121,7 +126,7 @@ class QueueFilter(admin.SimpleListFilter):
                 Q(assigned_to=user, state__in=services.OPEN_STATES)
                 | Q(author=user, state__in=[State.DRAFT, State.CHANGES_REQUESTED])
             )
-        if self.value() == "review":
+        if self.value() == "verdict":
             return queryset.filter(state=State.IN_REVIEW).exclude(author=user)
         return queryset
 
@@ -158,9 +163,9 @@ def _review_action(name):
     return admin.action(description=f"{transition.label} (selected verdicts)", permissions=[name])(action)
 
 
-@admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
-    form = ReviewAdminForm
+@admin.register(Verdict)
+class VerdictAdmin(SimpleHistoryAdmin):
+    form = VerdictAdminForm
     inlines = [EvidenceInline]
     list_display = ["verdict", "claim_quote", "rating", "state", "author", "assigned_to", "updated_at"]
     list_display_links = ["verdict"]
@@ -196,15 +201,15 @@ class ReviewAdmin(SimpleHistoryAdmin):
         _review_action("correct"),
         *(export_action(fmt) for fmt in ("claimreview", "csv", "jsonl")),
     ]
-    change_form_template = "admin/articles/review/change_form.html"
-    change_list_template = "admin/articles/review/change_list.html"
+    change_form_template = "admin/articles/verdict/change_form.html"
+    change_list_template = "admin/articles/verdict/change_list.html"
     history_list_display = ["state", "version"]
 
     # ---- what the user may do (the workflow decides; this only mirrors it for the pages)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return request.user.has_perm("articles.change_review")
+            return request.user.has_perm("articles.change_verdict")
         return services.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
@@ -213,22 +218,22 @@ class ReviewAdmin(SimpleHistoryAdmin):
         return request.user.is_superuser and (obj is None or obj.state in services.OPEN_STATES)
 
     def has_submit_permission(self, request):
-        return request.user.has_perm("articles.submit_review")
+        return request.user.has_perm("articles.submit_verdict")
 
     def has_request_changes_permission(self, request):
-        return request.user.has_perm("articles.approve_review")
+        return request.user.has_perm("articles.approve_verdict")
 
     def has_approve_permission(self, request):
-        return request.user.has_perm("articles.approve_review")
+        return request.user.has_perm("articles.approve_verdict")
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_review")
+        return request.user.has_perm("articles.publish_verdict")
 
     def has_correct_permission(self, request):
-        return request.user.has_perm("articles.correct_review")
+        return request.user.has_perm("articles.correct_verdict")
 
     def has_assign_permission(self, request):
-        return request.user.has_perm("articles.change_review")
+        return request.user.has_perm("articles.change_verdict")
 
     def view_on_site(self, obj):
         # Only published (and superseded) verdicts have a public page; the rest would be a 404.
@@ -299,7 +304,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
     def corrects_link(self, obj):
         if not obj.corrects_id:
             return "—"
-        url = reverse("admin:articles_review_change", args=[obj.corrects_id])
+        url = reverse("admin:articles_verdict_change", args=[obj.corrects_id])
         return format_html('<a href="{}">#{} {}</a>', url, obj.corrects_id, obj.corrects)
 
     @admin.display(description="public page")
@@ -323,15 +328,15 @@ class ReviewAdmin(SimpleHistoryAdmin):
             fields = {name: data[name] for name in ("rating", "headline", "explanation", "assigned_to") if name in data}
             if "correction_note" in data:
                 fields["correction_note"] = data["correction_note"]
-            review = services.update_review(
+            verdict = services.update_verdict(
                 user=request.user,
-                review=form.instance,
+                verdict=form.instance,
                 version=data.get("expected_version"),
                 evidence=evidence if evidence is not None else services.UNSET,
                 **fields,
             )
         else:
-            review = services.create_review(
+            verdict = services.create_verdict(
                 user=request.user,
                 claim=data["claim"],
                 rating=data.get("rating", ""),
@@ -340,7 +345,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
                 assigned_to=data.get("assigned_to"),
                 evidence=evidence or (),
             )
-        form.instance.pk = review.pk
+        form.instance.pk = verdict.pk
         form.instance.refresh_from_db()
         form.instance._state.adding = False
 
@@ -381,10 +386,10 @@ class ReviewAdmin(SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(
-                review=obj,
+                verdict=obj,
                 transitions=services.allowed_transitions(request.user, obj),
                 reason_form=ReasonForm(),
-                workflow_url=reverse("admin:articles_review_workflow", args=[obj.pk]),
+                workflow_url=reverse("admin:articles_verdict_workflow", args=[obj.pk]),
                 later_corrections=list(obj.corrections.order_by("id")),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -393,23 +398,23 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         urls = [
-            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="articles_review_dashboard"),
+            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="articles_verdict_dashboard"),
             path(
                 "<path:object_id>/workflow/",
                 self.admin_site.admin_view(require_POST(self.workflow_view)),
-                name="articles_review_workflow",
+                name="articles_verdict_workflow",
             ),
         ]
         return urls + super().get_urls()
 
     def workflow_view(self, request, object_id):
         """A change-page button: run one step on this verdict at the version the page showed."""
-        review = self.get_object(request, unquote(object_id))
-        if review is None:
+        verdict = self.get_object(request, unquote(object_id))
+        if verdict is None:
             raise Http404("No such verdict.")
-        if not self.has_view_permission(request, review):
+        if not self.has_view_permission(request, verdict):
             raise PermissionDenied
-        change_url = reverse("admin:articles_review_change", args=[review.pk])
+        change_url = reverse("admin:articles_verdict_change", args=[verdict.pk])
         name = request.POST.get("transition", "")
         try:
             version = int(request.POST.get("version", ""))
@@ -418,19 +423,19 @@ class ReviewAdmin(SimpleHistoryAdmin):
             return redirect(change_url)
         reason = request.POST.get("reason", "")
         try:
-            result = services.run_transition(name, user=request.user, review=review, version=version, reason=reason)
+            result = services.run_transition(name, user=request.user, verdict=verdict, version=version, reason=reason)
         except (ValidationError, ConflictError, PermissionDenied) as error:
-            self.message_user(request, f"Verdict #{review.pk} not changed: {_message(error)}", messages.ERROR)
+            self.message_user(request, f"Verdict #{verdict.pk} not changed: {_message(error)}", messages.ERROR)
             return redirect(change_url)
         done = services.TRANSITIONS[name].done
-        if result.pk != review.pk:
+        if result.pk != verdict.pk:
             self.message_user(
                 request,
-                f"Verdict #{review.pk}: {done} as draft #{result.pk}. Edit it, then submit it for review.",
+                f"Verdict #{verdict.pk}: {done} as draft #{result.pk}. Edit it, then submit it for review.",
                 messages.SUCCESS,
             )
-            return redirect("admin:articles_review_change", result.pk)
-        self.message_user(request, f"Verdict #{review.pk} {done}.", messages.SUCCESS)
+            return redirect("admin:articles_verdict_change", result.pk)
+        self.message_user(request, f"Verdict #{verdict.pk} {done}.", messages.SUCCESS)
         return redirect(change_url)
 
     # ---- list actions
@@ -438,22 +443,22 @@ class ReviewAdmin(SimpleHistoryAdmin):
     @admin.action(description="Assign to me", permissions=["assign"])
     def assign_to_me(self, request, queryset):
         done, skipped = [], defaultdict(list)
-        for review in queryset.order_by("pk"):
+        for verdict in queryset.order_by("pk"):
             try:
-                services.assign_review(user=request.user, review=review, assignee=request.user)
-                done.append(review.pk)
+                services.assign_verdict(user=request.user, verdict=verdict, assignee=request.user)
+                done.append(verdict.pk)
             except (ValidationError, PermissionDenied) as error:
-                skipped[_short(error)].append(review.pk)
+                skipped[_short(error)].append(verdict.pk)
         self._report(request, "assigned to you", done, skipped)
 
     def run_many(self, request, queryset, transition, reason=""):
         """Run one step on each selected verdict, each on its own; report per verdict what happened."""
         done, skipped = [], defaultdict(list)
-        for review in queryset.order_by("pk"):
+        for verdict in queryset.order_by("pk"):
             try:
-                result = transition.function(user=request.user, review=review, reason=reason)
+                result = transition.function(user=request.user, verdict=verdict, reason=reason)
             except (ValidationError, ConflictError, PermissionDenied) as error:
-                skipped[_short(error)].append(review.pk)
+                skipped[_short(error)].append(verdict.pk)
                 continue
             done.append(result.pk)
         self._report(request, transition.done, done, skipped)
@@ -484,7 +489,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
             "action_name": request.POST.get("action", ""),
             "select_across": request.POST.get("select_across", "0"),
         }
-        return TemplateResponse(request, "admin/articles/review/reason.html", context)
+        return TemplateResponse(request, "admin/articles/verdict/reason.html", context)
 
     # ---- dashboard
 
@@ -498,7 +503,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
             "opts": self.model._meta,
             **dashboard_figures(),
         }
-        return TemplateResponse(request, "admin/articles/review/dashboard.html", context)
+        return TemplateResponse(request, "admin/articles/verdict/dashboard.html", context)
 
 
 WEEKS_SHOWN = 12
@@ -515,16 +520,16 @@ def _bars(rows: list[tuple[str, int, str]]) -> list[dict]:
 def dashboard_figures(now=None) -> dict:
     """The dashboard's numbers, four queries whatever the desk holds."""
     now = now or timezone.now()
-    changelist = reverse("admin:articles_review_changelist")
-    by_state = dict(Review.objects.values_list("state").annotate(n=Count("id")).order_by())
+    changelist = reverse("admin:articles_verdict_changelist")
+    by_state = dict(Verdict.objects.values_list("state").annotate(n=Count("id")).order_by())
     by_rating = dict(
-        Review.objects.filter(state=State.PUBLISHED).values_list("rating").annotate(n=Count("id")).order_by()
+        Verdict.objects.filter(state=State.PUBLISHED).values_list("rating").annotate(n=Count("id")).order_by()
     )
     this_week = (now - timedelta(days=now.weekday())).date()
     first_week = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
     per_week = {
         (week.date() if hasattr(week, "date") else week): n
-        for week, n in Review.objects.filter(published_at__date__gte=first_week)
+        for week, n in Verdict.objects.filter(published_at__date__gte=first_week)
         .annotate(week=TruncWeek("published_at"))
         .values_list("week")
         .annotate(n=Count("id"))
@@ -538,12 +543,12 @@ def dashboard_figures(now=None) -> dict:
         bar["height"] = round(chart_height * bar["percent"] / 100)
         bar["y"] = chart_height - bar["height"]
     waiting = list(
-        Review.objects.filter(state=State.IN_REVIEW)
+        Verdict.objects.filter(state=State.IN_REVIEW)
         .select_related("claim", "author", "assigned_to")
         .order_by("submitted_at", "id")[:10]
     )
-    for review in waiting:
-        review.waiting_days = (now - review.submitted_at).days if review.submitted_at else None
+    for verdict in waiting:
+        verdict.waiting_days = (now - verdict.submitted_at).days if verdict.submitted_at else None
     return {
         "state_bars": _bars(
             [(s.label, by_state.get(s.value, 0), f"{changelist}?state__exact={s.value}") for s in State]
@@ -551,7 +556,7 @@ def dashboard_figures(now=None) -> dict:
         "rating_bars": _bars(
             [
                 (r.label, by_rating.get(r.value, 0), f"{changelist}?state__exact=published&rating__exact={r.value}")
-                for r in Review.Rating
+                for r in Verdict.Rating
             ]
         ),
         "week_bars": week_bars,
@@ -567,8 +572,8 @@ def dashboard_figures(now=None) -> dict:
 class EvidenceAdmin(SimpleHistoryAdmin):
     """Evidence is edited on its verdict's page; this list is for finding it (read-only)."""
 
-    list_display = ["__str__", "url", "review"]
-    list_select_related = ["review"]
+    list_display = ["__str__", "url", "verdict"]
+    list_select_related = ["verdict"]
     search_fields = ["url", "title", "note"]
 
     def has_add_permission(self, request):

@@ -57,7 +57,7 @@ def _new_claim_out(request, claim: Claim) -> Response:
     """201 with a claim create_claim just made, presented from the instance (its article, speaker and user are
     the ones it was made with) instead of read back: it has no links nor verdicts yet, only its tags to load."""
     prefetch_related_objects([claim], "tags")
-    claim.link_count, claim.published_reviews = 0, []
+    claim.link_count, claim.published_verdicts = 0, []
     return Response(ClaimListSerializer(claim, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 

@@ -112,8 +112,8 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(VerdictBadgeSerializer(allow_null=True))
     def get_verdict(self, claim):
-        reviews = getattr(claim, "published_reviews", None)
-        return VerdictBadgeSerializer(reviews[0]).data if reviews else None
+        verdicts = getattr(claim, "published_verdicts", None)
+        return VerdictBadgeSerializer(verdicts[0]).data if verdicts else None
 
     def get_can_edit(self, claim) -> bool:
         request = self.context.get("request")

@@ -14,7 +14,7 @@ from rest_framework.routers import SimpleRouter
 from articles import access, services
 from articles.api.serializers import RecordField
 from articles.errors import ConflictError, WorkflowError
-from articles.models import Evidence, Review
+from articles.models import Evidence, Verdict
 
 # ---------------------------------------------------------------- output
 
@@ -36,27 +36,27 @@ class VerdictSerializer(serializers.ModelSerializer):
     allowed_steps = serializers.SerializerMethodField()
 
     class Meta:
-        model = Review
+        model = Verdict
         fields = [
             "id", "claim", "state", "rating", "rating_label", "rating_value", "headline", "explanation", "evidence",
             "author", "editor", "assigned_to", "corrects", "correction_note", "submitted_at", "approved_at",
             "published_at", "updated_at", "version", "public_url", "allowed_steps",
         ]  # fmt: skip
 
-    def get_rating_label(self, review) -> str | None:
-        return review.rating_info.label if review.rating_info else None
+    def get_rating_label(self, verdict) -> str | None:
+        return verdict.rating_info.label if verdict.rating_info else None
 
-    def get_rating_value(self, review) -> int | None:
-        return review.rating_info.value if review.rating_info else None
+    def get_rating_value(self, verdict) -> int | None:
+        return verdict.rating_info.value if verdict.rating_info else None
 
-    def get_public_url(self, review) -> str | None:
-        if review.state not in (Review.State.PUBLISHED, Review.State.CORRECTED):
+    def get_public_url(self, verdict) -> str | None:
+        if verdict.state not in (Verdict.State.PUBLISHED, Verdict.State.CORRECTED):
             return None
-        return self.context["request"].build_absolute_uri(review.get_absolute_url())
+        return self.context["request"].build_absolute_uri(verdict.get_absolute_url())
 
-    def get_allowed_steps(self, review) -> list[str]:
+    def get_allowed_steps(self, verdict) -> list[str]:
         """The workflow steps the requesting user may run on this verdict now."""
-        return [t.name for t in services.allowed_transitions(self.context["request"].user, review)]
+        return [t.name for t in services.allowed_transitions(self.context["request"].user, verdict)]
 
 
 # ---------------------------------------------------------------- input
@@ -71,7 +71,7 @@ class EvidenceInputSerializer(serializers.Serializer):
 
 
 class VerdictFieldsSerializer(serializers.Serializer):
-    rating = serializers.CharField(required=False, allow_blank=True, help_text=", ".join(Review.Rating.values))
+    rating = serializers.CharField(required=False, allow_blank=True, help_text=", ".join(Verdict.Rating.values))
     headline = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     explanation = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     evidence = EvidenceInputSerializer(many=True, required=False, help_text="Replaces the whole list.")
@@ -100,7 +100,7 @@ class StepSerializer(serializers.Serializer):
 
 def _verdicts():
     return (
-        Review.objects.filter(claim__deleted_at__isnull=True)
+        Verdict.objects.filter(claim__deleted_at__isnull=True)
         .select_related("author", "editor", "assigned_to")
         .prefetch_related("evidence")
         .order_by("-updated_at", "-id")
@@ -117,7 +117,7 @@ def _verdicts():
 class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = VerdictSerializer
     permission_classes = [permissions.IsAuthenticated]
-    queryset = Review.objects.none()
+    queryset = Verdict.objects.none()
     filterset_fields = ["state", "rating", "claim", "author", "assigned_to"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -125,33 +125,33 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return _verdicts()
 
     def get_object(self):
-        review = access.get_review_for_user(self.request.user, self.kwargs["pk"])
-        return _verdicts().get(pk=review.pk)
+        verdict = access.get_verdict_for_user(self.request.user, self.kwargs["pk"])
+        return _verdicts().get(pk=verdict.pk)
 
-    def _out(self, review, status_code=status.HTTP_200_OK):
-        review = _verdicts().get(pk=review.pk)
-        return Response(self.get_serializer(review).data, status=status_code)
+    def _out(self, verdict, status_code=status.HTTP_200_OK):
+        verdict = _verdicts().get(pk=verdict.pk)
+        return Response(self.get_serializer(verdict).data, status=status_code)
 
-    def _conflict(self, error, review):
+    def _conflict(self, error, verdict):
         body = {"detail": str(error) if isinstance(error, ConflictError) else " ".join(error.messages)}
         if isinstance(error, ConflictError):
             body["current_version"] = error.current_version
-        body["current"] = self.get_serializer(_verdicts().get(pk=review.pk)).data
+        body["current"] = self.get_serializer(_verdicts().get(pk=verdict.pk)).data
         return Response(body, status=status.HTTP_409_CONFLICT)
 
     def create(self, request):
         data = _parse(VerdictCreateSerializer, request)
-        review = services.create_review(user=request.user, **data)
-        return self._out(review, status.HTTP_201_CREATED)
+        verdict = services.create_verdict(user=request.user, **data)
+        return self._out(verdict, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
-        review = access.get_review_for_user(request.user, pk)
+        verdict = access.get_verdict_for_user(request.user, pk)
         data = _parse(VerdictUpdateSerializer, request)
         try:
-            review = services.update_review(user=request.user, review=review, **data)
+            verdict = services.update_verdict(user=request.user, verdict=verdict, **data)
         except (ConflictError, WorkflowError) as error:
-            return self._conflict(error, review)
-        return self._out(review)
+            return self._conflict(error, verdict)
+        return self._out(verdict)
 
     @extend_schema(
         request=StepSerializer,
@@ -164,13 +164,13 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     )
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
-        review = access.get_review_for_user(request.user, pk)
+        verdict = access.get_verdict_for_user(request.user, pk)
         data = _parse(StepSerializer, request)
         try:
-            result = services.run_transition(data["step"], user=request.user, review=review, **_without(data, "step"))
+            result = services.run_transition(data["step"], user=request.user, verdict=verdict, **_without(data, "step"))
         except (ConflictError, WorkflowError) as error:
-            return self._conflict(error, review)
-        return self._out(result, status.HTTP_201_CREATED if result.pk != review.pk else status.HTTP_200_OK)
+            return self._conflict(error, verdict)
+        return self._out(result, status.HTTP_201_CREATED if result.pk != verdict.pk else status.HTTP_200_OK)
 
 
 def _parse(serializer_class, request) -> dict:

@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from articles.filters import ArticleFilter, ClaimFilter
-from articles.models import Article, Claim, ClaimLink, Evidence, Review
+from articles.models import Article, Claim, ClaimLink, Evidence, Verdict
 
 CHUNK_SIZE = 2000
 # Article records carry the full text (and the raw original), so they are fetched in small batches.
@@ -74,8 +74,8 @@ class Urls:
         )
 
 
-PUBLIC_STATES = frozenset({Review.State.PUBLISHED, Review.State.CORRECTED})
-RATING_LABELS = dict(Review.Rating.choices)
+PUBLIC_STATES = frozenset({Verdict.State.PUBLISHED, Verdict.State.CORRECTED})
+RATING_LABELS = dict(Verdict.Rating.choices)
 RELATION_INVERSE = {
     ClaimLink.Relation.CONTRADICTS: "contradicted_by",
     ClaimLink.Relation.SUPPORTS: "supported_by",
@@ -134,7 +134,7 @@ CLAIM_FIELDS = (
     "speaker__name", "speaker__description", "speaker__affiliation", "summary", "created_by__username",
     "created_at", "updated_at",
 )  # fmt: skip
-REVIEW_FIELDS = (
+VERDICT_FIELDS = (
     "id", "claim_id", "rating", "headline", "explanation", "state", "author__username", "editor__username",
     "assigned_to__username", "corrects_id", "correction_note", "submitted_at", "approved_at", "published_at",
     "created_at", "updated_at",
@@ -176,7 +176,7 @@ class Related:
 
     tags: dict[int, list[str]]
     links: dict[int, list[tuple]]  # (other claim id, "out" or "in" from this claim's side, link row)
-    reviews: dict[int, list[dict]]
+    verdicts: dict[int, list[dict]]
     evidence: dict[int, list[dict]]
 
 
@@ -231,23 +231,23 @@ def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool =
 
 
 def _reviews_by_claim(ids: list[int], *, rated_only: bool = False) -> dict[int, list[dict]]:
-    query = Review.objects.filter(_in_chunk("claim_id", ids))
+    query = Verdict.objects.filter(_in_chunk("claim_id", ids))
     if rated_only:
         query = query.exclude(rating="")
     wanted = set(ids)
-    reviews = defaultdict(list)
-    for review in _fetch(query.order_by("claim_id", "id").values(*REVIEW_FIELDS)):
-        if review["claim_id"] in wanted:
-            reviews[review["claim_id"]].append(review)
-    return reviews
+    verdicts = defaultdict(list)
+    for verdict in _fetch(query.order_by("claim_id", "id").values(*VERDICT_FIELDS)):
+        if verdict["claim_id"] in wanted:
+            verdicts[verdict["claim_id"]].append(verdict)
+    return verdicts
 
 
-def _evidence_by_review(ids: list[int]) -> dict[int, list[dict]]:
+def _evidence_by_verdict(ids: list[int]) -> dict[int, list[dict]]:
     evidence = defaultdict(list)
     # Evidence of verdicts outside the chunk may come along with a range; nobody looks it up.
-    query = Evidence.objects.filter(_in_chunk("review__claim_id", ids)).order_by("review_id", "position", "id")
-    for item in query.values("review_id", "url", "title", "note", "position"):
-        evidence[item["review_id"]].append(item)
+    query = Evidence.objects.filter(_in_chunk("verdict__claim_id", ids)).order_by("verdict_id", "position", "id")
+    for item in query.values("verdict_id", "url", "title", "note", "position"):
+        evidence[item["verdict_id"]].append(item)
     return evidence
 
 
@@ -256,17 +256,17 @@ def load_related(ids: list[int], *, full: bool = False) -> Related:
     return Related(
         tags=_tags_by_claim(ids),
         links=_links_by_claim(ids, keys=full),
-        reviews=_reviews_by_claim(ids),
-        evidence=_evidence_by_review(ids) if full else {},
+        verdicts=_reviews_by_claim(ids),
+        evidence=_evidence_by_verdict(ids) if full else {},
     )
 
 
-def current_verdict(reviews: list[dict]) -> dict | None:
+def current_verdict(verdicts: list[dict]) -> dict | None:
     """The verdict a claim list shows: the published one, else the newest that is not superseded."""
-    published = [r for r in reviews if r["state"] == Review.State.PUBLISHED]
+    published = [r for r in verdicts if r["state"] == Verdict.State.PUBLISHED]
     if published:
         return published[0]
-    live = [r for r in reviews if r["state"] != Review.State.CORRECTED]
+    live = [r for r in verdicts if r["state"] != Verdict.State.CORRECTED]
     return live[-1] if live else None
 
 
@@ -331,8 +331,8 @@ def _csv_row(claim: dict, related: Related, urls: Urls) -> list:
     # built here, ISO dates, choice values and the link summary cannot start with a formula character.
     n = neutralise_cell
     claim_id = claim["id"]
-    reviews = related.reviews.get(claim_id)
-    verdict = current_verdict(reviews) if reviews else None
+    verdicts = related.verdicts.get(claim_id)
+    verdict = current_verdict(verdicts) if verdicts else None
     start = claim["start"]
     return [
         claim_id,
@@ -444,38 +444,38 @@ def _link_record(entry: tuple) -> dict:
     }
 
 
-def _review_record(review: dict, evidence: dict[int, list[dict]], urls: Urls) -> dict:
-    info = Review.RATING_SCALE.get(review["rating"])
+def _verdict_record(verdict: dict, evidence: dict[int, list[dict]], urls: Urls) -> dict:
+    info = Verdict.RATING_SCALE.get(verdict["rating"])
     return {
-        "id": review["id"],
-        "rating": review["rating"],
+        "id": verdict["id"],
+        "rating": verdict["rating"],
         "rating_label": info.label if info else "",
         "rating_value": info.value if info else None,
-        "headline": review["headline"],
-        "explanation": review["explanation"],
-        "state": review["state"],
-        "url": urls.verdict(review["id"]) if review["state"] in PUBLIC_STATES else None,
-        "author": review["author__username"],
-        "editor": review["editor__username"],
-        "assigned_to": review["assigned_to__username"],
-        "corrects": review["corrects_id"],
-        "correction_note": review["correction_note"],
-        "submitted_at": _iso(review["submitted_at"]),
-        "approved_at": _iso(review["approved_at"]),
-        "published_at": _iso(review["published_at"]),
-        "created_at": _iso(review["created_at"]),
-        "updated_at": _iso(review["updated_at"]),
+        "headline": verdict["headline"],
+        "explanation": verdict["explanation"],
+        "state": verdict["state"],
+        "url": urls.verdict(verdict["id"]) if verdict["state"] in PUBLIC_STATES else None,
+        "author": verdict["author__username"],
+        "editor": verdict["editor__username"],
+        "assigned_to": verdict["assigned_to__username"],
+        "corrects": verdict["corrects_id"],
+        "correction_note": verdict["correction_note"],
+        "submitted_at": _iso(verdict["submitted_at"]),
+        "approved_at": _iso(verdict["approved_at"]),
+        "published_at": _iso(verdict["published_at"]),
+        "created_at": _iso(verdict["created_at"]),
+        "updated_at": _iso(verdict["updated_at"]),
         "evidence": [
             {"url": e["url"], "title": e["title"], "note": e["note"], "position": e["position"]}
-            for e in evidence.get(review["id"], ())
+            for e in evidence.get(verdict["id"], ())
         ],
     }
 
 
 def _claim_record(claim: dict, related: Related, urls: Urls) -> dict:
     claim_id = claim["id"]
-    reviews = related.reviews.get(claim_id, [])
-    verdict = current_verdict(reviews)
+    verdicts = related.verdicts.get(claim_id, [])
+    verdict = current_verdict(verdicts)
     return {
         "type": "claim",
         "id": claim_id,
@@ -509,7 +509,7 @@ def _claim_record(claim: dict, related: Related, urls: Urls) -> dict:
         "tags": related.tags.get(claim_id, []),
         "links": [_link_record(entry) for entry in related.links.get(claim_id, ())],
         "current_verdict": verdict["id"] if verdict else None,
-        "verdicts": [_review_record(r, related.evidence, urls) for r in reviews],
+        "verdicts": [_verdict_record(r, related.evidence, urls) for r in verdicts],
         "created_by": claim["created_by__username"],
         "created_at": _iso(claim["created_at"]),
         "updated_at": _iso(claim["updated_at"]),
@@ -650,29 +650,29 @@ def _link_annotation(link: dict, urls: Urls) -> dict:
     }
 
 
-def _verdict_annotation(review: dict, evidence: list[dict], urls: Urls) -> dict:
-    body = [_text_body(RATING_LABELS[review["rating"]], "assessing")]
-    if review["headline"]:
-        body.append(_text_body(review["headline"], "describing"))
-    if review["explanation"]:
-        body.append(_text_body(review["explanation"], "commenting"))
-    body.append(_text_body(f"state: {review['state']}", "classifying"))
+def _verdict_annotation(verdict: dict, evidence: list[dict], urls: Urls) -> dict:
+    body = [_text_body(RATING_LABELS[verdict["rating"]], "assessing")]
+    if verdict["headline"]:
+        body.append(_text_body(verdict["headline"], "describing"))
+    if verdict["explanation"]:
+        body.append(_text_body(verdict["explanation"], "commenting"))
+    body.append(_text_body(f"state: {verdict['state']}", "classifying"))
     body.extend(
         {"type": "SpecificResource", "source": iri_to_uri(item["url"]), "purpose": "linking"} for item in evidence
     )
     annotation = {
         "@context": ANNO_CONTEXT,
-        "id": f"{urls.claim(review['claim_id'])}#verdict-{review['id']}",
+        "id": f"{urls.claim(verdict['claim_id'])}#verdict-{verdict['id']}",
         "type": "Annotation",
         "motivation": "assessing",
-        "creator": _agent(review["author__username"]),
-        "created": _iso(review["created_at"]),
-        "modified": _iso(review["updated_at"]),
+        "creator": _agent(verdict["author__username"]),
+        "created": _iso(verdict["created_at"]),
+        "modified": _iso(verdict["updated_at"]),
         "body": body,
-        "target": urls.claim(review["claim_id"]),
+        "target": urls.claim(verdict["claim_id"]),
     }
-    if review["state"] in PUBLIC_STATES:
-        annotation["canonical"] = urls.verdict(review["id"])
+    if verdict["state"] in PUBLIC_STATES:
+        annotation["canonical"] = urls.verdict(verdict["id"])
     return annotation
 
 
@@ -686,7 +686,7 @@ def webannotation_total(claims: QuerySet) -> int:
     return (
         live_claims(claims).count()
         + ClaimLink.objects.filter(from_claim__in=selected, to_claim__deleted_at__isnull=True).count()
-        + Review.objects.filter(claim__in=selected).exclude(rating="").count()
+        + Verdict.objects.filter(claim__in=selected).exclude(rating="").count()
     )
 
 
@@ -726,16 +726,16 @@ def write_webannotation(
         ids = [row["id"] for row in rows]
         tags = _tags_by_claim(ids)
         links = _links_by_claim(ids, outgoing_only=True)
-        reviews = _reviews_by_claim(ids, rated_only=True)
-        evidence = _evidence_by_review(ids)
-        related = Related(tags=tags, links=links, reviews=reviews, evidence=evidence)
+        verdicts = _reviews_by_claim(ids, rated_only=True)
+        evidence = _evidence_by_verdict(ids)
+        related = Related(tags=tags, links=links, verdicts=verdicts, evidence=evidence)
         items = []
         for row in rows:
             items.append(_claim_annotation(row, related, urls))
             items.extend(_link_annotation(link, urls) for _, _, link in links.get(row["id"], ()))
             items.extend(
-                _verdict_annotation(review, evidence.get(review["id"], []), urls)
-                for review in reviews.get(row["id"], ())
+                _verdict_annotation(verdict, evidence.get(verdict["id"], []), urls)
+                for verdict in verdicts.get(row["id"], ())
             )
         text = ",\n".join(json.dumps(_drop_none(item), ensure_ascii=False) for item in items)
         yield text if first else ",\n" + text
@@ -751,7 +751,7 @@ def write_webannotation(
 def write_claimreview(
     claims: QuerySet,
     *,
-    reviews: QuerySet | None = None,
+    verdicts: QuerySet | None = None,
     site_url: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress = None,
@@ -760,22 +760,22 @@ def write_claimreview(
     """A schema.org DataFeed of ClaimReview items: the published verdicts of the claims.
 
     Each item is what the public verdict page carries (articles.claimreview.claimreview_for).
-    `reviews` narrows the verdicts further (the admin action on selected verdicts).
+    `verdicts` narrows the verdicts further (the admin action on selected verdicts).
     """
     from articles.exports.claimreview import claimreview_for  # written beside this module; imported when used
 
     site = (site_url or settings.FACTCHECK_SITE_URL).rstrip("/")
-    published = Review.objects.filter(state=Review.State.PUBLISHED)
-    if reviews is not None:
-        published = published.filter(pk__in=reviews.order_by().values("pk"))
+    published = Verdict.objects.filter(state=Verdict.State.PUBLISHED)
+    if verdicts is not None:
+        published = published.filter(pk__in=verdicts.order_by().values("pk"))
     published = published.select_related("claim__article__source", "claim__speaker", "author", "editor")
     yield '{"@context":"https://schema.org","@type":"DataFeed","dataFeedElement":[\n'
     first = True
     for rows in claim_chunks(claims, chunk_size=chunk_size):
         batch = published.filter(claim_id__in=[row["id"] for row in rows]).order_by("claim_id", "id")
         items = []
-        for review in batch:
-            item = dict(claimreview_for(review, site_url=site))
+        for verdict in batch:
+            item = dict(claimreview_for(verdict, site_url=site))
             item.pop("@context", None)
             items.append(json.dumps(item, ensure_ascii=False))
         if items:
@@ -890,9 +890,9 @@ def export_action(fmt: str):
 
     def action(modeladmin, request, queryset):
         # Re-selected by id: the admin's queryset carries list annotations (counts) an export does not want.
-        if queryset.model is Review:
+        if queryset.model is Verdict:
             claims = Claim.objects.filter(pk__in=queryset.order_by().values("claim_id"))
-            return selected(fmt, claims, basename="verdicts", reviews=queryset).response()
+            return selected(fmt, claims, basename="verdicts", verdicts=queryset).response()
         claims = Claim.objects.filter(pk__in=queryset.order_by().values("pk"))
         return selected(fmt, claims, basename="claims").response()
 

@@ -1,7 +1,7 @@
 """schema.org ClaimReview for a published verdict: the one way to build it (public page and export).
 
-Pure: reads the review, its claim, the claim's speaker and article and source (select them with the
-review) and the settings; no queries of its own. Properties follow Google's fact-check structured
+Pure: reads the verdict, its claim, the claim's speaker and article and source (select them with the
+verdict) and the settings; no queries of its own. Properties follow Google's fact-check structured
 data (required: claimReviewed, reviewRating.alternateName, url; recommended: author, datePublished,
 itemReviewed as a Claim with author, datePublished, appearance, firstAppearance) and use only
 schema.org terms.
@@ -12,23 +12,23 @@ import json
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Review
+from articles.models import Verdict
 
 CONTEXT = "https://schema.org"
 # What json_script escapes: no "</script>" or "<!--" can form inside the script body.
 SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def rating_for(review: Review) -> dict:
+def rating_for(verdict: Verdict) -> dict:
     """The reviewRating: the text label Search shows (alternateName) and its place on the 1..5 scale."""
-    info = review.rating_info
+    info = verdict.rating_info
     if info is None:
-        raise ValueError(f"verdict #{review.pk} has no rating")
+        raise ValueError(f"verdict #{verdict.pk} has no rating")
     return {
         "@type": "Rating",
         "ratingValue": info.value,
-        "bestRating": Review.BEST_RATING,
-        "worstRating": Review.WORST_RATING,
+        "bestRating": Verdict.BEST_RATING,
+        "worstRating": Verdict.WORST_RATING,
         "alternateName": info.label,
         "name": info.label,
     }
@@ -56,16 +56,16 @@ def _claimant(speaker) -> dict:
     return person
 
 
-def claimreview_for(review: Review, *, site_url: str) -> dict:
+def claimreview_for(verdict: Verdict, *, site_url: str) -> dict:
     """The ClaimReview JSON-LD (a dict) of a published or superseded verdict.
 
     `site_url` is the absolute base of this site (no trailing slash needed); the verdict's public
     page under it is the ClaimReview `url`. claimReviewed is the claim's summary in the desk's words,
     or its quote when there is none. The claim's date is the article's publication date, when known.
     """
-    if review.published_at is None:
-        raise ValueError(f"verdict #{review.pk} is not published")
-    claim = review.claim
+    if verdict.published_at is None:
+        raise ValueError(f"verdict #{verdict.pk} is not published")
+    claim = verdict.claim
     article = claim.article
     item = {"@type": "Claim"}
     if claim.speaker_id:
@@ -79,16 +79,16 @@ def claimreview_for(review: Review, *, site_url: str) -> dict:
     data = {
         "@context": CONTEXT,
         "@type": "ClaimReview",
-        "url": site_url.rstrip("/") + review.get_absolute_url(),
-        "name": review.headline,
+        "url": site_url.rstrip("/") + verdict.get_absolute_url(),
+        "name": verdict.headline,
         "claimReviewed": (claim.summary or claim.quote).strip(),
-        "datePublished": review.published_at.date().isoformat(),
+        "datePublished": verdict.published_at.date().isoformat(),
         "author": {
             "@type": "Organization",
             "name": settings.FACTCHECK_PUBLISHER_NAME,
             "url": settings.FACTCHECK_PUBLISHER_URL,
         },
-        "reviewRating": rating_for(review),
+        "reviewRating": rating_for(verdict),
         "itemReviewed": item,
     }
     return data

@@ -34,7 +34,7 @@ from django.db.models import Q
 
 from articles import exports, services
 from articles.errors import DuplicateArticle
-from articles.models import Article, Claim, ClaimLink, Evidence, Review, content_hash
+from articles.models import Article, Claim, ClaimLink, Evidence, Verdict, content_hash
 
 
 class LineError(Exception):
@@ -353,7 +353,7 @@ class Importer:
 
     def create_verdicts(self, claim: Claim, verdicts: list) -> None:
         # Written directly (see the module docstring), each row validated by full_clean first.
-        imported: dict[int, Review] = {}
+        imported: dict[int, Verdict] = {}
         for record in verdicts:
             if not isinstance(record, dict):
                 raise LineError("each verdict must be an object.")
@@ -362,7 +362,7 @@ class Importer:
                 corrects = imported.get(old_id)
                 if corrects is None:
                     raise LineError(f"verdict {record.get('id')!r} corrects verdict {old_id}, not listed before it.")
-            review = Review(
+            verdict = Verdict(
                 claim=claim,
                 rating=_text(record, "rating"),
                 headline=_text(record, "headline"),
@@ -377,14 +377,14 @@ class Importer:
                 approved_at=_datetime(record, "approved_at"),
                 published_at=_datetime(record, "published_at"),
             )
-            review._change_reason = "imported"
-            review.full_clean()
-            review.save()
+            verdict._change_reason = "imported"
+            verdict.full_clean()
+            verdict.save()
             for position, item in enumerate(_list(record, "evidence")):
                 if not isinstance(item, dict):
                     raise LineError("each evidence item must be an object.")
                 evidence = Evidence(
-                    review=review,
+                    verdict=verdict,
                     url=_text(item, "url", required=True),
                     title=_text(item, "title"),
                     note=_text(item, "note"),
@@ -392,12 +392,12 @@ class Importer:
                 )
                 evidence.full_clean()
                 evidence.save()
-            Review.objects.filter(pk=review.pk).update(
+            Verdict.objects.filter(pk=verdict.pk).update(
                 created_at=_datetime(record, "created_at", required=True),
                 updated_at=_datetime(record, "updated_at", required=True),
             )
             if isinstance(record.get("id"), int):
-                imported[record["id"]] = review
+                imported[record["id"]] = verdict
             self.line.counts["verdicts"] += 1
 
     # ------------------------------------------------------------ users

@@ -1,4 +1,4 @@
-"""The verdict workflow: every write to a Review and its evidence goes through these functions.
+"""The verdict workflow: every write to a Verdict and its evidence goes through these functions.
 
     draft ─submit→ in review ─approve→ approved ─publish→ published ─(correction published)→ corrected
                     ↑   └─request changes→ changes requested ─submit┘
@@ -8,7 +8,7 @@ buttons and the API call these functions and only report what they say. A refuse
 PermissionDenied (wrong role), WorkflowError (wrong state) or ValidationError (bad or missing input),
 each with a message meant for the user; ConflictError when the caller's `version` is stale.
 
-Corrections: `correct_review` creates a NEW draft verdict (corrects=<the published one>, content and
+Corrections: `correct_verdict` creates a NEW draft verdict (corrects=<the published one>, content and
 evidence copied, a required public correction note, the correcting editor as author). It is reviewed
 like any verdict, so a second editor approves it (four-eyes); when it is published the old verdict
 moves to "corrected" and stays readable, pointing to its successor.
@@ -24,10 +24,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.errors import ConflictError, WorkflowError
-from articles.models import Claim, Evidence, Review, http_url_validator
+from articles.models import Claim, Evidence, Verdict, http_url_validator
 from articles.services.claims import UNSET
 
-State = Review.State
+State = Verdict.State
 
 # Verdicts whose content may be changed by a plain edit; approved and later states are read-only
 # except through the transitions below.
@@ -41,42 +41,42 @@ OPEN_STATES = frozenset({State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, 
 
 def is_editor(user) -> bool:
     """Editors approve, return, publish and correct verdicts, and may edit anyone's verdict."""
-    return user.is_authenticated and user.has_perm("articles.approve_review")
+    return user.is_authenticated and user.has_perm("articles.approve_verdict")
 
 
-def can_edit(user, review: Review) -> bool:
+def can_edit(user, verdict: Verdict) -> bool:
     """Whether `user` may change the verdict's content now (no exception: for showing forms read-only)."""
     try:
-        _check_edit(user, review)
+        _check_edit(user, verdict)
     except (PermissionDenied, WorkflowError):
         return False
     return True
 
 
-def _check_edit(user, review: Review) -> None:
-    if not user.is_authenticated or not user.has_perm("articles.change_review"):
+def _check_edit(user, verdict: Verdict) -> None:
+    if not user.is_authenticated or not user.has_perm("articles.change_verdict"):
         raise PermissionDenied("Only fact-checkers and editors can edit verdicts.")
-    if review.state not in EDITABLE_STATES:
+    if verdict.state not in EDITABLE_STATES:
         raise WorkflowError(
-            f"This verdict is {review.get_state_display().lower()} and read-only; "
-            + ("correct it instead." if review.state == State.PUBLISHED else "use the workflow buttons."),
-            short=f"read-only ({review.get_state_display().lower()})",
+            f"This verdict is {verdict.get_state_display().lower()} and read-only; "
+            + ("correct it instead." if verdict.state == State.PUBLISHED else "use the workflow buttons."),
+            short=f"read-only ({verdict.get_state_display().lower()})",
         )
-    if review.state == State.IN_REVIEW:
+    if verdict.state == State.IN_REVIEW:
         # The author waits for the reviewer; only an editor may touch a verdict under review.
         if not is_editor(user):
             raise PermissionDenied("While a verdict is in review only an editor can change it.")
-    elif review.author_id != user.pk and not is_editor(user):
+    elif verdict.author_id != user.pk and not is_editor(user):
         raise PermissionDenied("You can edit only your own verdicts.")
 
 
-def _require_state(review: Review, allowed: Iterable[str], action: str, short: str) -> None:
+def _require_state(verdict: Verdict, allowed: Iterable[str], action: str, short: str) -> None:
     allowed = list(allowed)
-    if review.state not in allowed:
+    if verdict.state not in allowed:
         wanted = " or ".join(State(value).label.lower() for value in allowed)
         raise WorkflowError(
-            f"Only a verdict that is {wanted} can be {action}; verdict #{review.pk} is "
-            f"{review.get_state_display().lower()}.",
+            f"Only a verdict that is {wanted} can be {action}; verdict #{verdict.pk} is "
+            f"{verdict.get_state_display().lower()}.",
             short=short,
         )
 
@@ -86,46 +86,46 @@ def _require_perm(user, codename: str, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _require_other_editor(user, review: Review, action: str) -> None:
-    if review.author_id == user.pk:
+def _require_other_editor(user, verdict: Verdict, action: str) -> None:
+    if verdict.author_id == user.pk:
         raise PermissionDenied(f"Four-eyes rule: you wrote this verdict, so another editor must {action} it.")
 
 
-def _check_submit(user, review: Review) -> None:
-    _require_perm(user, "submit_review", "Only fact-checkers and editors can submit verdicts for review.")
-    if review.author_id != user.pk and not is_editor(user):
+def _check_submit(user, verdict: Verdict) -> None:
+    _require_perm(user, "submit_verdict", "Only fact-checkers and editors can submit verdicts for review.")
+    if verdict.author_id != user.pk and not is_editor(user):
         raise PermissionDenied("Only the verdict's author or an editor can submit it for review.")
-    _require_state(review, [State.DRAFT, State.CHANGES_REQUESTED], "submitted for review", "not a draft")
+    _require_state(verdict, [State.DRAFT, State.CHANGES_REQUESTED], "submitted for review", "not a draft")
 
 
-def _check_request_changes(user, review: Review) -> None:
-    _require_perm(user, "approve_review", "Only editors can send a verdict back for changes.")
-    _require_state(review, [State.IN_REVIEW], "sent back for changes", "not in review")
-    _require_other_editor(user, review, "review")
+def _check_request_changes(user, verdict: Verdict) -> None:
+    _require_perm(user, "approve_verdict", "Only editors can send a verdict back for changes.")
+    _require_state(verdict, [State.IN_REVIEW], "sent back for changes", "not in review")
+    _require_other_editor(user, verdict, "verdict")
 
 
-def _check_approve(user, review: Review) -> None:
-    _require_perm(user, "approve_review", "Only editors can approve verdicts.")
-    _require_state(review, [State.IN_REVIEW], "approved", "not in review")
-    _require_other_editor(user, review, "approve")
+def _check_approve(user, verdict: Verdict) -> None:
+    _require_perm(user, "approve_verdict", "Only editors can approve verdicts.")
+    _require_state(verdict, [State.IN_REVIEW], "approved", "not in review")
+    _require_other_editor(user, verdict, "approve")
 
 
-def _check_publish(user, review: Review) -> None:
-    _require_perm(user, "publish_review", "Only editors can publish verdicts.")
-    _require_state(review, [State.APPROVED], "published", "not approved")
+def _check_publish(user, verdict: Verdict) -> None:
+    _require_perm(user, "publish_verdict", "Only editors can publish verdicts.")
+    _require_state(verdict, [State.APPROVED], "published", "not approved")
 
 
-def _check_correct(user, review: Review) -> None:
-    _require_perm(user, "correct_review", "Only editors can correct published verdicts.")
-    _require_state(review, [State.PUBLISHED], "corrected", "not published")
+def _check_correct(user, verdict: Verdict) -> None:
+    _require_perm(user, "correct_verdict", "Only editors can correct published verdicts.")
+    _require_state(verdict, [State.PUBLISHED], "corrected", "not published")
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _lock(review: Review, version: int | None) -> Review:
+def _lock(verdict: Verdict, version: int | None) -> Verdict:
     """The current row, locked for this transaction; ConflictError if it changed since `version`."""
-    current = Review.objects.select_for_update(of=("self",)).select_related("claim").get(pk=review.pk)
+    current = Verdict.objects.select_for_update(of=("self",)).select_related("claim").get(pk=verdict.pk)
     if version is not None and current.version != version:
         raise ConflictError(
             f"Verdict #{current.pk} was changed by someone else while you had it open "
@@ -136,18 +136,18 @@ def _lock(review: Review, version: int | None) -> Review:
     return current
 
 
-def _save(review: Review, *, user, reason: str, fields: Iterable[str]) -> Review:
+def _save(verdict: Verdict, *, user, reason: str, fields: Iterable[str]) -> Verdict:
     """Save the named fields, raise the version and record who and why in the history."""
-    review.version += 1
-    review._history_user = user
-    review._change_reason = reason
-    review.save(update_fields={*fields, "version", "updated_at"})
-    return review
+    verdict.version += 1
+    verdict._history_user = user
+    verdict._change_reason = reason
+    verdict.save(update_fields={*fields, "version", "updated_at"})
+    return verdict
 
 
 def _clean_text(value: str, field: str) -> str:
     value = (value or "").strip()
-    limit = getattr(Review._meta.get_field(field), "max_length", None)
+    limit = getattr(Verdict._meta.get_field(field), "max_length", None)
     if limit and len(value) > limit:
         raise ValidationError({field: f"The {field} is {len(value)} characters; the limit is {limit}."})
     return value
@@ -155,8 +155,8 @@ def _clean_text(value: str, field: str) -> str:
 
 def _clean_rating(value: str) -> str:
     value = value or ""
-    if value and value not in Review.Rating.values:
-        choices = ", ".join(Review.Rating.values)
+    if value and value not in Verdict.Rating.values:
+        choices = ", ".join(Verdict.Rating.values)
         raise ValidationError({"rating": f"Unknown rating {value!r}; choose one of {choices}."})
     return value
 
@@ -210,15 +210,15 @@ def clean_evidence(items: Iterable) -> list[EvidenceItem]:
     return cleaned
 
 
-def _replace_evidence(review: Review, items: list[EvidenceItem], *, user, reason: str) -> list[str]:
+def _replace_evidence(verdict: Verdict, items: list[EvidenceItem], *, user, reason: str) -> list[str]:
     """Make the verdict's evidence equal `items` (in order), reusing rows by id; return what changed."""
-    existing = {item.pk: item for item in review.evidence.all()}
+    existing = {item.pk: item for item in verdict.evidence.all()}
     changes = []
     keep = set()
     for position, item in enumerate(items):
         row = existing.get(item.id) if item.id is not None else None
         if row is None:
-            row = Evidence(review=review)
+            row = Evidence(verdict=verdict)
             changes.append(f"added {item.url}")
         elif (row.url, row.title, row.note, row.position) == (item.url, item.title, item.note, position):
             keep.add(row.pk)
@@ -239,16 +239,16 @@ def _replace_evidence(review: Review, items: list[EvidenceItem], *, user, reason
     return changes
 
 
-def validate_complete(review: Review) -> None:
+def validate_complete(verdict: Verdict) -> None:
     """A verdict goes to review only with a rating, a headline and at least one evidence item."""
     errors = {}
-    if not review.rating:
+    if not verdict.rating:
         errors["rating"] = "Choose a rating before submitting."
-    if not review.headline.strip():
+    if not verdict.headline.strip():
         errors["headline"] = "Write a headline before submitting."
-    if not review.evidence.exists():
+    if not verdict.evidence.exists():
         errors["evidence"] = "Add at least one evidence item (an http or https link) before submitting."
-    if review.corrects_id and not review.correction_note.strip():
+    if verdict.corrects_id and not verdict.correction_note.strip():
         errors["correction_note"] = "A correction needs a public correction note."
     if errors:
         raise ValidationError(errors)
@@ -258,7 +258,7 @@ def validate_complete(review: Review) -> None:
 
 
 @transaction.atomic
-def create_review(
+def create_verdict(
     *,
     user,
     claim: Claim,
@@ -268,13 +268,13 @@ def create_review(
     evidence: Iterable = (),
     assigned_to=None,
     reason: str = "",
-) -> Review:
+) -> Verdict:
     """Start a draft verdict on a claim; the creating user is its author."""
-    _require_perm(user, "add_review", "Only fact-checkers and editors can write verdicts.")
+    _require_perm(user, "add_verdict", "Only fact-checkers and editors can write verdicts.")
     if claim.deleted_at is not None:
         raise ValidationError({"claim": "This claim is deleted; restore it before writing a verdict."})
     items = clean_evidence(evidence)
-    review = Review(
+    verdict = Verdict(
         claim=claim,
         rating=_clean_rating(rating),
         headline=_clean_text(headline, "headline"),
@@ -282,19 +282,19 @@ def create_review(
         author=user,
         assigned_to=assigned_to,
     )
-    review._history_user = user
-    review._change_reason = reason or "draft created"
-    review.save()
+    verdict._history_user = user
+    verdict._change_reason = reason or "draft created"
+    verdict.save()
     if items:
-        _replace_evidence(review, items, user=user, reason="draft created")
-    return review
+        _replace_evidence(verdict, items, user=user, reason="draft created")
+    return verdict
 
 
 @transaction.atomic
-def update_review(
+def update_verdict(
     *,
     user,
-    review: Review,
+    verdict: Verdict,
     version: int,
     rating=UNSET,
     headline=UNSET,
@@ -303,13 +303,13 @@ def update_review(
     correction_note=UNSET,
     assigned_to=UNSET,
     reason: str = "",
-) -> Review:
+) -> Verdict:
     """Change a draft (or, for editors, a verdict in review) if nobody changed it since `version`.
 
     Only the given fields change; `evidence` replaces the whole list (items with an `id` of this
     verdict's evidence update that row). The history records the change and `reason`.
     """
-    current = _lock(review, version)
+    current = _lock(verdict, version)
     _check_edit(user, current)
     fields, what = set(), []
     if rating is not UNSET and _clean_rating(rating) != current.rating:
@@ -338,10 +338,10 @@ def update_review(
 
 
 @transaction.atomic
-def assign_review(*, user, review: Review, assignee, version: int | None = None) -> Review:
+def assign_verdict(*, user, verdict: Verdict, assignee, version: int | None = None) -> Verdict:
     """Put a verdict in someone's queue (None clears it). Allowed until it is published."""
-    _require_perm(user, "change_review", "Only fact-checkers and editors can assign verdicts.")
-    current = _lock(review, version)
+    _require_perm(user, "change_verdict", "Only fact-checkers and editors can assign verdicts.")
+    current = _lock(verdict, version)
     if current.state not in OPEN_STATES:
         raise WorkflowError(
             f"Verdict #{current.pk} is {current.get_state_display().lower()}; there is nothing left to assign.",
@@ -358,9 +358,9 @@ def assign_review(*, user, review: Review, assignee, version: int | None = None)
 
 
 @transaction.atomic
-def submit_review(*, user, review: Review, version: int | None = None, reason: str = "") -> Review:
+def submit_verdict(*, user, verdict: Verdict, version: int | None = None, reason: str = "") -> Verdict:
     """draft or changes requested → in review, once it has a rating, a headline and evidence."""
-    current = _lock(review, version)
+    current = _lock(verdict, version)
     _check_submit(user, current)
     validate_complete(current)
     current.state = State.IN_REVIEW
@@ -369,19 +369,19 @@ def submit_review(*, user, review: Review, version: int | None = None, reason: s
 
 
 @transaction.atomic
-def request_changes(*, user, review: Review, reason: str, version: int | None = None) -> Review:
+def request_changes(*, user, verdict: Verdict, reason: str, version: int | None = None) -> Verdict:
     """in review → changes requested; an editor other than the author, with a reason for the author."""
     reason = _require_reason(reason, "reason", "sending a verdict back")
-    current = _lock(review, version)
+    current = _lock(verdict, version)
     _check_request_changes(user, current)
     current.state = State.CHANGES_REQUESTED
     return _save(current, user=user, reason=_reason("changes requested", reason), fields={"state"})
 
 
 @transaction.atomic
-def approve_review(*, user, review: Review, version: int | None = None, reason: str = "") -> Review:
+def approve_verdict(*, user, verdict: Verdict, version: int | None = None, reason: str = "") -> Verdict:
     """in review → approved by an editor who is not the author (four-eyes)."""
-    current = _lock(review, version)
+    current = _lock(verdict, version)
     _check_approve(user, current)
     validate_complete(current)
     current.state = State.APPROVED
@@ -391,13 +391,13 @@ def approve_review(*, user, review: Review, version: int | None = None, reason: 
 
 
 @transaction.atomic
-def publish_review(*, user, review: Review, version: int | None = None, reason: str = "") -> Review:
+def publish_verdict(*, user, verdict: Verdict, version: int | None = None, reason: str = "") -> Verdict:
     """approved → published. A correction supersedes the verdict it corrects, which becomes "corrected"."""
-    current = _lock(review, version)
+    current = _lock(verdict, version)
     _check_publish(user, current)
     now = timezone.now()
     if current.corrects_id:
-        old = Review.objects.select_for_update(of=("self",)).get(pk=current.corrects_id)
+        old = Verdict.objects.select_for_update(of=("self",)).get(pk=current.corrects_id)
         if old.state != State.PUBLISHED:
             raise WorkflowError(
                 f"The verdict this corrects (#{old.pk}) is {old.get_state_display().lower()}, not published.",
@@ -407,7 +407,7 @@ def publish_review(*, user, review: Review, version: int | None = None, reason: 
         old.state = State.CORRECTED
         _save(old, user=user, reason=f"superseded by correction #{current.pk}", fields={"state"})
     else:
-        other = Review.objects.filter(claim_id=current.claim_id, state=State.PUBLISHED).exclude(pk=current.pk).first()
+        other = Verdict.objects.filter(claim_id=current.claim_id, state=State.PUBLISHED).exclude(pk=current.pk).first()
         if other:
             raise WorkflowError(
                 f"Claim #{current.claim_id} already has a published verdict (#{other.pk}); "
@@ -428,14 +428,14 @@ def publish_review(*, user, review: Review, version: int | None = None, reason: 
 
 
 @transaction.atomic
-def correct_review(*, user, review: Review, reason: str, version: int | None = None) -> Review:
+def correct_verdict(*, user, verdict: Verdict, reason: str, version: int | None = None) -> Verdict:
     """Start a correction of a published verdict: a new draft with its content, evidence and the public note.
 
     `reason` is the public correction note. The new verdict is authored by `user` and goes through
     review again; the published one stays published until the correction is published.
     """
     note = _require_reason(reason, "correction_note", "a correction")
-    current = _lock(review, version)
+    current = _lock(verdict, version)
     _check_correct(user, current)
     open_correction = current.corrections.filter(state__in=OPEN_STATES).first()
     if open_correction:
@@ -443,7 +443,7 @@ def correct_review(*, user, review: Review, reason: str, version: int | None = N
             f"A correction of this verdict is already under way (#{open_correction.pk}); continue that one.",
             short="correction already under way",
         )
-    correction = Review(
+    correction = Verdict(
         claim_id=current.claim_id,
         rating=current.rating,
         headline=current.headline,
@@ -456,7 +456,7 @@ def correct_review(*, user, review: Review, reason: str, version: int | None = N
     correction._change_reason = f"correction of #{current.pk} started: {note}"
     correction.save()
     Evidence.objects.bulk_create(
-        Evidence(review=correction, url=item.url, title=item.title, note=item.note, position=item.position)
+        Evidence(verdict=correction, url=item.url, title=item.title, note=item.note, position=item.position)
         for item in current.evidence.all()
     )
     return correction
@@ -484,7 +484,7 @@ class Transition:
 TRANSITIONS = {
     t.name: t
     for t in [
-        Transition("submit", "Submit for review", "submitted for review", submit_review, _check_submit),
+        Transition("submit", "Submit for review", "submitted for review", submit_verdict, _check_submit),
         Transition(
             "request_changes",
             "Request changes",
@@ -494,13 +494,13 @@ TRANSITIONS = {
             needs_reason=True,
             reason_label="What must change (required, the author sees it)",
         ),
-        Transition("approve", "Approve", "approved", approve_review, _check_approve),
-        Transition("publish", "Publish", "published", publish_review, _check_publish),
+        Transition("approve", "Approve", "approved", approve_verdict, _check_approve),
+        Transition("publish", "Publish", "published", publish_verdict, _check_publish),
         Transition(
             "correct",
             "Correct",
             "correction started",
-            correct_review,
+            correct_verdict,
             _check_correct,
             needs_reason=True,
             reason_label="Public correction note (required)",
@@ -509,21 +509,21 @@ TRANSITIONS = {
 }
 
 
-def allowed_transitions(user, review: Review) -> list[Transition]:
-    """The steps `user` may try on `review` now (role and state only; the step itself checks the content)."""
+def allowed_transitions(user, verdict: Verdict) -> list[Transition]:
+    """The steps `user` may try on `verdict` now (role and state only; the step itself checks the content)."""
     allowed = []
     for transition in TRANSITIONS.values():
         try:
-            transition.check(user, review)
+            transition.check(user, verdict)
         except (PermissionDenied, WorkflowError):
             continue
         allowed.append(transition)
     return allowed
 
 
-def run_transition(name: str, *, user, review: Review, version: int | None = None, reason: str = "") -> Review:
+def run_transition(name: str, *, user, verdict: Verdict, version: int | None = None, reason: str = "") -> Verdict:
     """Run the named step; ValidationError for an unknown name."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError({"transition": f"Unknown step {name!r}; choose one of {', '.join(TRANSITIONS)}."})
-    return transition.function(user=user, review=review, version=version, reason=reason)
+    return transition.function(user=user, verdict=verdict, version=version, reason=reason)

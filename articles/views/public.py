@@ -5,34 +5,34 @@ from django.shortcuts import render
 
 from articles import access
 from articles.exports import claimreview
-from articles.models import Review
+from articles.models import Verdict
 
 
-def _versions(review: Review) -> dict[int, Review]:
+def _versions(verdict: Verdict) -> dict[int, Verdict]:
     """Every public version of the verdicts on this claim, by id (one query)."""
-    public = Review.objects.filter(
-        claim_id=review.claim_id, state__in=[Review.State.PUBLISHED, Review.State.CORRECTED]
+    public = Verdict.objects.filter(
+        claim_id=verdict.claim_id, state__in=[Verdict.State.PUBLISHED, Verdict.State.CORRECTED]
     ).only("id", "state", "corrects_id", "correction_note", "published_at", "headline")
     return {version.pk: version for version in public}
 
 
-def correction_history(review: Review, versions: dict[int, Review]) -> list[Review]:
+def correction_history(verdict: Verdict, versions: dict[int, Verdict]) -> list[Verdict]:
     """This verdict and the ones it corrected, newest first, each carrying its correction note."""
-    chain, current = [], versions.get(review.pk, review)
+    chain, current = [], versions.get(verdict.pk, verdict)
     while current is not None and current.corrects_id:
         chain.append(current)
         current = versions.get(current.corrects_id)
     return chain
 
 
-def current_version(review: Review, versions: dict[int, Review]) -> Review | None:
+def current_version(verdict: Verdict, versions: dict[int, Verdict]) -> Verdict | None:
     """For a superseded verdict, the published correction that replaces it (following the chain)."""
     successors = {v.corrects_id: v for v in versions.values() if v.corrects_id}
-    current, seen = review, set()
-    while current.state == Review.State.CORRECTED and current.pk in successors and current.pk not in seen:
+    current, seen = verdict, set()
+    while current.state == Verdict.State.CORRECTED and current.pk in successors and current.pk not in seen:
         seen.add(current.pk)
         current = successors[current.pk]
-    return current if current.pk != review.pk else None
+    return current if current.pk != verdict.pk else None
 
 
 def verdict_public(request, pk):
@@ -41,24 +41,24 @@ def verdict_public(request, pk):
     A superseded ("corrected") verdict stays readable and points to the correction; only the
     current version carries ClaimReview markup, so search engines see one verdict per claim.
     """
-    review = access.get_published_review(pk)
-    versions = _versions(review)
+    verdict = access.get_published_verdict(pk)
+    versions = _versions(verdict)
     jsonld = None
-    if review.state == Review.State.PUBLISHED:
+    if verdict.state == Verdict.State.PUBLISHED:
         site_url = request.build_absolute_uri("/")
-        jsonld = claimreview.as_script(claimreview.claimreview_for(review, site_url=site_url))
+        jsonld = claimreview.as_script(claimreview.claimreview_for(verdict, site_url=site_url))
     context = {
-        "review": review,
-        "claim": review.claim,
-        "article": review.claim.article,
-        "evidence": review.evidence.all(),
-        "corrections": correction_history(review, versions),
-        "superseded_by": current_version(review, versions),
+        "verdict": verdict,
+        "claim": verdict.claim,
+        "article": verdict.claim.article,
+        "evidence": verdict.evidence.all(),
+        "corrections": correction_history(verdict, versions),
+        "superseded_by": current_version(verdict, versions),
         "jsonld": jsonld,
-        "rating": review.rating_info,
-        "best_rating": Review.BEST_RATING,
+        "rating": verdict.rating_info,
+        "best_rating": Verdict.BEST_RATING,
         "publisher_name": settings.FACTCHECK_PUBLISHER_NAME,
         "publisher_url": settings.FACTCHECK_PUBLISHER_URL,
-        "canonical_url": request.build_absolute_uri(review.get_absolute_url()),
+        "canonical_url": request.build_absolute_uri(verdict.get_absolute_url()),
     }
     return render(request, "articles/verdict_public.html", context)

@@ -5,12 +5,11 @@ Playwright is missing. Each test gets a fresh browser context (cookies, storage)
 database; the roles, created by a data migration and flushed between transactional tests, are restored.
 """
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
+from articles.roles import ensure_roles
 from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,7 +49,7 @@ def browser():
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
     """Put back the role groups that flushing the test database removes."""
-    importlib.import_module("articles.migrations.0002_roles").create_roles(apps, None)
+    ensure_roles()
 
 
 @pytest.fixture

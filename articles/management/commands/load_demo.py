@@ -13,7 +13,7 @@ from django.db import transaction
 
 from articles import services
 from articles.management import demo
-from articles.models import Article, Claim, ClaimLink, Review
+from articles.models import Article, Claim, ClaimLink, Verdict
 
 
 class Command(BaseCommand):
@@ -111,9 +111,9 @@ class Command(BaseCommand):
         }
         for key, state, rating, headline, explanation, evidence in demo.DEMO_VERDICTS:
             claim = claims[key]
-            if Review.objects.filter(claim=claim).exists():
+            if Verdict.objects.filter(claim=claim).exists():
                 continue
-            review = services.create_review(
+            verdict = services.create_verdict(
                 user=author,
                 claim=claim,
                 rating=rating,
@@ -123,7 +123,7 @@ class Command(BaseCommand):
             )
             for name, actor in steps[state]:
                 reason = "Please add the source document for the figure." if name == "request_changes" else ""
-                review = services.run_transition(name, user=actor, review=review, reason=reason)
+                verdict = services.run_transition(name, user=actor, verdict=verdict, reason=reason)
 
     def print_logins(self):
         self.stdout.write(self.style.SUCCESS("\nDemo logins (local desk only):"))

@@ -3,17 +3,17 @@ actions, optimistic locking, history, dashboard. Every refusal is checked by pos
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from verdict_helpers import EVIDENCE, make_review
+from verdict_helpers import EVIDENCE, make_verdict
 
 from articles import services
-from articles.models import Review
+from articles.models import Verdict
 
-State = Review.State
-LIST = "/admin/articles/review/"
+State = Verdict.State
+LIST = "/admin/articles/verdict/"
 
 
-def change_url(review):
-    return f"{LIST}{review.pk}/change/"
+def change_url(verdict):
+    return f"{LIST}{verdict.pk}/change/"
 
 
 @pytest.fixture
@@ -23,18 +23,18 @@ def claim(article, make_claim, alice, mayor):
 
 @pytest.fixture
 def draft(claim, bob, erin):
-    return make_review(claim, author=bob, editor=erin)
+    return make_verdict(claim, author=bob, editor=erin)
 
 
-def form_data(review, **changes):
-    """What the change form posts for `review` as it was read, with `changes` applied."""
-    evidence = list(review.evidence.all())
+def form_data(verdict, **changes):
+    """What the change form posts for `verdict` as it was read, with `changes` applied."""
+    evidence = list(verdict.evidence.all())
     data = {
-        "rating": review.rating,
-        "headline": review.headline,
-        "explanation": review.explanation,
-        "assigned_to": review.assigned_to_id or "",
-        "expected_version": review.version,
+        "rating": verdict.rating,
+        "headline": verdict.headline,
+        "explanation": verdict.explanation,
+        "assigned_to": verdict.assigned_to_id or "",
+        "expected_version": verdict.version,
         "evidence-TOTAL_FORMS": len(evidence) + 1,
         "evidence-INITIAL_FORMS": len(evidence),
         "evidence-MIN_NUM_FORMS": 0,
@@ -44,7 +44,7 @@ def form_data(review, **changes):
         data.update(
             {
                 f"evidence-{index}-id": item.pk,
-                f"evidence-{index}-review": review.pk,
+                f"evidence-{index}-verdict": verdict.pk,
                 f"evidence-{index}-url": item.url,
                 f"evidence-{index}-title": item.title,
                 f"evidence-{index}-note": item.note,
@@ -69,7 +69,7 @@ def follow_messages(client, response):
 @pytest.mark.parametrize("persona", ["alice", "bob", "erin"])
 def test_it_lists_verdicts_to_the_desk(client, request, persona, claim, bob, erin):
     for state in (State.DRAFT, State.IN_REVIEW, State.APPROVED):
-        make_review(claim, author=bob, editor=erin, state=state)
+        make_verdict(claim, author=bob, editor=erin, state=state)
     client.force_login(request.getfixturevalue(persona))
     response = client.get(LIST)
     assert response.status_code == 200
@@ -78,14 +78,14 @@ def test_it_lists_verdicts_to_the_desk(client, request, persona, claim, bob, eri
 
 def test_it_pins_the_list_query_count(client, claim, bob, erin, django_assert_num_queries):
     for _ in range(5):
-        make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+        make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(erin)
     # session, user, 2 permission lookups, 4 related-only filters (author, editor, source, speaker),
     # 2 counts, the rows with their claim, article, speaker, author and assignee
     with django_assert_num_queries(11):
         client.get(LIST)
     for _ in range(5):
-        make_review(claim, author=erin, editor=bob, state=State.DRAFT)
+        make_verdict(claim, author=erin, editor=bob, state=State.DRAFT)
     with django_assert_num_queries(11):
         client.get(LIST)
 
@@ -97,10 +97,10 @@ def test_it_sends_anonymous_users_to_login(client, draft):
 
 
 def test_it_filters_by_queue_assignment_state_and_search(client, claim, bob, erin, frank):
-    mine = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW, headline="Escuinapa toll")
-    services.assign_review(user=erin, review=mine, assignee=erin)
-    by_erin = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW, headline="Other")
-    make_review(claim, author=bob, editor=erin, state=State.DRAFT, headline="Draft only")
+    mine = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW, headline="Escuinapa toll")
+    services.assign_verdict(user=erin, verdict=mine, assignee=erin)
+    by_erin = make_verdict(claim, author=erin, editor=frank, state=State.IN_REVIEW, headline="Other")
+    make_verdict(claim, author=bob, editor=erin, state=State.DRAFT, headline="Draft only")
     client.force_login(erin)
 
     def ids(query):
@@ -108,7 +108,7 @@ def test_it_filters_by_queue_assignment_state_and_search(client, claim, bob, eri
 
     assert ids("?assigned=me") == {mine.pk}
     assert ids("?queue=mine") == {mine.pk}
-    assert ids("?queue=review") == {mine.pk}  # by_erin is hers, so not for her to review
+    assert ids("?queue=verdict") == {mine.pk}  # by_erin is hers, so not for her to review
     assert ids("?state__exact=in_review") == {mine.pk, by_erin.pk}
     assert ids("?q=toll") == {mine.pk}
     assert ids("?q=eight+or+ten") == ids("")
@@ -138,10 +138,10 @@ def test_it_creates_a_draft_with_evidence_through_the_workflow(client, claim, bo
     }
     response = client.post(f"{LIST}add/", data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
-    review = Review.objects.get()
-    assert (review.author, review.state, review.headline) == (bob, State.DRAFT, "No bloodbath was averted")
-    assert [e.url for e in review.evidence.all()] == ["https://records.example.org/a"]
-    assert review.history.first().history_user == bob
+    verdict = Verdict.objects.get()
+    assert (verdict.author, verdict.state, verdict.headline) == (bob, State.DRAFT, "No bloodbath was averted")
+    assert [e.url for e in verdict.evidence.all()] == ["https://records.example.org/a"]
+    assert verdict.history.first().history_user == bob
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://files.example.org/x"])
@@ -196,35 +196,35 @@ def test_it_refuses_an_edit_posted_without_a_version(client, draft, bob):
 @pytest.mark.parametrize("state", [State.APPROVED, State.PUBLISHED])
 @pytest.mark.parametrize("persona", ["bob", "erin", "root"])
 def test_it_shows_approved_and_published_verdicts_read_only(client, request, claim, bob, frank, state, persona):
-    review = make_review(claim, author=bob, editor=frank, state=state)
+    verdict = make_verdict(claim, author=bob, editor=frank, state=state)
     client.force_login(request.getfixturevalue(persona))
-    page = client.get(change_url(review))
+    page = client.get(change_url(verdict))
     assert page.status_code == 200
     assert 'name="headline"' not in page.content.decode()
-    response = client.post(change_url(review), form_data(review, headline="Rewritten"))
+    response = client.post(change_url(verdict), form_data(verdict, headline="Rewritten"))
     assert response.status_code == 403
-    review.refresh_from_db()
-    assert review.headline == "The count was never recorded"
+    verdict.refresh_from_db()
+    assert verdict.headline == "The count was never recorded"
 
 
 def test_it_shows_the_claim_in_context_and_escapes_it(client, make_article, make_claim, alice, bob, erin):
     hostile = "<img src=x onerror=alert(1)>"
     article = make_article(f"Before the claim. {hostile} After the claim.")
     claim = make_claim(article, hostile, user=alice)
-    review = make_review(claim, author=bob, editor=erin, headline=hostile)
+    verdict = make_verdict(claim, author=bob, editor=erin, headline=hostile)
     client.force_login(erin)
-    page = client.get(change_url(review)).content.decode()
+    page = client.get(change_url(verdict)).content.decode()
     assert "<mark>&lt;img src=x onerror=alert(1)&gt;</mark>" in page
     assert "Before the claim. " in page and " After the claim." in page
     assert "<img src=x" not in page
 
 
 def test_it_shows_only_the_steps_the_user_may_take(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(bob)
-    assert client.get(change_url(review)).context["transitions"] == []
+    assert client.get(change_url(verdict)).context["transitions"] == []
     client.force_login(erin)
-    names = [t.name for t in client.get(change_url(review)).context["transitions"]]
+    names = [t.name for t in client.get(change_url(verdict)).context["transitions"]]
     assert names == ["request_changes", "approve"]
 
 
@@ -237,10 +237,10 @@ def test_it_answers_404_for_a_bad_id(client, erin, db):
 # ---------------------------------------------------------------- change-page buttons
 
 
-def step(client, review, name, version=None, reason=""):
+def step(client, verdict, name, version=None, reason=""):
     return client.post(
-        f"{LIST}{review.pk}/workflow/",
-        {"transition": name, "version": review.version if version is None else version, "reason": reason},
+        f"{LIST}{verdict.pk}/workflow/",
+        {"transition": name, "version": verdict.version if version is None else version, "reason": reason},
     )
 
 
@@ -258,7 +258,7 @@ def test_it_moves_a_verdict_through_the_workflow_with_the_buttons(client, draft,
     assert draft.state == State.PUBLISHED
     client.force_login(frank)
     response = step(client, draft, "correct", reason="The year was wrong.")
-    correction = Review.objects.get(corrects=draft)
+    correction = Verdict.objects.get(corrects=draft)
     assert response["Location"] == change_url(correction)
     assert correction.correction_note == "The year was wrong." and correction.author == frank
 
@@ -267,52 +267,52 @@ def test_it_moves_a_verdict_through_the_workflow_with_the_buttons(client, draft,
 def test_it_refuses_publication_by_an_annotator_or_fact_checker_posting_the_button(
     client, request, claim, bob, erin, frank, persona
 ):
-    review = make_review(claim, author=bob, editor=frank, state=State.APPROVED)
+    verdict = make_verdict(claim, author=bob, editor=frank, state=State.APPROVED)
     client.force_login(request.getfixturevalue(persona))
-    response = step(client, review, "publish")
+    response = step(client, verdict, "publish")
     assert "Only editors can publish verdicts." in " ".join(follow_messages(client, response))
-    review.refresh_from_db()
-    assert review.state == State.APPROVED
+    verdict.refresh_from_db()
+    assert verdict.state == State.APPROVED
 
 
 def test_it_refuses_approval_by_the_author_on_the_change_page(client, claim, erin, frank):
-    review = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW)
+    verdict = make_verdict(claim, author=erin, editor=frank, state=State.IN_REVIEW)
     client.force_login(erin)
-    response = step(client, review, "approve")
+    response = step(client, verdict, "approve")
     assert "Four-eyes rule" in " ".join(follow_messages(client, response))
-    review.refresh_from_db()
-    assert review.state == State.IN_REVIEW
+    verdict.refresh_from_db()
+    assert verdict.state == State.IN_REVIEW
 
 
 def test_it_requires_a_reason_on_the_change_page(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(erin)
-    response = step(client, review, "request_changes", reason="")
+    response = step(client, verdict, "request_changes", reason="")
     assert "needs a reason" in " ".join(follow_messages(client, response))
-    step(client, review, "request_changes", reason="Add the registry link.")
-    review.refresh_from_db()
-    assert review.state == State.CHANGES_REQUESTED
-    assert review.history.first().history_change_reason == "changes requested: Add the registry link."
+    step(client, verdict, "request_changes", reason="Add the registry link.")
+    verdict.refresh_from_db()
+    assert verdict.state == State.CHANGES_REQUESTED
+    assert verdict.history.first().history_change_reason == "changes requested: Add the registry link."
 
 
 def test_it_refuses_a_button_pressed_on_a_stale_page(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
-    seen = review.version
-    services.update_review(user=erin, review=review, version=seen, explanation="Changed meanwhile.")
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    seen = verdict.version
+    services.update_verdict(user=erin, verdict=verdict, version=seen, explanation="Changed meanwhile.")
     client.force_login(erin)
-    response = step(client, review, "approve", version=seen)
+    response = step(client, verdict, "approve", version=seen)
     assert "changed by someone else" in " ".join(follow_messages(client, response))
-    review.refresh_from_db()
-    assert review.state == State.IN_REVIEW
+    verdict.refresh_from_db()
+    assert verdict.state == State.IN_REVIEW
 
 
 def test_it_refuses_to_submit_a_verdict_without_evidence_on_the_change_page(client, claim, bob):
-    review = services.create_review(user=bob, claim=claim, rating="false", headline="No evidence yet")
+    verdict = services.create_verdict(user=bob, claim=claim, rating="false", headline="No evidence yet")
     client.force_login(bob)
-    response = step(client, review, "submit")
+    response = step(client, verdict, "submit")
     assert "Add at least one evidence item" in " ".join(follow_messages(client, response))
-    review.refresh_from_db()
-    assert review.state == State.DRAFT
+    verdict.refresh_from_db()
+    assert verdict.state == State.DRAFT
 
 
 def test_it_refuses_get_on_the_workflow_url(client, draft, bob):
@@ -323,38 +323,38 @@ def test_it_refuses_get_on_the_workflow_url(client, draft, bob):
 # ---------------------------------------------------------------- list actions
 
 
-def act(client, action, reviews, **extra):
-    return client.post(LIST, {"action": action, ACTION_CHECKBOX_NAME: [r.pk for r in reviews], **extra})
+def act(client, action, verdicts, **extra):
+    return client.post(LIST, {"action": action, ACTION_CHECKBOX_NAME: [r.pk for r in verdicts], **extra})
 
 
 def test_it_publishes_many_and_reports_what_it_skipped(client, claim, make_claim, article, alice, bob, erin, frank):
-    reviews = []
+    verdicts = []
     for quote in ("Police in the coastal town", "ran from gunmen", "a video shows"):
         other = make_claim(article, quote, user=alice)
-        reviews.append(make_review(other, author=bob, editor=frank, state=State.APPROVED))
-    pending = make_review(claim, author=bob, editor=frank, state=State.IN_REVIEW)
+        verdicts.append(make_verdict(other, author=bob, editor=frank, state=State.APPROVED))
+    pending = make_verdict(claim, author=bob, editor=frank, state=State.IN_REVIEW)
     client.force_login(erin)
-    response = act(client, "publish_selected", [*reviews, pending])
+    response = act(client, "publish_selected", [*verdicts, pending])
     text = " ".join(follow_messages(client, response))
-    ids = ", ".join(f"#{r.pk}" for r in reviews)
+    ids = ", ".join(f"#{r.pk}" for r in verdicts)
     assert f"3 published ({ids}); 1 skipped: not approved (#{pending.pk})." in text
-    assert {r.state for r in Review.objects.filter(pk__in=[r.pk for r in reviews])} == {State.PUBLISHED}
+    assert {r.state for r in Verdict.objects.filter(pk__in=[r.pk for r in verdicts])} == {State.PUBLISHED}
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob"])
 def test_it_refuses_the_publish_action_to_annotators_and_fact_checkers(client, request, claim, bob, frank, persona):
-    review = make_review(claim, author=bob, editor=frank, state=State.APPROVED)
+    verdict = make_verdict(claim, author=bob, editor=frank, state=State.APPROVED)
     client.force_login(request.getfixturevalue(persona))
     actions = client.get(LIST).context["action_form"].fields["action"].choices
     assert "publish_selected" not in [name for name, _ in actions]
-    act(client, "publish_selected", [review])
-    review.refresh_from_db()
-    assert review.state == State.APPROVED
+    act(client, "publish_selected", [verdict])
+    verdict.refresh_from_db()
+    assert verdict.state == State.APPROVED
 
 
 def test_it_applies_four_eyes_in_the_approve_action(client, claim, make_claim, article, alice, bob, erin, frank):
-    own = make_review(claim, author=erin, editor=frank, state=State.IN_REVIEW)
-    other = make_review(
+    own = make_verdict(claim, author=erin, editor=frank, state=State.IN_REVIEW)
+    other = make_verdict(
         make_claim(article, "ran from gunmen", user=alice), author=bob, editor=frank, state=State.IN_REVIEW
     )
     client.force_login(erin)
@@ -365,50 +365,50 @@ def test_it_applies_four_eyes_in_the_approve_action(client, claim, make_claim, a
 
 
 def test_it_asks_for_a_reason_before_requesting_changes(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(erin)
-    page = act(client, "request_changes_selected", [review])
+    page = act(client, "request_changes_selected", [verdict])
     assert page.status_code == 200 and b"What must change" in page.content
-    empty = act(client, "request_changes_selected", [review], confirm="yes", reason=" ")
+    empty = act(client, "request_changes_selected", [verdict], confirm="yes", reason=" ")
     assert empty.status_code == 200 and b"is required" in empty.content
-    review.refresh_from_db()
-    assert review.state == State.IN_REVIEW
-    done = act(client, "request_changes_selected", [review], confirm="yes", reason="Cite the registry.")
+    verdict.refresh_from_db()
+    assert verdict.state == State.IN_REVIEW
+    done = act(client, "request_changes_selected", [verdict], confirm="yes", reason="Cite the registry.")
     assert "1 sent back for changes" in " ".join(follow_messages(client, done))
-    review.refresh_from_db()
-    assert review.state == State.CHANGES_REQUESTED
+    verdict.refresh_from_db()
+    assert verdict.state == State.CHANGES_REQUESTED
 
 
 def test_it_submits_many_and_skips_incomplete_ones(client, claim, bob):
-    ready = make_review(claim, author=bob, editor=None)
-    empty = services.create_review(user=bob, claim=claim)
+    ready = make_verdict(claim, author=bob, editor=None)
+    empty = services.create_verdict(user=bob, claim=claim)
     client.force_login(bob)
     text = " ".join(follow_messages(client, act(client, "submit_selected", [ready, empty])))
     assert f"1 submitted for review (#{ready.pk}); 1 skipped:" in text and "Choose a rating" in text
 
 
 def test_it_assigns_to_me(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(erin)
-    act(client, "assign_to_me", [review])
-    review.refresh_from_db()
-    assert review.assigned_to == erin
+    act(client, "assign_to_me", [verdict])
+    verdict.refresh_from_db()
+    assert verdict.assigned_to == erin
 
 
 def test_it_starts_corrections_from_the_list_with_a_note(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED)
     client.force_login(erin)
-    act(client, "correct_selected", [review], confirm="yes", reason="Wrong year.")
-    assert Review.objects.get(corrects=review).correction_note == "Wrong year."
+    act(client, "correct_selected", [verdict], confirm="yes", reason="Wrong year.")
+    assert Verdict.objects.get(corrects=verdict).correction_note == "Wrong year."
 
 
 # ---------------------------------------------------------------- history and dashboard
 
 
 def test_it_shows_who_when_why_and_the_differences_in_the_history(client, draft, bob, erin):
-    services.update_review(user=bob, review=draft, version=draft.version, headline="New headline")
+    services.update_verdict(user=bob, verdict=draft, version=draft.version, headline="New headline")
     draft.refresh_from_db()
-    services.submit_review(user=bob, review=draft, reason="ready for the desk")
+    services.submit_verdict(user=bob, verdict=draft, reason="ready for the desk")
     client.force_login(erin)
     page = client.get(f"{LIST}{draft.pk}/history/").content.decode()
     assert "submitted for review: ready for the desk" in page
@@ -417,19 +417,19 @@ def test_it_shows_who_when_why_and_the_differences_in_the_history(client, draft,
 
 
 def test_it_refuses_to_revert_through_the_history(client, claim, bob, erin):
-    review = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
-    record = review.history.last()
+    verdict = make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    record = verdict.history.last()
     client.force_login(erin)
-    url = f"{LIST}{review.pk}/history/{record.history_id}/"
+    url = f"{LIST}{verdict.pk}/history/{record.history_id}/"
     assert client.get(url).status_code == 200
-    assert client.post(url, form_data(review)).status_code == 403
-    review.refresh_from_db()
-    assert review.state == State.PUBLISHED
+    assert client.post(url, form_data(verdict)).status_code == 403
+    verdict.refresh_from_db()
+    assert verdict.state == State.PUBLISHED
 
 
 def test_it_shows_the_dashboard(client, claim, make_claim, article, alice, bob, erin, django_assert_num_queries):
-    make_review(claim, author=bob, editor=erin, state=State.PUBLISHED, rating="false")
-    waiting = make_review(
+    make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED, rating="false")
+    waiting = make_verdict(
         make_claim(article, "ran from gunmen", user=alice), author=bob, editor=erin, state=State.IN_REVIEW
     )
     client.force_login(alice)
@@ -441,7 +441,7 @@ def test_it_shows_the_dashboard(client, claim, make_claim, article, alice, bob, 
     assert context["published_total"] == 1 and context["week_bars"][-1]["count"] == 1
     assert [r.pk for r in context["waiting"]] == [waiting.pk]
     assert b"<svg" in response.content
-    make_review(make_claim(article, "a video shows", user=alice), author=bob, editor=erin, state=State.IN_REVIEW)
+    make_verdict(make_claim(article, "a video shows", user=alice), author=bob, editor=erin, state=State.IN_REVIEW)
     # session, user, 2 permission lookups, counts by state, by rating, per week, the waiting list
     with django_assert_num_queries(8):
         client.get(f"{LIST}dashboard/")
@@ -463,8 +463,8 @@ def test_it_keeps_evidence_admin_read_only(client, draft, erin):
 
 
 def test_it_links_to_the_public_page_only_once_published(client, claim, bob, erin):
-    draft = make_review(claim, author=bob, editor=erin)
-    published = make_review(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    draft = make_verdict(claim, author=bob, editor=erin)
+    published = make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED)
     client.force_login(erin)
     assert "View on site" not in client.get(change_url(draft)).content.decode()
     assert f'href="/verdicts/{published.pk}/"' in client.get(change_url(published)).content.decode()
