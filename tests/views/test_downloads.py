@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from test_exports_formats import HOSTILE_QUOTE, RTL_QUOTE, build_hostile_desk
+from tests.exports.test_formats import HOSTILE_QUOTE, RTL_QUOTE, build_hostile_desk
 
 from articles import exports
 

@@ -3,12 +3,12 @@ evidence rules, optimistic locking, reasons in the history, and corrections."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from verdict_helpers import EVIDENCE, make_verdict
 
 from articles import services
 from articles.errors import ConflictError, WorkflowError
 from articles.models import Evidence, Verdict
 from tests.conftest import make_user
+from tests.verdict_helpers import EVIDENCE, make_verdict
 
 State = Verdict.State
 

@@ -5,12 +5,12 @@ import json
 import re
 
 import pytest
-from verdict_helpers import make_verdict
 
 from articles import services
 from articles.exports import claimreview
 from articles.models import Verdict
 from tests.conftest import SHARED
+from tests.verdict_helpers import make_verdict
 
 State = Verdict.State
 SITE = "https://desk.example.org"

@@ -3,10 +3,10 @@ actions, optimistic locking, history, dashboard. Every refusal is checked by pos
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from verdict_helpers import EVIDENCE, make_verdict
 
 from articles import services
 from articles.models import Verdict
+from tests.verdict_helpers import EVIDENCE, make_verdict
 
 State = Verdict.State
 LIST = "/admin/articles/verdict/"

@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
-from verdict_helpers import make_verdict
 
 from articles import services
 from articles.models import Verdict
 from tests.conftest import SHARED
+from tests.verdict_helpers import make_verdict
 
 State = Verdict.State
 HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>'

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, Source
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 TEXT_STORY = """Harbour tolls to rise in June
 

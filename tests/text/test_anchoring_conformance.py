@@ -22,7 +22,7 @@ from articles.text.anchoring import (
     utf16_to_codepoints,
 )
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "anchoring"
+VECTORS = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "anchoring"
 if not VECTORS.is_dir():
     pytest.skip(f"../shared is absent: no anchoring vectors at {VECTORS}", allow_module_level=True)
 

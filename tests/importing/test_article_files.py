@@ -11,7 +11,7 @@ from articles.importing import article_files
 from articles.importing.parse import UnreadableArticle, classify_line, clean_line, parse_html, parse_text
 from articles.models import Article, Source
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 STORY_TEXT = """This story is over 3 years old.
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles import exports, services
 from articles.models import Claim, Source, Speaker, Verdict
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 WEB_ANNOTATION = SHARED / "conformance" / "web-annotation"
 CLAIMREVIEW_CHECKLIST = SHARED / "conformance" / "claimreview" / "google-claimreview-checklist.json"
 

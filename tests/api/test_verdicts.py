@@ -1,9 +1,9 @@
 """/api/verdicts/: reading, drafting, editing with a version (409 on a stale one), workflow steps by role."""
 
 import pytest
-from verdict_helpers import EVIDENCE, make_verdict
 
 from articles.models import Verdict
+from tests.verdict_helpers import EVIDENCE, make_verdict
 
 State = Verdict.State
 API = "/api/verdicts/"

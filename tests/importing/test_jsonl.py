@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from test_exports_formats import build_hostile_desk
+from tests.exports.test_formats import build_hostile_desk
 
 from articles import exports
 from articles.importing.jsonl import import_jsonl
