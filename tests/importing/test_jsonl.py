@@ -6,11 +6,11 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from tests.exports.test_formats import build_hostile_desk
 
 from articles import exports
 from articles.importing.jsonl import import_jsonl
 from articles.models import Article, Claim, ClaimLink, Evidence, Source, Speaker, Tag, Verdict
+from tests.exports.test_formats import build_hostile_desk
 
 
 def export_jsonl() -> str:

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from tests.exports.test_formats import HOSTILE_QUOTE, RTL_QUOTE, build_hostile_desk
 
 from articles import exports
+from tests.exports.test_formats import HOSTILE_QUOTE, RTL_QUOTE, build_hostile_desk
 
 FORMATS = ["csv", "jsonl", "webannotation", "claimreview"]
 
