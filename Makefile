@@ -4,17 +4,24 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Exact versions and hashes of everything installed, from pyproject.toml; refresh with `make lock`.
+LOCK := requirements.lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= default
 
-.PHONY: install run test lint bench clean
+.PHONY: install lock run test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	touch $(STAMP)
+
+# Re-resolve pyproject.toml's dependencies (with the test extras) to exact versions with hashes.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 --quiet -o $(LOCK)
 
 install: $(STAMP)
 
@@ -29,6 +36,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench --scale $(SCALE)
