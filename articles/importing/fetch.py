@@ -332,7 +332,14 @@ class FetchedPage:
 
 def fetch_page(url: str, policy: FetchPolicy | None = None) -> FetchedPage:
     """GET an HTML or plain-text page safely; raises a FetchError saying why it could not."""
-    policy = policy or FetchPolicy.from_settings()
+    try:
+        return _fetch(url, policy or FetchPolicy.from_settings())
+    except (httpx.HTTPError, httpx.InvalidURL, UnicodeError) as error:
+        # Whatever the client still raises is about this URL, and is reported as such.
+        raise FetchFailed(f"failed: {error}") from None
+
+
+def _fetch(url: str, policy: FetchPolicy) -> FetchedPage:
     deadline = time.monotonic() + policy.total_timeout
     redirects: list[str] = []
     current = url
