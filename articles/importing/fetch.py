@@ -23,9 +23,11 @@ The address checks (`literal_address`, `address_kind`, `AllowList`) are pure and
 """
 
 import codecs
+import functools
 import ipaddress
 import re
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -346,7 +348,8 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchedPage:
     timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html, application/xhtml+xml, text/plain;q=0.9"}
     # trust_env=False: an HTTP(S)_PROXY from the environment would make the proxy resolve the name again.
-    with httpx.Client(trust_env=False, verify=policy.verify, timeout=timeout, headers=headers) as client:
+    verify = _default_tls_context() if policy.verify is True else policy.verify
+    with httpx.Client(trust_env=False, verify=verify, timeout=timeout, headers=headers) as client:
         while True:
             try:
                 target = check_target(current, policy)
@@ -367,6 +370,12 @@ def _fetch(url: str, policy: FetchPolicy) -> FetchedPage:
                 response.close()
             text = _decode(data, response, page_format)
             return FetchedPage(str(target.url), text, page_format, media_type, redirects)
+
+
+@functools.cache
+def _default_tls_context() -> ssl.SSLContext:
+    """Loading the CA bundle takes a quarter of a second; one context serves every fetch (it is thread-safe)."""
+    return httpx.create_ssl_context()
 
 
 def _open(client: httpx.Client, target: Target) -> httpx.Response:
