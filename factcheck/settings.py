@@ -203,3 +203,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Import by URL (articles/importing/fetch.py): pages are streamed and refused past FACTCHECK_FETCH_MAX_BYTES;
+# timeouts in seconds. FACTCHECK_FETCH_ALLOW_HOSTS (comma-separated host names, .domain suffixes, IPs or CIDR
+# networks) lets the fetcher reach non-public addresses, for tests and intranets; empty: public addresses only.
+FACTCHECK_FETCH_MAX_BYTES = envint("FACTCHECK_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FACTCHECK_FETCH_CONNECT_TIMEOUT = envint("FACTCHECK_FETCH_CONNECT_TIMEOUT", 5)
+FACTCHECK_FETCH_READ_TIMEOUT = envint("FACTCHECK_FETCH_READ_TIMEOUT", 15)
+FACTCHECK_FETCH_TOTAL_TIMEOUT = envint("FACTCHECK_FETCH_TOTAL_TIMEOUT", 60)
+FACTCHECK_FETCH_ALLOW_HOSTS = envlist("FACTCHECK_FETCH_ALLOW_HOSTS", "")

@@ -109,3 +109,17 @@ def make_claim(db):
         )
 
     return make
+
+
+# ---------------------------------------------------------------- import by URL: a local web site
+
+
+@pytest.fixture
+def local_site(settings):
+    """A web site on 127.0.0.1, which the fetcher may reach only because the allow-list names it."""
+    from tests.local_site import LocalSite
+
+    site = LocalSite()
+    settings.FACTCHECK_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
+    yield site
+    site.close()

@@ -1,11 +1,13 @@
-"""The admin's "Import articles" page: upload .txt/.html files, get the importer's per-file report.
+"""The admin's "Import articles" page: upload .txt/.html files or paste addresses, get per-item reports.
 
 `ArticleImportAdminMixin` adds the page to ArticleAdmin (URL name admin:articles_article_import) and
 the changelist shows an "Import articles" button (templates/admin/articles/article/change_list.html)
 to users with the add_article permission. The upload goes through the same service as
 `manage.py import_articles`, so files are refused and boilerplate reported in the same words.
+Pasted addresses are fetched (articles/importing/fetch.py, public addresses only) by `run_url_import`.
 """
 
+import dataclasses
 from pathlib import Path
 
 from django import forms
@@ -18,6 +20,7 @@ from django.urls import path, reverse
 from articles.importing import article_files
 
 MAX_FILES = 50
+MAX_URLS = 50
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -43,10 +46,21 @@ class MultipleFileField(forms.FileField):
 class ArticleImportForm(forms.Form):
     files = MultipleFileField(
         label="Article files",
+        required=False,
         widget=MultipleFileInput(attrs={"accept": ".txt,.html,.htm,text/plain,text/html"}),
         help_text=(
             f"Plain text (.txt) or saved web pages (.html, .htm), UTF-8, up to "
             f"{article_files.MAX_FILE_BYTES // 1024 // 1024} MB each and {MAX_FILES} at a time."
+        ),
+    )
+    urls = forms.CharField(
+        label="Addresses (URLs)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "https://news.example.org/2024/06/story"}),
+        help_text=(
+            f"Web pages to fetch and import, one address a line (up to {MAX_URLS}); lines starting with # are "
+            "skipped. Only public http(s) addresses are fetched; HTML or plain text, up to "
+            "the size limit. Each page's article URL is its final address after redirects."
         ),
     )
     source = forms.CharField(
@@ -69,7 +83,7 @@ class ArticleImportForm(forms.Form):
     )
 
     def clean_files(self):
-        files = self.cleaned_data["files"]
+        files = [upload for upload in self.cleaned_data["files"] if upload]
         if len(files) > MAX_FILES:
             raise ValidationError(f"{len(files)} files chosen; import at most {MAX_FILES} at a time.")
         problems = []
@@ -85,8 +99,18 @@ class ArticleImportForm(forms.Form):
             raise ValidationError(problems)
         return files
 
+    def clean_urls(self):
+        urls = article_files.read_url_list(self.cleaned_data["urls"])
+        if len(urls) > MAX_URLS:
+            raise ValidationError(f"{len(urls)} addresses given; import at most {MAX_URLS} at a time.")
+        return urls
+
     def clean(self):
         data = super().clean()
+        if "files" in data and "urls" in data and not data["files"] and not data["urls"]:
+            self.add_error("files", "Choose article files, or paste addresses to fetch below.")
+        if data.get("url") and data.get("urls") and not data.get("files"):
+            self.add_error("url", "The URL names an uploaded file; pasted addresses give their own.")
         if data.get("url") and len(data.get("files") or []) > 1:
             self.add_error("url", "A URL names one article; give it only when importing one file.")
         try:
@@ -116,6 +140,11 @@ _LEVELS = {
 }
 
 
+def run_url_import(urls: list[str], options: article_files.ImportOptions) -> list[article_files.FileReport]:
+    """Fetch and import pasted addresses. Synchronous for now: the one call to hand over to a background job."""
+    return article_files.import_urls(urls, dataclasses.replace(options, url=""))
+
+
 def report_message(report: article_files.FileReport) -> str:
     """The command's per-file lines as one admin message."""
     return " — ".join(filter(None, [report.headline(), report.details(), *report.notes, report.dropped_summary()]))
@@ -140,7 +169,9 @@ class ArticleImportAdminMixin:
         if posted and form.is_valid():
             options = form.import_options(user=request.user)
             uploads = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
-            reports = article_files.import_uploads(uploads, options)
+            reports = article_files.import_uploads(uploads, options) if uploads else []
+            if form.cleaned_data["urls"]:
+                reports += run_url_import(form.cleaned_data["urls"], options)
             if not options.dry_run:
                 for report in reports:
                     messages.add_message(request, _LEVELS[report.outcome], report_message(report))

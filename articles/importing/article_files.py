@@ -1,4 +1,4 @@
-"""Import article files into the desk: read, parse (importing.py), decide, store (services.py).
+"""Import article files, and pages fetched by URL, into the desk: read, parse, decide, store (services).
 
 The management command and the admin upload both call `import_file_data` per file, so both refuse the
 same files with the same messages and report the same boilerplate. Whether an incoming article is
@@ -7,16 +7,19 @@ revision (a new text for a stored URL) goes through services.revise_article, whi
 article's claims; the report says how many stayed anchored, were relocated or were orphaned.
 """
 
+import dataclasses
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles import services
 from articles.errors import DuplicateArticle
+from articles.importing import fetch
 from articles.importing.parse import CATEGORIES, LANGUAGE_CODE, ParsedArticle, UnreadableArticle, parse_html, parse_text
 from articles.models import Article, http_url_validator
 
@@ -252,7 +255,7 @@ def _revise(report: FileReport, existing: Article, parsed: ParsedArticle, *, raw
                 title=parsed.title,
                 raw=raw,
                 raw_format=raw_format,
-                reason=f"newer version imported from {Path(report.name).name}",
+                reason=f"newer version imported from {_origin(report.name)}",
             )
             transaction.set_rollback(options.dry_run)
     except ValidationError as error:
@@ -260,6 +263,11 @@ def _revise(report: FileReport, existing: Article, parsed: ParsedArticle, *, raw
         return report
     report.outcome, report.article, report.message = Outcome.REVISED, result.article, result.summary()
     return report
+
+
+def _origin(name: str) -> str:
+    """Where a revision came from: the whole address of a fetched page, the file name of a file."""
+    return name if "://" in name else Path(name).name
 
 
 def _duplicate(report: FileReport, decision: ImportDecision) -> FileReport:
@@ -388,6 +396,81 @@ class _BatchMemory:
         self.by_body[body] = report.name
         if url:
             self.by_url[url] = report.name
+
+
+# ---------------------------------------------------------------- importing by URL
+
+
+def read_url_list(text: str) -> list[str]:
+    """The addresses in a list: one a line; blank lines and lines starting with # are skipped."""
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def import_url(url: str, options: ImportOptions) -> FileReport:
+    """Fetch one page (fetch.py: public addresses only) and import it like a file; never raises for this URL.
+
+    The article's URL is the final one, after redirects: that is where the text was found, so
+    importing a short link and then the page it leads to gives one article (a duplicate or a
+    revision), not two. The page's own canonical/og:url is not trusted for this (any page could name
+    another article's address and revise it); when it differs, the report notes it.
+    """
+    url = url.strip()
+    try:
+        page = fetch.fetch_page(url)
+    except fetch.FetchError as error:
+        return FileReport(url, Outcome.FAILED, f"{url}: {error}.", dry_run=options.dry_run)
+    try:
+        # Parsed without our URL, so that parsed.url is the address the page gives itself, for the note below.
+        parsed = parse_html(page.text) if page.format == "html" else parse_text(page.text)
+    except UnreadableArticle as error:
+        return FileReport(url, Outcome.FAILED, f"{url} {error}.", dry_run=options.dry_run)
+    notes = []
+    if page.redirects:
+        notes.append(f"redirected to {page.url}")
+    if parsed.url and parsed.url.rstrip("/") != page.url.rstrip("/"):
+        notes.append(f"the page gives its address as {parsed.url}; stored with {page.url}, where it was fetched")
+    parsed.url = page.url
+    options = dataclasses.replace(options, url=page.url)
+    report = import_parsed(url, parsed, raw=page.text, raw_format=page.format, options=options)
+    report.notes[:0] = notes
+    return report
+
+
+def import_urls(
+    urls: Iterable[str],
+    options: ImportOptions,
+    *,
+    on_start: Callable[[int, int, str], None] | None = None,
+    on_report: Callable[[FileReport], None] | None = None,
+) -> list[FileReport]:
+    """Fetch and import each address in turn; a bad one fails alone, a repeated one is not fetched again."""
+    if options.url:
+        raise ValidationError({"url": "Addresses to fetch give their own URL; leave the URL option empty."})
+    validate_options(options)
+    first_seen: dict[str, str] = {}
+    jobs = []
+    for url in (url.strip() for url in urls):
+        if not url:
+            continue
+        key = _url_key(url)
+        if key in first_seen:
+            message = f"repeats {first_seen[key]} earlier in this list; fetched once"
+            jobs.append((url, lambda url=url, message=message: _listed_twice(url, message, options)))
+            continue
+        first_seen[key] = url
+        jobs.append((url, lambda url=url: import_url(url, options)))
+    return _run(jobs, options, on_start=on_start, on_report=on_report)
+
+
+def _listed_twice(url: str, message: str, options: ImportOptions) -> FileReport:
+    return FileReport(url, Outcome.DUPLICATE, message, dry_run=options.dry_run)
+
+
+def _url_key(url: str) -> str:
+    """The same address however it was written: scheme and host in lower case, no fragment."""
+    split = urlsplit(url)
+    return urlunsplit((split.scheme.lower(), split.netloc.lower(), split.path or "/", split.query, ""))
 
 
 def summarise(reports: list[FileReport]) -> str:

@@ -146,7 +146,7 @@ def test_it_previews_without_storing(client, erin):
 @pytest.mark.parametrize(
     ("files", "fields", "error"),
     [
-        ([], {}, "This field is required."),
+        ([], {}, "Choose article files, or paste addresses to fetch below."),
         ([upload("story.pdf", b"%PDF-1.7")], {}, "story.pdf: only .txt, .html and .htm files can be imported."),
         (
             [upload("a.txt", STORY), upload("b.txt", HOSTILE)],

@@ -1,4 +1,11 @@
-"""manage.py import_articles PATH...: import plain-text and HTML articles, reporting what was dropped."""
+"""manage.py import_articles PATH...: import plain-text and HTML articles, reporting what was dropped.
+
+`--url-list FILE` (and `--url URL` without files) fetch the pages instead, through the SSRF-guarded
+fetcher (articles/importing/fetch.py), and import them the same way.
+"""
+
+import sys
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -14,13 +21,25 @@ class Command(BaseCommand):
         "Import articles from plain-text (.txt) and HTML (.html/.htm) files or directories of them. "
         "Keeps the original, stores the cleaned story text, reports the boilerplate it dropped, and "
         "skips articles already imported with the same text. A new text for a URL already imported revises "
-        "that article and re-anchors its claims. Exits with status 1 if any file failed."
+        "that article and re-anchors its claims. With --url-list FILE, or --url URL and no files, fetches the "
+        "pages from the web instead (public addresses only). Exits with status 1 if any file or address failed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="Files, or directories of .txt/.html/.htm files.")
+        parser.add_argument("paths", nargs="*", metavar="PATH", help="Files, or directories of .txt/.html/.htm files.")
         parser.add_argument("--source", default="", metavar="NAME", help="The outlet that published the articles.")
-        parser.add_argument("--url", default="", metavar="URL", help="The article's address (only with one file).")
+        parser.add_argument(
+            "--url",
+            action="append",
+            default=[],
+            metavar="URL",
+            help="With one file: the article's address. Without files: fetch this page and import it (repeatable).",
+        )
+        parser.add_argument(
+            "--url-list",
+            metavar="FILE",
+            help="Fetch and import the pages listed in FILE, one address a line ('#' comments; '-' reads stdin).",
+        )
         parser.add_argument(
             "--language",
             default="",
@@ -38,25 +57,50 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         self.dry_run = options["dry_run"]
         self.interactive = self.stdout.isatty()
+        paths, urls = options["paths"], options["url"]
+        fetching = bool(options["url_list"]) or (bool(urls) and not paths)
+        if fetching and paths:
+            raise CommandError("Give files to import or addresses to fetch (--url-list), not both.")
+        if not paths and not fetching:
+            raise CommandError("Give files or directories to import, or addresses to fetch with --url or --url-list.")
+        if paths and len(urls) > 1:
+            raise CommandError("--url names the address of one file; without files, each --url is fetched.")
         import_options = article_files.ImportOptions(
             user=self._user(options["user"]),
             source_name=options["source"],
-            url=options["url"],
+            url="" if fetching else "".join(urls),
             language=options["language"],
             dry_run=self.dry_run,
         )
+        callbacks = {"on_start": self._progress, "on_report": self._report}
         try:
-            reports = article_files.import_paths(
-                options["paths"], import_options, on_start=self._progress, on_report=self._report
-            )
+            if fetching:
+                addresses = urls + self._url_list(options["url_list"])
+                reports = article_files.import_urls(addresses, import_options, **callbacks)
+            else:
+                reports = article_files.import_paths(paths, import_options, **callbacks)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self._clear_progress()
         self.stdout.write(article_files.summarise(reports))
         failed = sum(1 for report in reports if report.failed)
         if failed:
-            counted = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
+            noun = "address" if fetching else "file"
+            counted = f"{len(reports)} {noun}{('es' if fetching else 's') if len(reports) != 1 else ''}"
             raise CommandError(f"{failed} of {counted} could not be imported.")
+
+    def _url_list(self, name: str | None) -> list[str]:
+        if not name:
+            return []
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise CommandError(f"Cannot read the address list {name}: {reason}.") from None
+        addresses = article_files.read_url_list(text)
+        if not addresses:
+            raise CommandError(f"The address list {name} holds no addresses (one a line; '#' starts a comment).")
+        return addresses
 
     def _user(self, username: str):
         if not username:
