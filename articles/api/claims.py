@@ -163,7 +163,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     def destroy(self, request, pk=None):
         claim = access.get_claim_for_user(request.user, pk, write=True)
-        services.delete_claim(user=request.user, claim=claim, reason=request.data.get("reason", "") or "")
+        # ?confirm=true: the caller showed what goes with the claim (409 `goes_with`) and the user agreed.
+        confirmed = request.query_params.get("confirm") == "true"
+        reason = request.data.get("reason", "") or ""
+        services.delete_claim(user=request.user, claim=claim, reason=reason, confirmed=confirmed)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: ClaimListSerializer}, summary="Undo a deletion")

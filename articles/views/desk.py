@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from articles import access
 from articles.exports import FORMATS
@@ -51,6 +52,7 @@ def _export_links(kind: str, query: str) -> list[tuple[str, str]]:
     return [(fmt.label, reverse(f"exports:{kind}_{fmt.name}") + suffix) for fmt in FORMATS.values()]
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def article_list(request):
     articles = Article.objects.select_related("source").with_claim_counts().defer("body", "raw")
@@ -61,6 +63,7 @@ def article_list(request):
     return render(request, "articles/article_list.html", context)
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def article_detail(request, pk):
     """The reader: the article's text with every claim, and the data the panel needs, in one page."""
@@ -101,6 +104,7 @@ def article_detail(request, pk):
     return render(request, "articles/article_detail.html", {"article": article, "reader": reader, "url": safe_url})
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def claim_list(request):
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.live().for_display(), request=request)
@@ -110,6 +114,7 @@ def claim_list(request):
     return render(request, "articles/claim_list.html", context)
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def claim_detail(request, pk):
     """The compare page: the claim in its context beside its linked claims, grouped by how they relate."""
