@@ -15,7 +15,7 @@ from articles import access
 from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_without_count
 from articles.models import Article, Claim, ClaimLink
-from articles.queries import links_for_display, reader_claims, reader_links
+from articles.queries import claim_status, claim_statuses, links_for_display, reader_claims, reader_links
 
 ARTICLES_PER_PAGE = 25
 CLAIMS_PER_PAGE = 50
@@ -109,6 +109,9 @@ def article_detail(request, pk):
 def claim_list(request):
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.live().for_display(), request=request)
     page = page_without_count(filterset.qs, _page_number(request), CLAIMS_PER_PAGE)
+    statuses = claim_statuses([claim.pk for claim in page.rows])
+    for claim in page.rows:
+        claim.status = statuses[claim.pk]
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
     return render(request, "articles/claim_list.html", context)
@@ -130,6 +133,7 @@ def claim_detail(request, pk):
         "context": _context(claim),
         "groups": _group_links(claim, links),
         "can_edit": access.can_change_claim(request.user, claim),
+        "status": claim_status(claim.pk),
     }
     return render(request, "articles/claim_detail.html", context)
 

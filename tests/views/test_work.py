@@ -122,3 +122,65 @@ def test_it_shows_counts_in_the_top_bar(client, claims, alice, erin):
     client.force_login(alice)
     page = client.get(reverse("articles:article_list")).content.decode()
     assert 'aria-label="1 open assignments"' in page and 'aria-label="1 unread"' in page
+
+
+# ---------------------------------------------------------------- from claim to verdict
+
+
+def test_it_offers_write_verdict_on_a_claim_without_one_and_open_verdict_on_one_with(client, claims, bob, erin):
+    client.force_login(bob)
+    page = client.get(claims[0].get_absolute_url()).content.decode()
+    assert "No verdict" in page and f"/admin/articles/verdict/add/?claim={claims[0].pk}" in page
+    verdict = make_verdict(claims[0], author=bob, editor=erin, state=State.DRAFT)
+    page = client.get(claims[0].get_absolute_url()).content.decode()
+    assert "Draft by bob" in page and f"/admin/articles/verdict/{verdict.pk}/change/" in page
+
+
+def test_it_hides_verdict_buttons_from_annotators(client, claims, alice):
+    client.force_login(alice)
+    assert "Write verdict" not in client.get(claims[0].get_absolute_url()).content.decode()
+
+
+def test_it_shows_each_claims_status_in_the_list(client, claims, alice, bob, erin):
+    make_verdict(claims[1], author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(alice)
+    page = client.get(reverse("articles:claim_list")).content.decode()
+    assert page.count("No verdict") == 4 and "In review with the editors" in page
+
+
+def test_it_fills_in_the_claim_on_the_admin_add_form(client, claims, bob):
+    client.force_login(bob)
+    page = client.get(f"/admin/articles/verdict/add/?claim={claims[0].pk}").content.decode()
+    assert f"New verdict on claim #{claims[0].pk}" in page and "Police in the coastal town" in page
+
+
+def test_it_sends_write_verdict_to_the_open_verdict_with_a_message(client, claims, bob, erin):
+    verdict = make_verdict(claims[0], author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(erin)
+    response = client.get(f"/admin/articles/verdict/add/?claim={claims[0].pk}", follow=True)
+    assert response.redirect_chain[-1][0] == f"/admin/articles/verdict/{verdict.pk}/change/"
+    assert "already has an open verdict" in response.content.decode()
+
+
+def test_it_gives_each_claims_status_in_the_api(client, claims, bob, erin, django_assert_max_num_queries):
+    make_verdict(claims[0], author=bob, editor=erin, state=State.APPROVED)
+    client.force_login(bob)
+    one = client.get(f"/api/claims/{claims[0].pk}/").json()
+    assert one["status"]["code"] == "approved" and one["status"]["label"] == "Approved by erin"
+    listed = {row["id"]: row["status"]["code"] for row in client.get("/api/claims/").json()["results"]}
+    assert listed[claims[0].pk] == "approved" and listed[claims[1].pk] == "none"
+
+
+def test_it_asks_an_editor_to_confirm_deleting_a_claim_with_a_verdict_in_the_api(client, claims, bob, erin):
+    verdict = make_verdict(claims[0], author=bob, editor=erin, state=State.PUBLISHED)
+    client.force_login(erin)
+    asked = client.delete(f"/api/claims/{claims[0].pk}/")
+    assert asked.status_code == 409 and asked.json()["goes_with"] == [f"verdict #{verdict.pk} (published)"]
+    assert client.delete(f"/api/claims/{claims[0].pk}/?confirm=true").status_code == 204
+
+
+def test_it_refuses_an_annotator_deleting_it_in_the_api_with_the_reason(client, claims, alice, bob, erin):
+    make_verdict(claims[0], author=bob, editor=erin, state=State.IN_REVIEW)
+    client.force_login(alice)
+    response = client.delete(f"/api/claims/{claims[0].pk}/")
+    assert response.status_code == 403 and "only an editor can delete it" in response.json()["detail"]
