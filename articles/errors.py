@@ -25,3 +25,26 @@ class WorkflowError(ValidationError):
     def __init__(self, message: str, *, short: str = ""):
         super().__init__(message, code="workflow")
         self.short = short or message
+
+
+class VerdictAlreadyOpen(ValidationError):
+    """The claim already has a verdict on its way to publication; `existing` is that verdict."""
+
+    def __init__(self, existing):
+        who = existing.author.get_username() if existing.author_id else "someone"
+        super().__init__(
+            {
+                "claim": f"Claim #{existing.claim_id} already has an open verdict (#{existing.pk}, "
+                f"{existing.get_state_display().lower()} by {who}); continue that one."
+            },
+            code="open_verdict_exists",
+        )
+        self.existing = existing
+
+
+class ConfirmationRequired(Exception):
+    """The change takes other records with it; the caller must confirm, having seen `goes_with`."""
+
+    def __init__(self, message: str, *, goes_with: list[str]):
+        super().__init__(message)
+        self.goes_with = goes_with

@@ -276,6 +276,9 @@ class Verdict(models.Model):
         PUBLISHED = "published", "Published"
         CORRECTED = "corrected", "Corrected (superseded)"
 
+    # States in which a verdict is still on its way to publication; a claim has at most one such verdict.
+    OPEN_STATES = frozenset({State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED})
+
     # The numeric scale of the ClaimReview export: 1 (worst) to 5 (best). Misleading sits with
     # "mostly false"; unverifiable is the neutral midpoint, its alternateName says why.
     WORST_RATING = 1
@@ -320,6 +323,9 @@ class Verdict(models.Model):
         help_text="The published verdict this one corrects.",
     )
     correction_note = models.TextField(blank=True, help_text="Public note saying what was corrected.")
+    changes_reason = models.TextField(
+        blank=True, help_text="The latest reason an editor gave for sending it back (shown to the author)."
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -353,6 +359,12 @@ class Verdict(models.Model):
                 name="verdict_rating_required_after_draft",
             ),
             models.CheckConstraint(condition=~Q(corrects=F("id")), name="verdict_not_correcting_itself"),
+            # A claim has at most one verdict on its way to publication (a correction is that one while it runs).
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(state__in=["draft", "in_review", "changes_requested", "approved"]),
+                name="verdict_one_open_per_claim",
+            ),
         ]
         indexes = [models.Index(fields=["state", "updated_at"], name="verdict_state_idx")]
         permissions = [
@@ -394,3 +406,68 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.title or self.url
+
+
+class Assignment(models.Model):
+    """Work handed to a person: an article to annotate or a claim to check, with an optional due date."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments")
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    due = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, claim__isnull=True) | Q(article__isnull=True, claim__isnull=False),
+                name="assignment_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "assignee"], condition=Q(done_at__isnull=True), name="assignment_unique_article"
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "assignee"], condition=Q(done_at__isnull=True), name="assignment_unique_claim"
+            ),
+        ]
+        indexes = [models.Index(fields=["assignee", "done_at"], name="assignment_assignee_idx")]
+
+    def __str__(self):
+        target = f"article #{self.article_id}" if self.article_id else f"claim #{self.claim_id}"
+        return f"{target} → {self.assignee}"
+
+
+class Notification(models.Model):
+    """Something a person should know: shown in their inbox, and e-mailed unless they turned that kind off."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "Assigned to you"
+        SUBMITTED = "submitted", "Submitted for review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        CORRECTED = "corrected", "Corrected"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, help_text="A path inside the desk.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(url__startswith="/"), name="notification_url_is_a_path"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
+
+    def __str__(self):
+        return self.text

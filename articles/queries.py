@@ -5,12 +5,13 @@ with both ends for display, and an article's text versions.
 """
 
 from collections import Counter
+from dataclasses import dataclass
 
-from django.db.models import FilteredRelation, Q
+from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from rest_framework.fields import DateTimeField
 
-from articles.models import Article, Claim, ClaimLink, Verdict
+from articles.models import Article, Assignment, Claim, ClaimLink, Notification, Verdict
 
 
 def links_for_display(queryset):
@@ -219,3 +220,121 @@ def _speaker_dict(row: dict) -> dict | None:
         "affiliation": row["speaker__affiliation"],
         "label": f"{name} ({description})" if description else name,
     }
+
+
+# ---------------------------------------------------------------- claim status (one definition for every page)
+
+
+@dataclass(frozen=True)
+class ClaimStatus:
+    """Where a claim stands on its way to a published verdict, in words a desk reads."""
+
+    code: str  # "none", or a Verdict.State value
+    label: str  # "Draft by bob", "In review with erin", "Published: False", ...
+    verdict_id: int | None = None
+    reason: str = ""  # the latest request-changes reason, shown to the author
+    rating: str = ""
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "label": self.label, "verdict": self.verdict_id, "reason": self.reason,
+                "rating": self.rating}  # fmt: skip
+
+
+NO_VERDICT = ClaimStatus("none", "No verdict")
+_STATUS_FIELDS = ("id", "claim_id", "state", "rating", "corrects_id", "changes_reason", "author__username",
+                  "assigned_to__username", "editor__username")  # fmt: skip
+
+
+def claim_statuses(claim_ids) -> dict[int, ClaimStatus]:
+    """The status of each claim, from its verdicts, in one query (claims without verdicts: NO_VERDICT)."""
+    by_claim: dict[int, list[dict]] = {}
+    rows = Verdict.objects.filter(claim_id__in=list(claim_ids)).order_by("claim_id", "-id").values(*_STATUS_FIELDS)
+    for row in rows:
+        by_claim.setdefault(row["claim_id"], []).append(row)
+    return {claim_id: _status_of(by_claim.get(claim_id, [])) for claim_id in claim_ids}
+
+
+def claim_status(claim_id: int) -> ClaimStatus:
+    return claim_statuses([claim_id])[claim_id]
+
+
+def _status_of(verdicts: list[dict]) -> ClaimStatus:
+    """The open verdict (at most one) tells where the work is; else the published one; else the last corrected."""
+    State = Verdict.State
+    ratings = dict(Verdict.Rating.choices)
+    published = next((v for v in verdicts if v["state"] == State.PUBLISHED), None)
+    open_one = next((v for v in verdicts if v["state"] in Verdict.OPEN_STATES), None)
+    if open_one and not (published and open_one["corrects_id"] == published["id"]):
+        return _open_status(open_one)
+    if published:
+        label = f"Published: {ratings.get(published['rating'], published['rating'])}"
+        if open_one:
+            label += f" (correction {State(open_one['state']).label.lower()})"
+        return ClaimStatus(State.PUBLISHED, label, published["id"], rating=published["rating"])
+    corrected = next((v for v in verdicts if v["state"] == State.CORRECTED), None)
+    if corrected:
+        return ClaimStatus(State.CORRECTED, "Corrected", corrected["id"], rating=corrected["rating"])
+    return NO_VERDICT
+
+
+def _open_status(verdict: dict) -> ClaimStatus:
+    State = Verdict.State
+    state = verdict["state"]
+    if state == State.DRAFT:
+        label = f"Draft by {verdict['author__username']}"
+    elif state == State.IN_REVIEW:
+        label = f"In review with {verdict['assigned_to__username'] or 'the editors'}"
+    elif state == State.CHANGES_REQUESTED:
+        label = "Changes requested"
+    else:
+        label = f"Approved by {verdict['editor__username']}" if verdict["editor__username"] else "Approved"
+    reason = verdict["changes_reason"] if state == State.CHANGES_REQUESTED else ""
+    return ClaimStatus(state, label, verdict["id"], reason=reason, rating=verdict["rating"])
+
+
+# ---------------------------------------------------------------- a person's work
+
+
+def my_work(user) -> dict:
+    """What My work shows, each list in one query (fixed count whatever their length)."""
+    open_assignments = Assignment.objects.filter(assignee=user, done_at__isnull=True)
+    live = Claim.objects.filter(article=OuterRef("article_id"), deleted_at__isnull=True)
+    articles = list(
+        open_assignments.filter(article__isnull=False)
+        .select_related("article__source", "assigned_by")
+        .defer("article__body", "article__raw")
+        .annotate(claims_made=Subquery(live.order_by().values("article").annotate(n=Count("pk")).values("n")[:1]))
+    )
+    with_verdict = Verdict.objects.filter(claim=OuterRef("claim_id")).exclude(state=Verdict.State.CORRECTED)
+    claims = list(
+        open_assignments.filter(claim__isnull=False, claim__deleted_at__isnull=True)
+        .exclude(Exists(with_verdict))
+        .select_related("claim__article", "claim__speaker", "assigned_by")
+        .defer("claim__article__body", "claim__article__raw")
+    )
+    mine = Verdict.objects.filter(author=user, state__in=Verdict.OPEN_STATES, claim__deleted_at__isnull=True)
+    first = Case(When(state=Verdict.State.CHANGES_REQUESTED, then=0), default=1)
+    my_verdicts = list(mine.select_related("claim").order_by(first, "-updated_at"))
+    waiting = Verdict.objects.filter(state=Verdict.State.IN_REVIEW, claim__deleted_at__isnull=True).exclude(author=user)
+    to_review = list(waiting.select_related("claim", "author").order_by("submitted_at")) if _reviews(user) else []
+    return {"articles": articles, "claims": claims, "my_verdicts": my_verdicts, "to_review": to_review}
+
+
+def _reviews(user) -> bool:
+    return user.has_perm("articles.approve_verdict")
+
+
+def work_counts(user) -> dict:
+    """The top bar's counts: open assignments and unread notifications (two queries)."""
+    return {
+        "work": Assignment.objects.filter(assignee=user, done_at__isnull=True).count(),
+        "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    }
+
+
+def trash_for(user, limit: int = 200) -> list:
+    """Deleted claims the user may restore: their own, or all for editors; newest deletion first."""
+    deleted = Claim.objects.filter(deleted_at__isnull=False).select_related("article", "speaker", "created_by")
+    if not user.has_perm("articles.change_any_claim"):
+        deleted = deleted.filter(created_by=user)
+    return list(deleted.defer("article__body", "article__raw").order_by("-deleted_at", "-id")[:limit])

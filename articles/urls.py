@@ -3,7 +3,7 @@
 from django.urls import path
 
 from articles.exports import FORMATS
-from articles.views import desk, downloads, public
+from articles.views import desk, downloads, public, work
 
 desk_patterns = (
     [
@@ -11,6 +11,11 @@ desk_patterns = (
         path("articles/<int:pk>/", desk.article_detail, name="article_detail"),
         path("claims/", desk.claim_list, name="claim_list"),
         path("claims/<int:pk>/", desk.claim_detail, name="claim_detail"),
+        path("work/", work.work, name="my_work"),
+        path("inbox/", work.inbox, name="inbox"),
+        path("inbox/read/", work.inbox_read, name="inbox_read"),
+        path("trash/", work.trash, name="trash"),
+        path("trash/<int:pk>/restore/", work.trash_restore, name="trash_restore"),
     ],
     "articles",
 )

@@ -181,14 +181,14 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 messages.error(request, f"Link to claim #{link.to_claim_id} not saved: {'; '.join(error.messages)}")
 
     def delete_model(self, request, obj):
-        services.delete_claim(user=request.user, claim=obj, reason="deleted in admin")
+        services.delete_claim(user=request.user, claim=obj, reason="deleted in admin", confirmed=True)
 
     @admin.action(description="Delete selected claims (can be undone)", permissions=["delete"])
     def delete_selected_claims(self, request, queryset):
         done, refused = 0, 0
         for claim in queryset.filter(deleted_at__isnull=True):
             if access.can_change_claim(request.user, claim):
-                services.delete_claim(user=request.user, claim=claim, reason="deleted in admin")
+                services.delete_claim(user=request.user, claim=claim, reason="deleted in admin", confirmed=True)
                 done += 1
             else:
                 refused += 1

@@ -28,9 +28,9 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
-from articles.errors import ConflictError, WorkflowError
+from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
 from articles.exports import export_action
-from articles.models import Evidence, Verdict
+from articles.models import Claim, Evidence, Verdict
 
 State = Verdict.State
 
@@ -180,7 +180,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
         ("claim__speaker", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["headline", "claim__quote", "claim__summary"]
-    raw_id_fields = ["claim"]
+    autocomplete_fields = ["claim"]
     readonly_fields = [
         "state",
         "author",
@@ -374,8 +374,16 @@ class VerdictAdmin(SimpleHistoryAdmin):
         return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        claim_id = request.GET.get("claim", "")
+        if object_id is None and claim_id.isdigit():
+            # "Write verdict" on a claim that already has one under way: go to that one instead.
+            existing = services.open_verdict_of(int(claim_id))
+            if existing:
+                return self._to_open_verdict(request, VerdictAlreadyOpen(existing))
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except VerdictAlreadyOpen as error:
+            return self._to_open_verdict(request, error)
         except (ValidationError, ConflictError, PermissionDenied) as error:
             # The workflow refused after the form validated (a rule the form cannot see, or a race).
             if isinstance(error, PermissionDenied) and not str(error):
@@ -383,7 +391,17 @@ class VerdictAdmin(SimpleHistoryAdmin):
             self.message_user(request, _message(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
+    def _to_open_verdict(self, request, error: VerdictAlreadyOpen):
+        self.message_user(request, " ".join(error.messages), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:articles_verdict_change", args=[error.existing.pk]))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        claim_id = request.GET.get("claim", "")
+        if obj is None and claim_id.isdigit():
+            # Shown above the form: the claim this verdict is about, as the desk reads it.
+            context["claim_preview"] = (
+                Claim.objects.live().select_related("speaker", "article__source").filter(pk=claim_id).first()
+            )
         if obj is not None:
             context.update(
                 verdict=obj,
@@ -424,6 +442,8 @@ class VerdictAdmin(SimpleHistoryAdmin):
         reason = request.POST.get("reason", "")
         try:
             result = services.run_transition(name, user=request.user, verdict=verdict, version=version, reason=reason)
+        except VerdictAlreadyOpen as error:
+            return self._to_open_verdict(request, error)
         except (ValidationError, ConflictError, PermissionDenied) as error:
             self.message_user(request, f"Verdict #{verdict.pk} not changed: {_message(error)}", messages.ERROR)
             return redirect(change_url)

@@ -30,7 +30,7 @@ from articles.api.serializers import (
 from articles.errors import ConflictError
 from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter
 from articles.models import Article, Claim, ClaimLink, Speaker
-from articles.queries import links_for_display
+from articles.queries import claim_statuses, links_for_display
 
 
 class ClaimVersionSerializer(serializers.Serializer):
@@ -112,6 +112,17 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     filterset_class = ClaimFilter
     pagination_class = NoCountPagination
     permission_classes = [RolePermissions]
+
+    def get_serializer(self, *args, **kwargs):
+        if kwargs.get("many") and args:
+            # Every row's status in one query rather than one per claim.
+            rows = list(args[0])
+            kwargs.setdefault("context", self.get_serializer_context())["statuses"] = claim_statuses(
+                [row.pk for row in rows]
+            )
+            args = (rows, *args[1:])
+        return super().get_serializer(*args, **kwargs)
+
     queryset = Claim.objects.none()
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -163,7 +174,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     def destroy(self, request, pk=None):
         claim = access.get_claim_for_user(request.user, pk, write=True)
-        services.delete_claim(user=request.user, claim=claim, reason=request.data.get("reason", "") or "")
+        # ?confirm=true: the caller showed what goes with the claim (409 `goes_with`) and the user agreed.
+        confirmed = request.query_params.get("confirm") == "true"
+        reason = request.data.get("reason", "") or ""
+        services.delete_claim(user=request.user, claim=claim, reason=reason, confirmed=confirmed)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: ClaimListSerializer}, summary="Undo a deletion")

@@ -5,12 +5,15 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from articles.errors import ConflictError
+from articles.errors import ConfirmationRequired, ConflictError
 
 
 def exception_handler(exc, context):
     if isinstance(exc, ConflictError):
         return Response({"detail": str(exc), "current_version": exc.current_version}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, ConfirmationRequired):
+        body = {"detail": str(exc), "requires_confirmation": True, "goes_with": exc.goes_with}
+        return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)

@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import access
-from articles.models import Article, Claim, ClaimLink, Speaker
+from articles.models import Article, Claim, ClaimLink, Speaker, Verdict
+from articles.queries import claim_status
 
 # ---------------------------------------------------------------- output
 
@@ -69,6 +70,16 @@ class VerdictBadgeSerializer(serializers.Serializer):
     url = serializers.CharField(source="get_absolute_url")
 
 
+class ClaimStatusSerializer(serializers.Serializer):
+    """Where the claim stands on its way to a published verdict (queries.ClaimStatus)."""
+
+    code = serializers.ChoiceField(choices=["none", *Verdict.State.values])
+    label = serializers.CharField()
+    verdict = serializers.IntegerField(allow_null=True)
+    reason = serializers.CharField(help_text="The editor's latest reason for sending the verdict back.")
+    rating = serializers.CharField()
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim as the reader's panel shows it; expects a queryset from Claim.objects.for_display()."""
 
@@ -80,6 +91,7 @@ class ClaimSerializer(serializers.ModelSerializer):
     deleted = serializers.BooleanField(source="is_deleted", read_only=True)
     can_edit = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    status = serializers.SerializerMethodField()
 
     class Meta:
         model = Claim
@@ -104,8 +116,16 @@ class ClaimSerializer(serializers.ModelSerializer):
             "verdict",
             "can_edit",
             "url",
+            "status",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ClaimStatusSerializer)
+    def get_status(self, claim) -> dict:
+        # Lists pass every row's status in the context (one query); a single claim reads its own.
+        statuses = self.context.get("statuses")
+        status = statuses[claim.pk] if statuses and claim.pk in statuses else claim_status(claim.pk)
+        return status.as_dict()
 
     def get_tags(self, claim) -> list[str]:
         return [tag.name for tag in claim.tags.all()]

@@ -11,6 +11,7 @@ text for an article, with its claims re-anchored) and verdicts (the review workf
 """
 
 from articles.services.articles import create_article, find_duplicate, get_or_create_source
+from articles.services.assignments import assign, can_assign, finish
 from articles.services.claims import (
     UNSET,
     create_claim,
@@ -20,8 +21,10 @@ from articles.services.claims import (
     tag_names,
     update_claim,
     validate_span,
+    what_goes_with,
 )
 from articles.services.links import delete_link, link_claims, update_link
+from articles.services.notifications import mark_read, notify
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
 from articles.services.verdicts import (
@@ -38,6 +41,7 @@ from articles.services.verdicts import (
     correct_verdict,
     create_verdict,
     is_editor,
+    open_verdict_of,
     publish_verdict,
     request_changes,
     run_transition,
@@ -86,4 +90,11 @@ __all__ = [
     "update_speaker",
     "validate_complete",
     "validate_span",
+    "assign",
+    "can_assign",
+    "finish",
+    "mark_read",
+    "notify",
+    "open_verdict_of",
+    "what_goes_with",
 ]

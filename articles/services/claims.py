@@ -2,13 +2,14 @@
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.errors import ConflictError
-from articles.models import Article, Claim, Speaker, Tag
+from articles.errors import ConfirmationRequired, ConflictError
+from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.text import anchoring
 
 # Marks an argument the caller did not pass (None is a meaningful value: "no speaker").
@@ -154,16 +155,39 @@ def update_claim(
 
 
 @transaction.atomic
-def delete_claim(*, user, claim: Claim, reason: str = "") -> Claim:
-    """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone."""
+def delete_claim(*, user, claim: Claim, reason: str = "", confirmed: bool = False) -> Claim:
+    """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone (Trash).
+
+    A claim whose verdict went past draft is a fact-check under way or published: only an editor may
+    delete it, and only once they confirmed having seen what goes with it (ConfirmationRequired).
+    """
     current = Claim.objects.select_for_update().get(pk=claim.pk)
     if current.is_deleted:
         return current
+    verdicts = list(current.verdicts.exclude(state=Verdict.State.DRAFT).order_by("pk"))
+    if verdicts:
+        states = ", ".join(f"#{v.pk} {v.get_state_display().lower()}" for v in verdicts)
+        if not user.has_perm("articles.change_any_claim"):
+            raise PermissionDenied(
+                f"This claim has a verdict under way or published ({states}); only an editor can delete it."
+            )
+        if not confirmed:
+            raise ConfirmationRequired(
+                "Deleting this claim hides its verdicts and links with it; confirm to go ahead.",
+                goes_with=what_goes_with(current),
+            )
     current.deleted_at = timezone.now()
     current.version += 1
     current._change_reason = reason or "deleted"
     current.save(update_fields=["deleted_at", "version", "updated_at"])
     return current
+
+
+def what_goes_with(claim: Claim) -> list[str]:
+    """What deleting a claim hides with it, in words, for the confirmation."""
+    verdicts = [f"verdict #{v.pk} ({v.get_state_display().lower()})" for v in claim.verdicts.order_by("pk")]
+    links = ClaimLink.objects.filter(Q(from_claim=claim) | Q(to_claim=claim)).count()
+    return [*verdicts, *([f"{links} link{'s' if links != 1 else ''}"] if links else [])]
 
 
 @transaction.atomic

@@ -21,11 +21,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.errors import ConflictError, WorkflowError
+from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
 from articles.models import Claim, Evidence, Verdict, http_url_validator
+from articles.services.assignments import close_claim_assignments
 from articles.services.claims import UNSET
+from articles.services.notifications import Kind, editors, notify
 
 State = Verdict.State
 
@@ -33,7 +36,7 @@ State = Verdict.State
 # except through the transitions below.
 EDITABLE_STATES = frozenset({State.DRAFT, State.CHANGES_REQUESTED, State.IN_REVIEW})
 # States in which a verdict is still on its way to publication (not yet out, not superseded).
-OPEN_STATES = frozenset({State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED})
+OPEN_STATES = Verdict.OPEN_STATES
 
 
 # ---------------------------------------------------------------- roles
@@ -257,6 +260,17 @@ def validate_complete(verdict: Verdict) -> None:
 # ---------------------------------------------------------------- drafts
 
 
+def open_verdict_of(claim_id: int) -> Verdict | None:
+    """The claim's verdict on its way to publication (draft to approved), if it has one: at most one can exist."""
+    return Verdict.objects.select_related("author").filter(claim_id=claim_id, state__in=OPEN_STATES).first()
+
+
+def _refuse_second_open_verdict(claim: Claim) -> None:
+    existing = open_verdict_of(claim.pk)
+    if existing:
+        raise VerdictAlreadyOpen(existing)
+
+
 @transaction.atomic
 def create_verdict(
     *,
@@ -273,6 +287,7 @@ def create_verdict(
     _require_perm(user, "add_verdict", "Only fact-checkers and editors can write verdicts.")
     if claim.deleted_at is not None:
         raise ValidationError({"claim": "This claim is deleted; restore it before writing a verdict."})
+    _refuse_second_open_verdict(claim)
     items = clean_evidence(evidence)
     verdict = Verdict(
         claim=claim,
@@ -284,7 +299,13 @@ def create_verdict(
     )
     verdict._history_user = user
     verdict._change_reason = reason or "draft created"
-    verdict.save()
+    try:
+        with transaction.atomic():
+            verdict.save()
+    except IntegrityError:
+        # Another verdict was started on this claim between our check and our insert.
+        _refuse_second_open_verdict(claim)
+        raise
     if items:
         _replace_evidence(verdict, items, user=user, reason="draft created")
     return verdict
@@ -365,7 +386,10 @@ def submit_verdict(*, user, verdict: Verdict, version: int | None = None, reason
     validate_complete(current)
     current.state = State.IN_REVIEW
     current.submitted_at = timezone.now()
-    return _save(current, user=user, reason=_reason("submitted for review", reason), fields={"state", "submitted_at"})
+    saved = _save(current, user=user, reason=_reason("submitted for review", reason), fields={"state", "submitted_at"})
+    reviewer = current.assigned_to if current.assigned_to_id and current.assigned_to_id != current.author_id else None
+    _tell(saved, [reviewer] if reviewer else editors(), Kind.SUBMITTED, user, "is waiting for your review")
+    return saved
 
 
 @transaction.atomic
@@ -375,7 +399,10 @@ def request_changes(*, user, verdict: Verdict, reason: str, version: int | None 
     current = _lock(verdict, version)
     _check_request_changes(user, current)
     current.state = State.CHANGES_REQUESTED
-    return _save(current, user=user, reason=_reason("changes requested", reason), fields={"state"})
+    current.changes_reason = reason
+    saved = _save(current, user=user, reason=_reason("changes requested", reason), fields={"state", "changes_reason"})
+    _tell(saved, [saved.author], Kind.CHANGES_REQUESTED, user, f"needs changes: {reason}")
+    return saved
 
 
 @transaction.atomic
@@ -387,7 +414,9 @@ def approve_verdict(*, user, verdict: Verdict, version: int | None = None, reaso
     current.state = State.APPROVED
     current.editor = user
     current.approved_at = timezone.now()
-    return _save(current, user=user, reason=_reason("approved", reason), fields={"state", "editor", "approved_at"})
+    saved = _save(current, user=user, reason=_reason("approved", reason), fields={"state", "editor", "approved_at"})
+    _tell(saved, [saved.author], Kind.APPROVED, user, "was approved")
+    return saved
 
 
 @transaction.atomic
@@ -418,13 +447,18 @@ def publish_verdict(*, user, verdict: Verdict, version: int | None = None, reaso
     current.published_at = now
     try:
         with transaction.atomic():
-            return _save(current, user=user, reason=_reason("published", reason), fields={"state", "published_at"})
+            saved = _save(current, user=user, reason=_reason("published", reason), fields={"state", "published_at"})
     except IntegrityError:
         # Another editor published a verdict on this claim between our check and our write.
         raise WorkflowError(
             f"Claim #{current.claim_id} got a published verdict meanwhile; reload and correct that one instead.",
             short="claim already has a published verdict",
         ) from None
+    close_claim_assignments(saved.claim_id)
+    _tell(saved, [saved.author, saved.editor], Kind.PUBLISHED, user, "was published")
+    if saved.corrects_id:
+        _tell(saved.corrects, [saved.corrects.author], Kind.CORRECTED, user, "corrects an earlier verdict")
+    return saved
 
 
 @transaction.atomic
@@ -460,6 +494,17 @@ def correct_verdict(*, user, verdict: Verdict, reason: str, version: int | None 
         for item in current.evidence.all()
     )
     return correction
+
+
+def _tell(verdict: Verdict, recipients, kind: str, actor, what: str) -> None:
+    title = verdict.headline or f"Verdict #{verdict.pk}"
+    notify(
+        recipients=recipients,
+        kind=kind,
+        actor=actor,
+        text=f"{title} {what}",
+        url=reverse("admin:articles_verdict_change", args=[verdict.pk]),
+    )
 
 
 def _reason(what: str, reason: str) -> str:

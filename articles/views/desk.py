@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 
 from articles import access
 from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_without_count
 from articles.models import Article, Claim, ClaimLink
-from articles.queries import links_for_display, reader_claims, reader_links
+from articles.queries import claim_status, claim_statuses, links_for_display, reader_claims, reader_links
 
 ARTICLES_PER_PAGE = 25
 CLAIMS_PER_PAGE = 50
@@ -51,6 +52,7 @@ def _export_links(kind: str, query: str) -> list[tuple[str, str]]:
     return [(fmt.label, reverse(f"exports:{kind}_{fmt.name}") + suffix) for fmt in FORMATS.values()]
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def article_list(request):
     articles = Article.objects.select_related("source").with_claim_counts().defer("body", "raw")
@@ -61,6 +63,7 @@ def article_list(request):
     return render(request, "articles/article_list.html", context)
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def article_detail(request, pk):
     """The reader: the article's text with every claim, and the data the panel needs, in one page."""
@@ -101,15 +104,20 @@ def article_detail(request, pk):
     return render(request, "articles/article_detail.html", {"article": article, "reader": reader, "url": safe_url})
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def claim_list(request):
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.live().for_display(), request=request)
     page = page_without_count(filterset.qs, _page_number(request), CLAIMS_PER_PAGE)
+    statuses = claim_statuses([claim.pk for claim in page.rows])
+    for claim in page.rows:
+        claim.status = statuses[claim.pk]
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
     return render(request, "articles/claim_list.html", context)
 
 
+@never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def claim_detail(request, pk):
     """The compare page: the claim in its context beside its linked claims, grouped by how they relate."""
@@ -125,6 +133,7 @@ def claim_detail(request, pk):
         "context": _context(claim),
         "groups": _group_links(claim, links),
         "can_edit": access.can_change_claim(request.user, claim),
+        "status": claim_status(claim.pk),
     }
     return render(request, "articles/claim_detail.html", context)
 
