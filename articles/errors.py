@@ -25,3 +25,8 @@ class WorkflowError(ValidationError):
     def __init__(self, message: str, *, short: str = ""):
         super().__init__(message, code="workflow")
         self.short = short or message
+
+
+class InvalidToken(Exception):
+    """An API token that authenticates no one: malformed, unknown, revoked, expired, or its user inactive.
+    The message is safe to send back: it says more than "unknown" only to whoever holds the real secret."""
