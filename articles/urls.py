@@ -3,7 +3,7 @@
 from django.urls import path
 
 from articles.exports import FORMATS
-from articles.views import desk, downloads, public
+from articles.views import desk, downloads, public, tokens
 
 desk_patterns = (
     [
@@ -11,6 +11,8 @@ desk_patterns = (
         path("articles/<int:pk>/", desk.article_detail, name="article_detail"),
         path("claims/", desk.claim_list, name="claim_list"),
         path("claims/<int:pk>/", desk.claim_detail, name="claim_detail"),
+        path("tokens/", tokens.token_list, name="token_list"),
+        path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     ],
     "articles",
 )
