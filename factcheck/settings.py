@@ -233,3 +233,11 @@ FACTCHECK_TOKEN_FAILURE_LIMIT = envint("FACTCHECK_TOKEN_FAILURE_LIMIT", 10)
 FACTCHECK_TOKEN_FAILURE_WINDOW = envint("FACTCHECK_TOKEN_FAILURE_WINDOW", 600)
 # Proxies in front of the app that append to X-Forwarded-For; 0 (the default) ignores the header.
 FACTCHECK_TRUSTED_PROXY_COUNT = envint("FACTCHECK_TRUSTED_PROXY_COUNT", 0)
+# Throttle counters live in the cache: per process by default; a shared Redis makes limits hold across workers.
+if os.environ.get("DJANGO_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_CACHE_URL"],
+        }
+    }
