@@ -10,6 +10,7 @@ Requests without an Authorization header are left to session authentication, and
 without one stays the 403 it always was; any Authorization header makes the answer a 401 with a challenge.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
@@ -53,3 +54,17 @@ class ApiTokenAuthentication(BaseAuthentication):
         if header[0].lower() in SCHEMES:
             return 'Bearer realm="api", error="invalid_token"'
         return 'Bearer realm="api"'
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the token to the OpenAPI schema, so /api/docs/ offers an "Authorize" box for it."""
+
+    target_class = ApiTokenAuthentication
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal token (fcd_...) from the desk's API tokens page; read-only ones may only GET.",
+        }
