@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import services
@@ -211,3 +213,16 @@ def test_it_throttles_token_calls_per_address_but_not_the_desks_session(http, al
     session = Client()
     session.force_login(alice)
     assert [session.get("/api/claims/").status_code for _ in range(5)] == [200] * 5
+
+
+def test_it_costs_no_more_queries_than_a_session(http, alice, read_token, claim):
+    session = Client()
+    session.force_login(alice)
+    session.get("/api/claims/")
+    http.get("/api/claims/", **bearer(read_token))  # the first call notes the use; the next ones within a minute don't
+    with CaptureQueriesContext(connection) as by_session:
+        session.get("/api/claims/")
+    with CaptureQueriesContext(connection) as by_token:
+        assert http.get("/api/claims/", **bearer(read_token)).status_code == 200
+    # The token and its user in one query, where a session reads the session and then the user.
+    assert len(by_token) == len(by_session) - 1
