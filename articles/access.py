@@ -7,7 +7,7 @@ is a 404, so ids of hidden records reveal nothing; what a user may see but not c
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from articles.models import Article, Claim, ClaimLink, Speaker, Verdict
+from articles.models import ApiToken, Article, Claim, ClaimLink, Speaker, Verdict
 
 
 def can_change_claim(user, claim: Claim) -> bool:
@@ -103,3 +103,13 @@ def get_published_verdict(pk) -> Verdict:
         )
     except (Verdict.DoesNotExist, ValueError, TypeError):
         raise Http404("No such published verdict.") from None
+
+
+def get_token_for_user(user, pk) -> ApiToken:
+    """A user sees and revokes only their own API tokens (superusers manage others' in admin); another's is a 404."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        return ApiToken.objects.get(pk=pk, user=user)
+    except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such token.") from None

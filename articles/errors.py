@@ -48,3 +48,8 @@ class ConfirmationRequired(Exception):
     def __init__(self, message: str, *, goes_with: list[str]):
         super().__init__(message)
         self.goes_with = goes_with
+
+
+class InvalidToken(Exception):
+    """An API token that authenticates no one: malformed, unknown, revoked, expired, or its user inactive.
+    The message is safe to send back: it says more than "unknown" only to whoever holds the real secret."""

@@ -471,3 +471,61 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+class ApiToken(models.Model):
+    """A personal token a script sends instead of a session (`Authorization: Bearer fcd_...`).
+
+    The plain token is shown once when made and never stored: only its SHA-256 is kept. Tokens are
+    random (256 bits), so a fast hash is enough; a slow password hash would only slow every API call.
+    The public prefix, part of the token itself, finds the row and lets people tell their tokens apart.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        WRITE = "write", "Read and write"
+
+    # Every token starts with this mark, so secret scanners and people recognise one in a log or a commit.
+    TOKEN_MARK = "fcd_"  # noqa: S105 (a public marker, not a secret)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text='What the token is for, e.g. "weekly export script".')
+    prefix = models.CharField(max_length=16, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.READ)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Refused from this moment on; empty: never.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="apitoken_unique_name_per_user"),
+            models.UniqueConstraint(fields=["prefix"], name="apitoken_unique_prefix"),
+            models.CheckConstraint(condition=~Q(name=""), name="apitoken_name_not_empty"),
+            models.CheckConstraint(condition=Q(scope__in=["read", "write"]), name="apitoken_scope_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.display_prefix})"
+
+    @property
+    def display_prefix(self) -> str:
+        return f"{self.TOKEN_MARK}{self.prefix}…"
+
+    def is_expired(self, now) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def state(self, now) -> str:
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.is_expired(now) else "active"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from articles.exports import FORMATS
-from articles.views import desk, downloads, public, work
+from articles.views import desk, downloads, public, tokens, work
 
 desk_patterns = (
     [
@@ -16,6 +16,8 @@ desk_patterns = (
         path("inbox/read/", work.inbox_read, name="inbox_read"),
         path("trash/", work.trash, name="trash"),
         path("trash/<int:pk>/restore/", work.trash_restore, name="trash_restore"),
+        path("tokens/", tokens.token_list, name="token_list"),
+        path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     ],
     "articles",
 )

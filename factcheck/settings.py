@@ -213,3 +213,42 @@ FACTCHECK_FETCH_CONNECT_TIMEOUT = envint("FACTCHECK_FETCH_CONNECT_TIMEOUT", 5)
 FACTCHECK_FETCH_READ_TIMEOUT = envint("FACTCHECK_FETCH_READ_TIMEOUT", 15)
 FACTCHECK_FETCH_TOTAL_TIMEOUT = envint("FACTCHECK_FETCH_TOTAL_TIMEOUT", 60)
 FACTCHECK_FETCH_ALLOW_HOSTS = envlist("FACTCHECK_FETCH_ALLOW_HOSTS", "")
+
+
+# ---------------------------------------------------------------- API tokens
+# Scripts authenticate with personal tokens (`Authorization: Bearer fcd_...`), tried before the session.
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "articles.api.auth.ApiTokenAuthentication",
+    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "articles.api.throttles.TokenRateThrottle",
+    "articles.api.throttles.TokenAddressRateThrottle",
+]
+
+
+def envrate(name: str, default: str) -> str:
+    """A DRF rate such as "120/minute" (periods: second, minute, hour, day)."""
+    rate = os.environ.get(name) or default
+    count, _, period = rate.partition("/")
+    if not count.isdigit() or period not in {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}:
+        raise ImproperlyConfigured(f"{name} must look like 120/minute, got {rate!r}")
+    return rate
+
+
+# Token calls allowed per token and per client address.
+FACTCHECK_API_TOKEN_RATE = envrate("FACTCHECK_API_TOKEN_RATE", "120/minute")
+FACTCHECK_API_ADDRESS_RATE = envrate("FACTCHECK_API_ADDRESS_RATE", "240/minute")
+# After this many failed token attempts from one address within the window (seconds), 429 until it ends.
+FACTCHECK_TOKEN_FAILURE_LIMIT = envint("FACTCHECK_TOKEN_FAILURE_LIMIT", 10)
+FACTCHECK_TOKEN_FAILURE_WINDOW = envint("FACTCHECK_TOKEN_FAILURE_WINDOW", 600)
+# Proxies in front of the app that append to X-Forwarded-For; 0 (the default) ignores the header.
+FACTCHECK_TRUSTED_PROXY_COUNT = envint("FACTCHECK_TRUSTED_PROXY_COUNT", 0)
+# Throttle counters live in the cache: per process by default; a shared Redis makes limits hold across workers.
+if os.environ.get("DJANGO_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_CACHE_URL"],
+        }
+    }

@@ -1,9 +1,9 @@
 """Export endpoints of the JSON API: /api/exports/claims.<ext> and /api/exports/articles.<ext>.
 
 Same filters as the list endpoints (exports.prepare uses the lists' FilterSets, so an invalid filter is a
-400 naming the field), session auth, login required (anonymous: 403). The body is the same stream as the
-download views; a Web Annotation export is one AnnotationCollection document with its single page
-embedded, the page's items streamed.
+400 naming the field), session or API token auth (a read-only token is enough), login required (anonymous:
+403; a bad token: 401). The body is the same stream as the download views; a Web Annotation export is one
+AnnotationCollection document with its single page embedded, the page's items streamed.
 """
 
 from django_filters.rest_framework import DjangoFilterBackend

@@ -7,7 +7,8 @@ django.core.exceptions.ValidationError with messages keyed by field, or an excep
 articles.errors (ConflictError when the caller's version is stale).
 
 One module per concept: articles, claims (and their spans and tags), speakers, links, revisions (a new
-text for an article, with its claims re-anchored) and verdicts (the review workflow).
+text for an article, with its claims re-anchored), verdicts (the review workflow) and tokens (API tokens
+for scripts).
 """
 
 from articles.services.articles import create_article, find_duplicate, get_or_create_source
@@ -27,6 +28,7 @@ from articles.services.links import delete_link, link_claims, update_link
 from articles.services.notifications import mark_read, notify
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
+from articles.services.tokens import CreatedToken, authenticate_token, clean_token_input, create_token, revoke_token
 from articles.services.verdicts import (
     EDITABLE_STATES,
     OPEN_STATES,
@@ -97,4 +99,10 @@ __all__ = [
     "notify",
     "open_verdict_of",
     "what_goes_with",
+    # API tokens
+    "CreatedToken",
+    "authenticate_token",
+    "clean_token_input",
+    "create_token",
+    "revoke_token",
 ]
