@@ -25,3 +25,15 @@ class WorkflowError(ValidationError):
     def __init__(self, message: str, *, short: str = ""):
         super().__init__(message, code="workflow")
         self.short = short or message
+
+
+class RetryLater(Exception):
+    """A job item hit an error that retrying can help (database busy, fetch timed out): run it again later."""
+
+    def __init__(self, delay: float, reason: str):
+        super().__init__(reason)
+        self.delay = delay
+
+
+class JobTakenOver(Exception):
+    """This worker's job was given to another worker (its heartbeat went stale): stop, the other finishes it."""

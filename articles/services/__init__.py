@@ -21,6 +21,15 @@ from articles.services.claims import (
     update_claim,
     validate_span,
 )
+from articles.services.jobs import (
+    ItemResult,
+    NewItem,
+    finish_job,
+    job_queued,
+    requeue_stale_jobs,
+    run_job,
+    start_job,
+)
 from articles.services.links import delete_link, link_claims, update_link
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
@@ -52,6 +61,8 @@ __all__ = [
     "TRANSITIONS",
     "UNSET",
     "EvidenceItem",
+    "ItemResult",
+    "NewItem",
     "RevisionResult",
     "Transition",
     "allowed_transitions",
@@ -68,16 +79,21 @@ __all__ = [
     "delete_link",
     "delete_speaker",
     "find_duplicate",
+    "finish_job",
     "get_or_create_source",
     "get_or_create_speaker",
     "is_editor",
+    "job_queued",
     "link_claims",
     "lock_claim_at_version",
     "publish_verdict",
     "request_changes",
+    "requeue_stale_jobs",
     "restore_claim",
     "revise_article",
+    "run_job",
     "run_transition",
+    "start_job",
     "submit_verdict",
     "tag_names",
     "update_claim",
