@@ -3,7 +3,7 @@
 from django.urls import path
 
 from articles.exports import FORMATS
-from articles.views import desk, downloads, public
+from articles.views import desk, downloads, jobs, public
 
 desk_patterns = (
     [
@@ -11,6 +11,9 @@ desk_patterns = (
         path("articles/<int:pk>/", desk.article_detail, name="article_detail"),
         path("claims/", desk.claim_list, name="claim_list"),
         path("claims/<int:pk>/", desk.claim_detail, name="claim_detail"),
+        path("import/", jobs.import_page, name="import"),
+        path("jobs/", jobs.job_list, name="job_list"),
+        path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
     ],
     "articles",
 )
