@@ -214,7 +214,8 @@ FACTCHECK_QUEUE_URL = os.environ.get("FACTCHECK_QUEUE_URL", "")
 
 def huey_settings(queue_url: str) -> dict:
     common = {"name": "factcheck", "immediate": False, "utc": True, "results": False}
-    consumer = {"workers": envint("FACTCHECK_QUEUE_WORKERS", 1), "worker_type": "thread", "check_worker_health": True}
+    # An idle SQLite-queue worker looks for work every second at most (Redis workers block, waiting).
+    consumer = {"workers": envint("FACTCHECK_QUEUE_WORKERS", 1), "worker_type": "thread", "max_delay": 1.0}
     if queue_url.startswith(("redis://", "rediss://", "unix://")):
         return {**common, "huey_class": "huey.RedisHuey", "url": queue_url, "consumer": consumer}
     if queue_url and not queue_url.startswith("sqlite:///"):

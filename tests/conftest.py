@@ -151,3 +151,15 @@ def test_queue(tmp_path_factory) -> str:
         return f"sqlite:///{path}"
     HUEY.storage.flush_all()
     return os.environ["FACTCHECK_QUEUE_URL"]
+
+
+@pytest.fixture
+def job_worker(transactional_db, test_queue, tmp_path):
+    """A queue worker subprocess (tests/jobs_helpers.Worker), not started; stopped before the database is flushed."""
+    from articles.roles import ensure_roles
+    from tests.jobs_helpers import Worker
+
+    ensure_roles()  # flushing between transactional tests removes the role groups
+    worker = Worker(test_queue, tmp_path)
+    yield worker
+    worker.stop()

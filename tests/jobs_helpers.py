@@ -14,7 +14,6 @@ from django.db import connection
 from articles import services
 from articles.importing.jobs import RUNNERS
 from articles.models import Job
-from articles.roles import ensure_roles
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -86,15 +85,6 @@ class Worker:
 
     def output(self) -> str:
         return self.log.read_text() if self.log.exists() else ""
-
-
-@pytest.fixture
-def job_worker(transactional_db, test_queue, tmp_path):
-    """A worker subprocess factory (not started); stopped before the test database is flushed."""
-    ensure_roles()  # flushing between transactional tests removes the role groups
-    worker = Worker(test_queue, tmp_path)
-    yield worker
-    worker.stop()
 
 
 def wait_for(predicate, *, timeout: float, interval: float = 0.1, worker: Worker | None = None):

@@ -172,7 +172,7 @@ def run_item(item_id: int, *, worker: str, runner: Runner) -> JobItem:
 @transaction.atomic
 def _begin_item(item_id: int, *, worker: str) -> JobItem:
     """Count the attempt and beat the heart, in a transaction of their own so a rolled-back item keeps them."""
-    item = JobItem.objects.select_for_update().select_related("job", "job__created_by").get(pk=item_id)
+    item = JobItem.objects.select_for_update(of=("self",)).select_related("job", "job__created_by").get(pk=item_id)
     _check_still_ours(item.job_id, worker)
     if item.state != JobItem.State.QUEUED:
         return item

@@ -22,8 +22,9 @@ JOBS_PER_PAGE = 25
 def import_page(request):
     if not request.user.has_perm("articles.add_article"):
         raise PermissionDenied("Your role may not import articles.")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         uploads = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
         try:
             job = import_jobs.start_import(
