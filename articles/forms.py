@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from articles.importing import article_files
+from articles.importing.jobs import clean_urls
 
 MAX_FILES = 50
 ACCEPT = ".txt,.html,.htm,text/plain,text/html"
@@ -51,6 +52,14 @@ def check_uploads(files) -> list:
     return files
 
 
+def clean_url_lines(text: str) -> list[str]:
+    """Addresses pasted one per line; each one that is not http(s) is named in the error."""
+    try:
+        return clean_urls(text.splitlines())
+    except ValidationError as error:
+        raise ValidationError(error.message_dict["urls"]) from None
+
+
 class ImportForm(forms.Form):
     """The desk's import page: files and/or addresses, imported by a background job."""
 
@@ -80,7 +89,7 @@ class ImportForm(forms.Form):
         return check_uploads(self.cleaned_data["files"])
 
     def clean_urls(self):
-        return [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
+        return clean_url_lines(self.cleaned_data["urls"])
 
     def clean(self):
         data = super().clean()

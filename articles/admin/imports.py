@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from articles.forms import ACCEPT, MAX_FILES, MultipleFileField, MultipleFileInput, check_uploads
+from articles.forms import ACCEPT, MAX_FILES, MultipleFileField, MultipleFileInput, check_uploads, clean_url_lines
 from articles.importing import article_files
 from articles.importing import jobs as import_jobs
 
@@ -59,7 +59,7 @@ class ArticleImportForm(forms.Form):
         return check_uploads(self.cleaned_data["files"])
 
     def clean_urls(self):
-        return [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
+        return clean_url_lines(self.cleaned_data["urls"])
 
     def clean(self):
         data = super().clean()
