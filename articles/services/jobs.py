@@ -149,6 +149,10 @@ def run_item(item_id: int, *, worker: str, runner: Runner) -> JobItem:
     item = _begin_item(item_id, worker=worker)
     if item.state != JobItem.State.QUEUED:
         return item
+    if item.attempts > MAX_ATTEMPTS:
+        # Started that often and never recorded: the item itself kills its worker (memory, a crash in a
+        # parser). Failing it lets the job finish instead of being picked up again forever.
+        return _fail(item_id, error=f"the worker stopped while running this item {item.attempts - 1} times; gave up")
     try:
         if item.url:
             # A fetch can take many seconds; SQLite would hold its write lock all that time, so a URL item
@@ -164,6 +168,11 @@ def run_item(item_id: int, *, worker: str, runner: Runner) -> JobItem:
         return _retry_or_fail(item_id, worker=worker, error=f"{type(error).__name__}: {error}")
     except DatabaseError as error:
         return _fail(item_id, error=f"database error: {error}")
+    except Exception as error:
+        # A bug, not bad input (the runners report bad input as a failed result): fail this item alone,
+        # with the error, rather than the whole job retried forever on it.
+        logger.exception("job item %s failed unexpectedly", item_id)
+        return _fail(item_id, error=f"unexpected error: {type(error).__name__}: {error}")
     if recorded is None:
         return _retry_or_fail(item_id, worker=worker, error=result.message)
     return recorded

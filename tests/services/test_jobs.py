@@ -242,3 +242,25 @@ def test_it_closes_an_empty_job_run_and_keeps_counters_honest(alice):
     Job.objects.filter(pk=job.pk).update(done_count=0)
     [job] = run_queued_jobs()
     assert (job.done_count, job.total, job.percent) == (1, 1, 100)
+
+
+def test_it_fails_an_item_that_crashes_and_finishes_the_rest(alice):
+    start(alice, [("buses.txt", STORY), ("library.txt", OTHER)])
+
+    def crash_on_buses(item, job):
+        if item.name == "buses.txt":
+            raise KeyError("no such thing")
+        return import_jobs.run_import_item(item, job)
+
+    [job] = [services.run_job(j.pk, worker="w", runners={"import": crash_on_buses}) for j in Job.objects.all()]
+    buses, library = items(job)
+    assert (buses.state, buses.error) == ("failed", "unexpected error: KeyError: 'no such thing'")
+    assert library.state == "done" and job.state == "partly_failed"
+
+
+def test_it_gives_up_on_an_item_that_keeps_killing_its_worker(alice):
+    job = start(alice, [("buses.txt", STORY)])
+    JobItem.objects.filter(job=job).update(attempts=services.jobs.MAX_ATTEMPTS)  # four workers died on it
+    [job] = run_queued_jobs()
+    assert job.state == "failed"
+    assert job.items.get().error == "the worker stopped while running this item 4 times; gave up"
