@@ -156,10 +156,13 @@ def test_queue(tmp_path_factory) -> str:
 @pytest.fixture
 def job_worker(transactional_db, test_queue, tmp_path):
     """A queue worker subprocess (tests/jobs_helpers.Worker), not started; stopped before the database is flushed."""
+    from huey.contrib.djhuey import HUEY
+
     from articles.roles import ensure_roles
     from tests.jobs_helpers import Worker
 
     ensure_roles()  # flushing between transactional tests removes the role groups
+    HUEY.flush()  # wake-ups left by earlier tests name jobs that are gone
     worker = Worker(test_queue, tmp_path)
     yield worker
     worker.stop()
