@@ -28,7 +28,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	# The web server and a background-job worker together (embedded queue: var/queue.sqlite3); Ctrl-C stops both.
+	$(BIN)/python manage.py rundesk $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -7,7 +7,7 @@ is a 404, so ids of hidden records reveal nothing; what a user may see but not c
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from articles.models import ApiToken, Article, Claim, ClaimLink, Speaker, Verdict
+from articles.models import ApiToken, Article, Claim, ClaimLink, Job, Speaker, Verdict
 
 
 def can_change_claim(user, claim: Claim) -> bool:
@@ -113,3 +113,21 @@ def get_token_for_user(user, pk) -> ApiToken:
         return ApiToken.objects.get(pk=pk, user=user)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
         raise Http404("No such token.") from None
+
+
+def can_see_all_jobs(user) -> bool:
+    """Editors (and superusers) watch every job; others only their own."""
+    return user.is_authenticated and (user.is_superuser or user.has_perm("articles.change_article"))
+
+
+def get_job_for_user(user, pk) -> Job:
+    """A background job its starter, an editor or a superuser may watch; anyone else gets a 404."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    jobs = Job.objects.select_related("created_by")
+    if not can_see_all_jobs(user):
+        jobs = jobs.filter(created_by=user)
+    try:
+        return jobs.get(pk=pk)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such job.") from None

@@ -53,3 +53,15 @@ class ConfirmationRequired(Exception):
 class InvalidToken(Exception):
     """An API token that authenticates no one: malformed, unknown, revoked, expired, or its user inactive.
     The message is safe to send back: it says more than "unknown" only to whoever holds the real secret."""
+
+
+class RetryLater(Exception):
+    """A job item hit an error that retrying can help (database busy, fetch timed out): run it again later."""
+
+    def __init__(self, delay: float, reason: str):
+        super().__init__(reason)
+        self.delay = delay
+
+
+class JobTakenOver(Exception):
+    """This worker's job was given to another worker (its heartbeat went stale): stop, the other finishes it."""

@@ -529,3 +529,98 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+# ---------------------------------------------------------------- background jobs
+
+
+class Job(models.Model):
+    """Long work run by a queue worker (articles.tasks), one row per item so progress and results are visible.
+
+    The rows are the truth, the queue message only a wake-up call: a worker that dies leaves the job
+    "running" with a stale heartbeat, and the sweep (services.jobs.requeue_stale_jobs) queues it again.
+    """
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import articles"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        PARTLY_FAILED = "partly_failed", "Partly failed"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0, help_text="Items finished, failed ones included.")
+    failed_count = models.PositiveIntegerField(default=0)
+    # Choices that apply to every item (an import's source, language); plain JSON, no user objects.
+    options = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Which worker holds the job now; a second worker leaves a job with a fresh heartbeat alone.
+    worker = models.CharField(max_length=100, blank=True)
+    runs = models.PositiveIntegerField(default=0, help_text="How many times a worker took the job up.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="job_state_heartbeat_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(done_count__lte=F("total")), name="job_done_within_total"),
+            models.CheckConstraint(condition=Q(failed_count__lte=F("done_count")), name="job_failed_within_done"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("articles:job_detail", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.PARTLY_FAILED, self.State.FAILED}
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done_count / self.total)
+
+
+class JobItem(models.Model):
+    """One file or URL of a job: what to do (payload) and, once done, what happened."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=2000, help_text="The file name or the URL, as given.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    outcome = models.CharField(max_length=20, blank=True, help_text="imported, revised, duplicate or failed.")
+    message = models.TextField(blank=True, help_text="What happened, e.g. “imported as article #12”.")
+    error = models.TextField(blank=True, help_text="Why it failed, or the last error a retry is waiting out.")
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The payload: an uploaded file's bytes, or the URL to fetch. Bytes are dropped once the item is done.
+    url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    data = models.BinaryField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="jobitem_unique_position"),
+            models.CheckConstraint(condition=Q(url="") | Q(data__isnull=True), name="jobitem_file_or_url_not_both"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q,
 from django.urls import reverse
 from rest_framework.fields import DateTimeField
 
-from articles.models import Article, Assignment, Claim, ClaimLink, Notification, Verdict
+from articles.models import Article, Assignment, Claim, ClaimLink, Job, JobItem, Notification, Verdict
 
 
 def links_for_display(queryset):
@@ -338,3 +338,52 @@ def trash_for(user, limit: int = 200) -> list:
     if not user.has_perm("articles.change_any_claim"):
         deleted = deleted.filter(created_by=user)
     return list(deleted.defer("article__body", "article__raw").order_by("-deleted_at", "-id")[:limit])
+
+
+# ---------------------------------------------------------------- background jobs
+
+
+def jobs_started_by(user):
+    """The user's own jobs, newest first (the desk's /jobs/ list)."""
+    return Job.objects.filter(created_by=user).select_related("created_by")
+
+
+def job_items(job: Job):
+    """The job's items in order, without the uploaded bytes."""
+    return JobItem.objects.filter(job=job).defer("data").order_by("position")
+
+
+def job_status(job: Job, items=None) -> dict:
+    """The job as JSON: the API's GET /api/jobs/<id>/ and the job page's progress poll (one shape)."""
+    items = job_items(job) if items is None else items
+    timestamp = DateTimeField().to_representation
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "kind_label": job.get_kind_display(),
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "finished": job.finished,
+        "total": job.total,
+        "done": job.done_count,
+        "failed": job.failed_count,
+        "percent": job.percent,
+        "created_by": job.created_by.get_username() if job.created_by else None,
+        "created_at": timestamp(job.created_at),
+        "started_at": timestamp(job.started_at) if job.started_at else None,
+        "finished_at": timestamp(job.finished_at) if job.finished_at else None,
+        "url": reverse("articles:job_detail", args=[job.pk]),
+        "items": [
+            {
+                "position": item.position,
+                "name": item.name,
+                "state": item.state,
+                "outcome": item.outcome,
+                "message": item.message,
+                "error": item.error,
+                "article": item.article_id,
+                "article_url": reverse("articles:article_detail", args=[item.article_id]) if item.article_id else None,
+            }
+            for item in items
+        ],
+    }

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from articles.exports import FORMATS
-from articles.views import desk, downloads, public, tokens, work
+from articles.views import desk, downloads, jobs, public, tokens, work
 
 desk_patterns = (
     [
@@ -18,6 +18,9 @@ desk_patterns = (
         path("trash/<int:pk>/restore/", work.trash_restore, name="trash_restore"),
         path("tokens/", tokens.token_list, name="token_list"),
         path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+        path("import/", jobs.import_page, name="import"),
+        path("jobs/", jobs.job_list, name="job_list"),
+        path("jobs/<int:pk>/", jobs.job_detail, name="job_detail"),
     ],
     "articles",
 )

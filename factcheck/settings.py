@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "huey.contrib.djhuey",
     "articles",
 ]
 
@@ -252,3 +253,34 @@ if os.environ.get("DJANGO_CACHE_URL"):
             "LOCATION": os.environ["DJANGO_CACHE_URL"],
         }
     }
+
+
+# ---------------------------------------------------------------- background jobs (huey)
+# One variable picks the queue: unset, an SQLite file under var/ (embedded, no extra service; `make run`
+# starts a worker beside the server); `sqlite:////abs/path.sqlite3` another file; `redis://host:port/db`
+# Redis, for workers on other hosts (`manage.py run_huey`). Never `immediate`: jobs must survive the request.
+FACTCHECK_QUEUE_URL = os.environ.get("FACTCHECK_QUEUE_URL", "")
+
+
+def huey_settings(queue_url: str) -> dict:
+    common = {"name": "factcheck", "immediate": False, "utc": True, "results": False}
+    # An idle SQLite-queue worker looks for work every second at most (Redis workers block, waiting).
+    consumer = {"workers": envint("FACTCHECK_QUEUE_WORKERS", 1), "worker_type": "thread", "max_delay": 1.0}
+    if queue_url.startswith(("redis://", "rediss://", "unix://")):
+        return {**common, "huey_class": "huey.RedisHuey", "url": queue_url, "consumer": consumer}
+    if queue_url and not queue_url.startswith("sqlite:///"):
+        raise ImproperlyConfigured(
+            f"FACTCHECK_QUEUE_URL must be redis://host:port/db or sqlite:///path, got {queue_url!r}"
+        )
+    # sqlite:///var/queue.sqlite3 is relative to the project, sqlite:////tmp/queue.sqlite3 absolute.
+    path = BASE_DIR / (queue_url.removeprefix("sqlite:///") or "var/queue.sqlite3")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {**common, "huey_class": "huey.SqliteHuey", "filename": str(path), "consumer": consumer}
+
+
+HUEY = huey_settings(FACTCHECK_QUEUE_URL)
+# A running job writes a heartbeat after every item; one silent for this long lost its worker (kill -9,
+# a crashed host) and is queued again by the periodic sweep and by every worker when it starts.
+FACTCHECK_JOB_STALE_SECONDS = envint("FACTCHECK_JOB_STALE_SECONDS", 120)
+# Test-only hook: seconds each job item sleeps before it runs, so a test can kill a worker mid-job.
+FACTCHECK_TEST_ITEM_DELAY = float(os.environ.get("FACTCHECK_TEST_ITEM_DELAY") or 0)

@@ -123,3 +123,60 @@ def local_site(settings):
     settings.FACTCHECK_FETCH_ALLOW_HOSTS = ["127.0.0.1"]
     yield site
     site.close()
+
+
+# ---------------------------------------------------------------- background jobs
+# Tests that start a real queue worker (tests/jobs_helpers.py, fixture `job_worker`) need a database and a
+# queue another process can open: on SQLite the test database becomes a file for that session (in memory
+# otherwise), on PostgreSQL it already is one (test_<name>). The queue never is the desk's own: an SQLite
+# queue moves to a file of the test session; a Redis queue (FACTCHECK_QUEUE_URL) is emptied first.
+
+_needs_file_database = {"yes": False}
+
+
+def pytest_collection_modifyitems(config, items):
+    _needs_file_database["yes"] = any(
+        item.get_closest_marker("jobs") or "job_worker" in getattr(item, "fixturenames", ()) for item in items
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if (
+        _needs_file_database["yes"]
+        and database["ENGINE"] == "django.db.backends.sqlite3"
+        and not database.get("TEST", {}).get("NAME")
+    ):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("jobs-db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_queue(tmp_path_factory) -> str:
+    """The queue of this test session, as a FACTCHECK_QUEUE_URL for worker subprocesses."""
+    from huey.contrib.djhuey import HUEY
+    from huey.storage import SqliteStorage
+
+    if isinstance(HUEY.storage, SqliteStorage):
+        path = tmp_path_factory.mktemp("jobs-queue") / "queue.sqlite3"
+        HUEY.storage = SqliteStorage(name=HUEY.name, filename=str(path))
+        return f"sqlite:///{path}"
+    HUEY.storage.flush_all()
+    return os.environ["FACTCHECK_QUEUE_URL"]
+
+
+@pytest.fixture
+def job_worker(transactional_db, test_queue, tmp_path):
+    """A queue worker subprocess (tests/jobs_helpers.Worker), not started; stopped before the database is flushed."""
+    from huey.contrib.djhuey import HUEY
+
+    from articles.roles import ensure_roles
+    from tests.jobs_helpers import Worker
+
+    ensure_roles()  # flushing between transactional tests removes the role groups
+    HUEY.flush()  # wake-ups left by earlier tests name jobs that are gone
+    worker = Worker(test_queue, tmp_path)
+    yield worker
+    worker.stop()

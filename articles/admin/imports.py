@@ -1,66 +1,33 @@
-"""The admin's "Import articles" page: upload .txt/.html files or paste addresses, get per-item reports.
+"""The admin's "Import articles" page: upload .txt/.html files, get the importer's per-file report.
 
 `ArticleImportAdminMixin` adds the page to ArticleAdmin (URL name admin:articles_article_import) and
 the changelist shows an "Import articles" button (templates/admin/articles/article/change_list.html)
-to users with the add_article permission. The upload goes through the same service as
-`manage.py import_articles`, so files are refused and boilerplate reported in the same words.
-Pasted addresses are fetched (articles/importing/fetch.py, public addresses only) by `run_url_import`.
+to users with the add_article permission. The upload goes through the same importer as
+`manage.py import_articles`, so files are refused and boilerplate reported in the same words. An import
+runs as a background job: the page answers at once and sends the user to the job's page in the desk; a
+preview (nothing stored) still runs at once and is shown here.
 """
-
-import dataclasses
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 
+from articles.forms import ACCEPT, MAX_FILES, MultipleFileField, MultipleFileInput, check_uploads, clean_url_lines
 from articles.importing import article_files
-
-MAX_FILES = 50
-MAX_URLS = 50
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that accepts several files and cleans to a list of them."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        # An empty file is reported by the importer by name, without holding back the other files.
-        kwargs.setdefault("allow_empty_file", True)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        clean_one = super().clean
-        if isinstance(data, list | tuple):
-            return [clean_one(item, initial) for item in data] or [clean_one(None, initial)]
-        return [clean_one(data, initial)]
+from articles.importing import jobs as import_jobs
 
 
 class ArticleImportForm(forms.Form):
     files = MultipleFileField(
         label="Article files",
         required=False,
-        widget=MultipleFileInput(attrs={"accept": ".txt,.html,.htm,text/plain,text/html"}),
+        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
         help_text=(
             f"Plain text (.txt) or saved web pages (.html, .htm), UTF-8, up to "
             f"{article_files.MAX_FILE_BYTES // 1024 // 1024} MB each and {MAX_FILES} at a time."
-        ),
-    )
-    urls = forms.CharField(
-        label="Addresses (URLs)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "https://news.example.org/2024/06/story"}),
-        help_text=(
-            f"Web pages to fetch and import, one address a line (up to {MAX_URLS}); lines starting with # are "
-            "skipped. Only public http(s) addresses are fetched; HTML or plain text, up to "
-            "the size limit. Each page's article URL is its final address after redirects."
         ),
     )
     source = forms.CharField(
@@ -78,39 +45,28 @@ class ArticleImportForm(forms.Form):
         required=False,
         help_text="Language code such as en, es or pt-BR; default: from the page, else en.",
     )
+    urls = forms.CharField(
+        label="Addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Web addresses of articles to fetch, one per line (not with a preview).",
+    )
     dry_run = forms.BooleanField(
         label="Preview only", required=False, help_text="Show what would be imported and dropped; store nothing."
     )
 
     def clean_files(self):
-        files = [upload for upload in self.cleaned_data["files"] if upload]
-        if len(files) > MAX_FILES:
-            raise ValidationError(f"{len(files)} files chosen; import at most {MAX_FILES} at a time.")
-        problems = []
-        for upload in files:
-            if Path(upload.name).suffix.lower() not in article_files.FORMATS_BY_SUFFIX:
-                problems.append(f"{upload.name}: only .txt, .html and .htm files can be imported.")
-            elif upload.size > article_files.MAX_FILE_BYTES:
-                problems.append(
-                    f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; "
-                    f"the limit is {article_files.MAX_FILE_BYTES // 1024 // 1024} MB per file."
-                )
-        if problems:
-            raise ValidationError(problems)
-        return files
+        return check_uploads(self.cleaned_data["files"])
 
     def clean_urls(self):
-        urls = article_files.read_url_list(self.cleaned_data["urls"])
-        if len(urls) > MAX_URLS:
-            raise ValidationError(f"{len(urls)} addresses given; import at most {MAX_URLS} at a time.")
-        return urls
+        return clean_url_lines(self.cleaned_data["urls"])
 
     def clean(self):
         data = super().clean()
-        if "files" in data and "urls" in data and not data["files"] and not data["urls"]:
-            self.add_error("files", "Choose article files, or paste addresses to fetch below.")
-        if data.get("url") and data.get("urls") and not data.get("files"):
-            self.add_error("url", "The URL names an uploaded file; pasted addresses give their own.")
+        if not self.errors and not data.get("files") and not data.get("urls"):
+            raise ValidationError("Choose files or paste addresses to import.")
+        if data.get("dry_run") and data.get("urls"):
+            self.add_error("urls", "A preview reads files only; import addresses without “Preview only”.")
         if data.get("url") and len(data.get("files") or []) > 1:
             self.add_error("url", "A URL names one article; give it only when importing one file.")
         try:
@@ -130,19 +86,6 @@ class ArticleImportForm(forms.Form):
             language=data.get("language", "").strip(),
             dry_run=data.get("dry_run", False),
         )
-
-
-_LEVELS = {
-    article_files.Outcome.IMPORTED: messages.SUCCESS,
-    article_files.Outcome.REVISED: messages.WARNING,  # claims may need re-attaching; the message says how many
-    article_files.Outcome.DUPLICATE: messages.WARNING,
-    article_files.Outcome.FAILED: messages.ERROR,
-}
-
-
-def run_url_import(urls: list[str], options: article_files.ImportOptions) -> list[article_files.FileReport]:
-    """Fetch and import pasted addresses. Synchronous for now: the one call to hand over to a background job."""
-    return article_files.import_urls(urls, dataclasses.replace(options, url=""))
 
 
 def report_message(report: article_files.FileReport) -> str:
@@ -169,14 +112,10 @@ class ArticleImportAdminMixin:
         if posted and form.is_valid():
             options = form.import_options(user=request.user)
             uploads = [(upload.name, upload.read()) for upload in form.cleaned_data["files"]]
-            reports = article_files.import_uploads(uploads, options) if uploads else []
-            if form.cleaned_data["urls"]:
-                reports += run_url_import(form.cleaned_data["urls"], options)
-            if not options.dry_run:
-                for report in reports:
-                    messages.add_message(request, _LEVELS[report.outcome], report_message(report))
-                messages.info(request, article_files.summarise(reports))
-                return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+            if options.dry_run:
+                reports = article_files.import_uploads(uploads, options)
+            else:
+                return self._start_job(request, form, uploads, options)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -186,3 +125,14 @@ class ArticleImportAdminMixin:
             "summary": article_files.summarise(reports) if reports else "",
         }
         return TemplateResponse(request, self.import_template, context)
+
+    def _start_job(self, request, form, uploads, options):
+        try:
+            job = import_jobs.start_import(
+                user=request.user, uploads=uploads, urls=form.cleaned_data["urls"], options=options
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.path)
+        messages.info(request, f"The import runs in the background as job #{job.pk}; this page shows its progress.")
+        return HttpResponseRedirect(job.get_absolute_url())

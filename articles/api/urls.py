@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from articles.api import claims, exports, verdicts
+from articles.api import claims, exports, jobs, verdicts
 from articles.exports import FORMATS
 
 router = DefaultRouter(trailing_slash=True)
@@ -30,5 +30,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("exports/", include((export_patterns, "export_api"))),
+    path("imports/", jobs.ImportView.as_view(), name="api-import"),
+    path("jobs/", jobs.JobListView.as_view(), name="api-job-list"),
+    path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="api-job-detail"),
     *router.urls,
 ]

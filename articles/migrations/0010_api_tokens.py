@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0008_verdict_names"),
+        ("articles", "0009_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -24,6 +24,15 @@ from articles.services.claims import (
     validate_span,
     what_goes_with,
 )
+from articles.services.jobs import (
+    ItemResult,
+    NewItem,
+    finish_job,
+    job_queued,
+    requeue_stale_jobs,
+    run_job,
+    start_job,
+)
 from articles.services.links import delete_link, link_claims, update_link
 from articles.services.notifications import mark_read, notify
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
@@ -58,6 +67,8 @@ __all__ = [
     "TRANSITIONS",
     "UNSET",
     "EvidenceItem",
+    "ItemResult",
+    "NewItem",
     "RevisionResult",
     "Transition",
     "allowed_transitions",
@@ -74,16 +85,21 @@ __all__ = [
     "delete_link",
     "delete_speaker",
     "find_duplicate",
+    "finish_job",
     "get_or_create_source",
     "get_or_create_speaker",
     "is_editor",
+    "job_queued",
     "link_claims",
     "lock_claim_at_version",
     "publish_verdict",
     "request_changes",
+    "requeue_stale_jobs",
     "restore_claim",
     "revise_article",
+    "run_job",
     "run_transition",
+    "start_job",
     "submit_verdict",
     "tag_names",
     "update_claim",

@@ -1,4 +1,4 @@
-"""The admin's Import articles page: upload, per-file messages, refusals, permissions."""
+"""The admin's Import articles page: upload (a background job), preview, refusals, permissions."""
 
 import pytest
 from django.contrib.auth.models import Permission, User
@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.importing import article_files
-from articles.models import Article, Source
+from articles.models import Article, Job, Source
 from tests.conftest import PASSWORD
+from tests.jobs_helpers import run_queued_jobs
 
 IMPORT_URL = reverse("admin:articles_article_import")
 CHANGELIST_URL = reverse("admin:articles_article_changelist")
@@ -83,8 +84,12 @@ def test_it_imports_uploaded_files_as_the_editor(client, erin):
         IMPORT_URL,
         {"files": [upload("buses.txt", STORY), upload("pool.html", html, "text/html")], "source": "East Side News"},
     )
+    job = Job.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == CHANGELIST_URL
+    assert response["Location"] == job.get_absolute_url()  # answered at once: the job's page shows its progress
+    assert texts(response) == [f"The import runs in the background as job #{job.pk}; this page shows its progress."]
+    assert not Article.objects.exists()
+    run_queued_jobs()
     buses = Article.objects.get(raw_format="text")
     assert (buses.title, buses.byline, buses.added_by, buses.raw) == (
         "Night buses return to the east side",
@@ -94,22 +99,23 @@ def test_it_imports_uploaded_files_as_the_editor(client, erin):
     )
     assert buses.source == Source.objects.get(name="East Side News")
     assert Article.objects.get(raw_format="html").title == "Pool reopens"
-    messages = texts(response)
-    assert messages[0].startswith(f"buses.txt: imported as article #{buses.pk} “Night buses return to the east side”")
-    assert "dropped 1 line of boilerplate: 1 share widget" in messages[0]
-    assert messages[-1] == "2 imported, 0 skipped as duplicates, 0 failed."
+    first = job.items.get(position=1)
+    assert first.message.startswith(f"imported as article #{buses.pk} “Night buses return to the east side”")
+    assert "dropped 1 line of boilerplate: 1 share widget" in first.message
 
 
 def test_it_lets_an_annotator_import(client, alice):
     client.force_login(alice)
     response = client.post(IMPORT_URL, {"files": [upload("buses.txt", STORY)]})
     assert response.status_code == 302
+    run_queued_jobs()
     assert Article.objects.get().added_by == alice
 
 
 def test_it_reports_duplicates_and_broken_files_and_imports_the_rest(client, erin):
     client.force_login(erin)
-    client.post(IMPORT_URL, {"files": [upload("buses.txt", STORY)]}, follow=True)  # the changelist shows its messages
+    client.post(IMPORT_URL, {"files": [upload("buses.txt", STORY)]}, follow=True)  # the job page shows its messages
+    run_queued_jobs()
     response = client.post(
         IMPORT_URL,
         {
@@ -122,12 +128,13 @@ def test_it_reports_duplicates_and_broken_files_and_imports_the_rest(client, eri
         },
     )
     assert response.status_code == 302
-    messages = texts(response)
-    assert messages[0].startswith("buses-again.txt: skipped as a duplicate: already imported as article #")
-    assert messages[1].startswith("Not imported: latin1.txt is not UTF-8 text (byte 0xe9 at position 3")
-    assert messages[2] == "Not imported: empty.txt is empty (0 bytes)."
-    assert messages[3].startswith("library.txt: imported as article #")
-    assert messages[4] == "1 imported, 1 skipped as duplicates, 2 failed."
+    [job] = run_queued_jobs()
+    again, latin1, empty, library = job.items.order_by("position")
+    assert again.message.startswith("duplicate: already imported as article #")
+    assert latin1.error.startswith("latin1.txt is not UTF-8 text (byte 0xe9 at position 3")
+    assert empty.error == "empty.txt is empty (0 bytes)."
+    assert library.message.startswith("imported as article #")
+    assert (job.state, job.done_count, job.failed_count) == ("partly_failed", 4, 2)
     assert Article.objects.count() == 2
 
 
@@ -146,7 +153,13 @@ def test_it_previews_without_storing(client, erin):
 @pytest.mark.parametrize(
     ("files", "fields", "error"),
     [
-        ([], {}, "Choose article files, or paste addresses to fetch below."),
+        ([], {}, "Choose files or paste addresses to import."),
+        (
+            [upload("a.txt", STORY)],
+            {"urls": "https://news.example.org/a", "dry_run": "on"},
+            "A preview reads files only",
+        ),
+        ([], {"urls": "file:///etc/passwd"}, "'file:///etc/passwd' is not an http(s) address."),
         ([upload("story.pdf", b"%PDF-1.7")], {}, "story.pdf: only .txt, .html and .htm files can be imported."),
         (
             [upload("a.txt", STORY), upload("b.txt", HOSTILE)],
@@ -175,8 +188,9 @@ def test_it_refuses_a_file_over_the_size_limit(client, erin, monkeypatch):
 
 def test_it_escapes_hostile_text_in_the_report(client, erin):
     client.force_login(erin)
-    response = client.post(IMPORT_URL, {"files": [upload("hostile.txt", HOSTILE)]}, follow=True)
-    page = response.content.decode()
+    response = client.post(IMPORT_URL, {"files": [upload("hostile.txt", HOSTILE)]})
+    run_queued_jobs()
+    page = client.get(response["Location"]).content.decode()
     assert "&lt;script&gt;alert(" in page
     assert '<script>alert("title")' not in page
     assert "<img src=x" not in page

@@ -7,11 +7,13 @@ fetcher (articles/importing/fetch.py), and import them the same way.
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importing import article_files
+from articles.importing import jobs as import_jobs
 
 PROGRESS_WIDTH = 24
 
@@ -52,6 +54,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would be imported and dropped; write nothing."
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Start a background job instead (a queue worker imports the files); print its id and page.",
+        )
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
@@ -72,6 +79,9 @@ class Command(BaseCommand):
             language=options["language"],
             dry_run=self.dry_run,
         )
+        if options["background"]:
+            addresses = urls + self._url_list(options["url_list"]) if fetching else []
+            return self._start_job([] if fetching else paths, import_options, addresses)
         callbacks = {"on_start": self._progress, "on_report": self._report}
         try:
             if fetching:
@@ -101,6 +111,31 @@ class Command(BaseCommand):
         if not addresses:
             raise CommandError(f"The address list {name} holds no addresses (one a line; '#' starts a comment).")
         return addresses
+
+    def _start_job(self, paths, import_options, addresses=()) -> None:
+        """Read the files here (the worker may run on another host) and queue them as one job."""
+        if import_options.dry_run:
+            raise CommandError("--dry-run runs at once; leave out --background.")
+        uploads, problems = [], []
+        for name, path, problem in article_files.expand_paths(paths):
+            if problem:
+                problems.append(problem)
+                continue
+            try:
+                uploads.append((name, path.read_bytes()))
+            except OSError as error:
+                problems.append(f"{name} could not be read: {error.strerror or error}.")
+        if problems:
+            raise CommandError(" ".join(problems))
+        try:
+            job = import_jobs.start_import(
+                user=import_options.user, uploads=uploads, urls=addresses, options=import_options
+            )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        page = settings.FACTCHECK_SITE_URL + job.get_absolute_url()
+        self.stdout.write(f"Started job #{job.pk}: {job.total} item{'s' if job.total != 1 else ''} to import.")
+        self.stdout.write(f"Watch it at {page}")
 
     def _user(self, username: str):
         if not username:

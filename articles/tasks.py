@@ -1,0 +1,57 @@
+"""The queue's tasks (huey): thin wrappers that wake a worker for a job and call services.
+
+The web process imports this module (ArticlesConfig.ready) so that starting a job enqueues `run_job`
+once the job's rows are committed; `manage.py run_huey` imports it to run them.
+"""
+
+import logging
+import os
+import socket
+import threading
+
+from django.dispatch import receiver
+from huey import RetryTask, crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+
+from articles import services
+from articles.errors import JobTakenOver, RetryLater
+from articles.importing.jobs import RUNNERS
+
+logger = logging.getLogger(__name__)
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:100]
+
+
+# A job-level failure (the database unreachable or locked before an item even started) is retried by
+# huey with backoff: 5 s, 10 s, 20 s, 40 s, 80 s. Item-level retries count their attempts in the database.
+@db_task(retries=5, retry_delay=5, retry_backoff=2)
+def run_job(job_id: int) -> None:
+    try:
+        services.run_job(job_id, worker=_worker_name(), runners=RUNNERS)
+    except RetryLater as retry:
+        raise RetryTask(str(retry), delay=retry.delay) from None
+    except JobTakenOver as taken:
+        logger.warning("%s", taken)
+
+
+@receiver(services.job_queued)
+def enqueue_job(sender, job_id: int, **kwargs) -> None:
+    run_job(job_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def requeue_stale_jobs() -> None:
+    services.requeue_stale_jobs()
+
+
+@on_startup()
+def requeue_on_startup() -> None:
+    # A worker that starts after a crash picks up the jobs the dead one left, without waiting a minute.
+    from django.db import close_old_connections
+
+    try:
+        services.requeue_stale_jobs()
+    finally:
+        close_old_connections()
