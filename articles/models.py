@@ -461,6 +461,7 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, help_text="A path inside the desk.")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="When it went out in an e-mail digest.")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -624,3 +625,16 @@ class JobItem(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EmailOptOut(models.Model):
+    """A kind of notification a person does not want by e-mail (it still shows in their inbox)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs")
+    kind = models.CharField(max_length=30, choices=Notification.Kind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="emailoptout_unique_kind_per_user")]
+
+    def __str__(self):
+        return f"{self.user}: no e-mail for {self.get_kind_display().lower()}"

@@ -9,6 +9,7 @@ import os
 import socket
 import threading
 
+from django.conf import settings
 from django.dispatch import receiver
 from huey import RetryTask, crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
@@ -55,3 +56,16 @@ def requeue_on_startup() -> None:
         services.requeue_stale_jobs()
     finally:
         close_old_connections()
+
+
+# E-mail digests: scheduled a few minutes after a person is notified; whatever is pending then goes in one
+# e-mail, and the later tasks of the same burst find nothing left. SMTP failures retry with backoff.
+@db_task(retries=4, retry_delay=60, retry_backoff=2)
+def send_notification_digest(recipient_id: int) -> None:
+    services.send_digest(recipient_id)
+
+
+@receiver(services.notifications_created)
+def schedule_digests(sender, recipient_ids: list[int], **kwargs) -> None:
+    for recipient_id in set(recipient_ids):
+        send_notification_digest.schedule(args=(recipient_id,), delay=settings.FACTCHECK_EMAIL_DIGEST_SECONDS)

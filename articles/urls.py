@@ -14,6 +14,7 @@ desk_patterns = (
         path("work/", work.work, name="my_work"),
         path("inbox/", work.inbox, name="inbox"),
         path("inbox/read/", work.inbox_read, name="inbox_read"),
+        path("inbox/email/", work.inbox_email, name="inbox_email"),
         path("trash/", work.trash, name="trash"),
         path("trash/<int:pk>/restore/", work.trash_restore, name="trash_restore"),
         path("tokens/", tokens.token_list, name="token_list"),

@@ -284,3 +284,19 @@ HUEY = huey_settings(FACTCHECK_QUEUE_URL)
 FACTCHECK_JOB_STALE_SECONDS = envint("FACTCHECK_JOB_STALE_SECONDS", 120)
 # Test-only hook: seconds each job item sleeps before it runs, so a test can kill a worker mid-job.
 FACTCHECK_TEST_ITEM_DELAY = float(os.environ.get("FACTCHECK_TEST_ITEM_DELAY") or 0)
+
+
+# ---------------------------------------------------------------- e-mail (notifications)
+# Console by default (e-mails are printed by the worker); SMTP when DJANGO_EMAIL_HOST is set.
+if os.environ.get("DJANGO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["DJANGO_EMAIL_HOST"]
+    EMAIL_PORT = envint("DJANGO_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Fact-check desk <desk@localhost>")
+# A person's notifications within this many seconds go out as one e-mail.
+FACTCHECK_EMAIL_DIGEST_SECONDS = envint("FACTCHECK_EMAIL_DIGEST_SECONDS", 180)

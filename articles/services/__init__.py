@@ -34,7 +34,14 @@ from articles.services.jobs import (
     start_job,
 )
 from articles.services.links import delete_link, link_claims, update_link
-from articles.services.notifications import mark_read, notify
+from articles.services.notifications import (
+    emailed_kinds,
+    mark_read,
+    notifications_created,
+    notify,
+    send_digest,
+    set_email_kinds,
+)
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
 from articles.services.tokens import CreatedToken, authenticate_token, clean_token_input, create_token, revoke_token
@@ -112,6 +119,10 @@ __all__ = [
     "can_assign",
     "finish",
     "mark_read",
+    "emailed_kinds",
+    "notifications_created",
+    "send_digest",
+    "set_email_kinds",
     "notify",
     "open_verdict_of",
     "what_goes_with",

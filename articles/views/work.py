@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles import access, services
+from articles.models import Notification
 from articles.queries import my_work, trash_for
 
 INBOX_SIZE = 100
@@ -24,7 +25,18 @@ def work(request):
 @login_required
 def inbox(request):
     notifications = list(request.user.notifications.select_related("actor")[:INBOX_SIZE])
-    return render(request, "articles/inbox.html", {"notifications": notifications})
+    emailed = services.emailed_kinds(request.user)
+    kinds = [(value, label, value in emailed) for value, label in Notification.Kind.choices]
+    return render(request, "articles/inbox.html", {"notifications": notifications, "kinds": kinds})
+
+
+@require_POST
+@login_required
+def inbox_email(request):
+    """Which kinds of notification also come by e-mail (all by default)."""
+    services.set_email_kinds(user=request.user, kinds=request.POST.getlist("kinds"))
+    messages.success(request, "E-mail settings saved.")
+    return redirect("articles:inbox")
 
 
 @require_POST

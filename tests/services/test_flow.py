@@ -157,3 +157,49 @@ def test_it_lets_an_editor_delete_it_after_confirming_what_goes_with_it(claim, b
 def test_it_still_lets_annotators_delete_a_claim_with_only_a_draft(claim, alice, bob):
     services.create_verdict(user=bob, claim=claim)
     assert services.delete_claim(user=alice, claim=claim).is_deleted
+
+
+# ---------------------------------------------------------------- e-mail digests
+
+
+def test_it_asks_for_a_digest_after_the_commit_and_sends_a_burst_as_one_email(
+    claim, bob, erin, frank, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import User
+
+    User.objects.filter(pk=bob.pk).update(email="bob@example.org")
+    asked = []
+
+    def listen(sender, recipient_ids, **kwargs):
+        asked.extend(recipient_ids)
+
+    services.notifications_created.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            verdict = make_verdict(claim, author=bob, editor=erin, state=State.APPROVED)
+    finally:
+        services.notifications_created.disconnect(listen)
+    assert bob.pk in asked and mailoutbox == []  # nothing is sent inside the request
+    assert services.send_digest(bob.pk) == 1
+    assert services.send_digest(bob.pk) == 0
+    services.publish_verdict(user=frank, verdict=verdict)
+    services.correct_verdict(user=erin, verdict=Verdict.objects.get(pk=verdict.pk), reason="A figure changed.")
+    assert services.send_digest(bob.pk) == 1
+    assert [message.to for message in mailoutbox] == [["bob@example.org"], ["bob@example.org"]]
+    assert "was approved" in mailoutbox[0].subject and "/admin/articles/verdict/" in mailoutbox[0].body
+
+
+def test_it_leaves_kinds_a_person_turned_off_out_of_the_email(claim, bob, erin, frank, mailoutbox):
+    from django.contrib.auth.models import User
+
+    User.objects.filter(pk=bob.pk).update(email="bob@example.org")
+    services.set_email_kinds(user=bob, kinds=["published"])
+    make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED)
+    assert services.send_digest(bob.pk) == 1
+    assert "was published" in mailoutbox[0].subject
+    assert Notification.objects.filter(recipient=bob, kind="approved", emailed_at__isnull=True).exists()
+
+
+def test_it_refuses_unknown_email_kinds(bob):
+    with pytest.raises(ValidationError):
+        services.set_email_kinds(user=bob, kinds=["everything"])

@@ -145,7 +145,7 @@ def test_it_shows_each_claims_status_in_the_list(client, claims, alice, bob, eri
     make_verdict(claims[1], author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(alice)
     page = client.get(reverse("articles:claim_list")).content.decode()
-    assert page.count("No verdict") == 4 and "In review with the editors" in page
+    assert page.count('status-none">No verdict') == 4 and "In review with the editors" in page
 
 
 def test_it_fills_in_the_claim_on_the_admin_add_form(client, claims, bob):
