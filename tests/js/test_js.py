@@ -1,4 +1,4 @@
-"""Runs the reader's pure JavaScript tests (tests/js/) with node, when node is installed."""
+"""Runs the reader's JavaScript tests (tests/js/*.test.js, ES modules like the reader's) with node, when installed."""
 
 import shutil
 import subprocess
@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed; the JS unit tests need it")
-def test_it_passes_the_text_maths_tests_in_node():
+def test_it_passes_the_reader_module_tests_in_node():
     result = subprocess.run(  # noqa: S603 (fixed command, no user input)
         [shutil.which("node"), "--test", str(ROOT / "tests" / "js")],
         capture_output=True,

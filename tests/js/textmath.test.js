@@ -1,9 +1,8 @@
-'use strict';
-// Run with: node --test tests/js/   (also run by tests/test_js.py under pytest)
-const test = require('node:test');
-const assert = require('node:assert/strict');
-const path = require('node:path');
-const TextMath = require(path.join(__dirname, '..', '..', 'articles', 'static', 'articles', 'textmath.js'));
+// Run with: node --test tests/js/   (also run by tests/js/test_js.py under pytest). An ES module, like
+// textmath.js itself: package.json at the root says "type": "module".
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as TextMath from '../../articles/static/articles/textmath.js';
 
 test('offsets are the identity in a text without astral characters', () => {
   const map = TextMath.offsetMap('café ñandú');

@@ -1,6 +1,9 @@
 """The reader page: the article with its claims and links embedded, in a fixed number of queries."""
 
 import json
+import posixpath
+import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -174,3 +177,35 @@ def test_it_presents_links_exactly_as_the_api_does(
         ).data
         assert embedded == json.loads(json.dumps(expected))
         assert [link["can_delete"] for link in embedded] == ([False, True] if persona == alice else [True, True])
+
+
+STATIC = Path(__file__).resolve().parents[2] / "articles" / "static"
+IMPORT = re.compile(r"""^import .* from '(?P<path>[./][^']+)';$""", re.M)
+
+
+def module_graph(entry):
+    """Every static path main.js reaches through its imports, itself included."""
+    seen, todo = set(), [entry]
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            source = (STATIC / path).read_text()
+            todo += [
+                posixpath.normpath(posixpath.join(posixpath.dirname(path), m["path"])) for m in IMPORT.finditer(source)
+            ]
+    return seen
+
+
+def test_it_loads_the_reader_as_es_modules_with_no_inline_script(client, alice, article):
+    client.force_login(alice)
+    html = client.get(f"/articles/{article.pk}/").content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    # Code only from static files (a strict Content-Security-Policy allows no inline script); data as JSON.
+    assert [attributes for attributes, _ in scripts] == [
+        ' id="reader-data" type="application/json"',
+        ' type="module" src="/static/articles/reader/main.js"',
+    ]
+    # Every module main.js imports, and only those, is preloaded so the browser fetches them at once.
+    preloaded = set(re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html))
+    assert preloaded | {"articles/reader/main.js"} == module_graph("articles/reader/main.js")

@@ -1,0 +1,215 @@
+/*
+ * The claim form: a floating "New claim" form next to a selection in the text, or an edit form in a
+ * card's slot; with its speaker field (suggestions from this article, then /api/speakers/?q=, or a
+ * new speaker). Saving goes through the store; errors are shown in the form, which stays open.
+ */
+import * as TextMath from '../textmath.js';
+import * as api from './api.js';
+import { debounce, el, fromTemplate } from './dom.js';
+
+export class ClaimForm {
+  /*
+   * store, highlights: see store.js and highlights.js; articleId: the article claims are added to;
+   * mayAddSpeaker: whether the user may create speakers; onOpen(): called before a form opens (main.js
+   * closes the link form there, so one form is open at a time).
+   */
+  constructor({ store, highlights, articleId, mayAddSpeaker, onOpen }) {
+    this.store = store;
+    this.highlights = highlights;
+    this.articleId = articleId;
+    this.mayAddSpeaker = mayAddSpeaker;
+    this.onOpen = onOpen;
+    this.form = null;
+    this.popover = null;
+  }
+
+  close() {
+    if (this.form) { this.form.remove(); }
+    if (this.popover) { this.popover.remove(); }
+    this.form = null;
+    this.popover = null;
+    if (this.highlights.pending) { this.highlights.pending = null; this.highlights.redraw(); }
+  }
+
+  /* A floating form next to the selection; the selection stays shown as a pending highlight. */
+  openCreate(span) {
+    this.close();
+    this.onOpen();
+    const highlights = this.highlights;
+    const rect = highlights.selectionRect();
+    highlights.pending = span;
+    highlights.redraw();
+    window.getSelection().removeAllRanges();
+    const popover = el('div', 'popover');
+    popover.setAttribute('role', 'dialog');
+    popover.setAttribute('aria-label', 'New claim');
+    const form = this.build(null, span);
+    popover.appendChild(el('h3', null, 'New claim'));
+    popover.appendChild(form);
+    // The popover lives in the article pane so it scrolls with the text it belongs to.
+    const pane = highlights.root.closest('.reader-article');
+    pane.appendChild(popover);
+    const paneBox = pane.getBoundingClientRect();
+    const top = (rect ? rect.bottom : paneBox.top + 120) - paneBox.top + pane.scrollTop + 8;
+    const left = Math.min((rect ? rect.left : paneBox.left + 40) - paneBox.left, pane.clientWidth - popover.offsetWidth - 16);
+    popover.style.top = top + 'px';
+    popover.style.left = Math.max(8, left) + 'px';
+    this.popover = popover;
+    this.form = form;
+    form.querySelector('.speaker-input').focus();
+  }
+
+  openEdit(claim, slot) {
+    this.close();
+    this.onOpen();
+    const form = this.build(claim, null);
+    slot.replaceChildren(form);
+    this.form = form;
+    form.querySelector('textarea').focus();
+  }
+
+  build(claim, span) {
+    const store = this.store;
+    const highlights = this.highlights;
+    const articleId = this.articleId;
+    const form = fromTemplate('claim-form-template');
+    const quote = claim ? claim.quote : highlights.quoteOf(span);
+    form.querySelector('.form-quote').textContent = '“' + TextMath.truncate(quote, 200) + '”';
+    const speaker = speakerField(form, claim ? claim.speaker : null, { store: store, mayAdd: this.mayAddSpeaker });
+    if (claim) {
+      form.elements.summary.value = claim.summary;
+      form.elements.tags.value = claim.tags.join(', ');
+      form.querySelector('[type=submit]').textContent = 'Save changes';
+    }
+    const error = form.querySelector('.form-error');
+    const self = this;
+    form.querySelector('.cancel').addEventListener('click', function () { self.close(); });
+    form.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') { event.preventDefault(); self.close(); }
+    });
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      const fields = {
+        summary: form.elements.summary.value,
+        tags: TextMath.parseTags(form.elements.tags.value),
+      };
+      Object.assign(fields, speaker.payload(claim));
+      const submit = form.querySelector('[type=submit]');
+      submit.disabled = true;
+      error.hidden = true;
+      const request = claim
+        ? store.update(store.get(claim.id), fields)
+        : store.create(Object.assign({ article: articleId }, highlights.serverSpan(span), fields));
+      request.then(function (result) {
+        submit.disabled = false;
+        if (result.ok) { self.close(); return; }
+        error.textContent = result.status === 409
+          ? 'Someone else changed this claim while you were editing (it is now version ' + result.data.current_version +
+            '). The card shows their version; your changes are still in this form: save again to apply them.'
+          : api.errorMessage(result);
+        error.hidden = false;
+      });
+    });
+    return form;
+  }
+}
+
+/*
+ * Wire the speaker field of a claim form; returns {payload(claim)} giving the speaker fields to send.
+ * (The list filters' speaker box, speaker_picker.js, is a different widget: a plain form field.)
+ */
+function speakerField(form, initial, { store, mayAdd }) {
+  const input = form.querySelector('.speaker-input');
+  const options = form.querySelector('.speaker-options');
+  const newFields = form.querySelector('.new-speaker');
+  let chosen = initial ? { id: initial.id, label: initial.label } : null;
+  let active = -1;
+  if (chosen) { input.value = chosen.label; }
+
+  function render(speakers, typed) {
+    options.replaceChildren();
+    active = -1;
+    speakers.slice(0, 8).forEach(function (speaker) {
+      const option = el('li', 'option');
+      option.setAttribute('role', 'option');
+      option.appendChild(el('span', 'name', speaker.name));
+      if (speaker.description) { option.appendChild(el('span', 'muted small', ' · ' + speaker.description)); }
+      option.addEventListener('mousedown', function (event) { event.preventDefault(); choose(speaker); });
+      options.appendChild(option);
+    });
+    const exact = speakers.some(function (speaker) { return speaker.name.toLowerCase() === typed.toLowerCase(); });
+    if (typed && !exact && mayAdd) {
+      const create = el('li', 'option create', 'New speaker “' + typed + '”');
+      create.setAttribute('role', 'option');
+      create.addEventListener('mousedown', function (event) { event.preventDefault(); chooseNew(); });
+      options.appendChild(create);
+    }
+    options.hidden = options.children.length === 0;
+    input.setAttribute('aria-expanded', String(!options.hidden));
+  }
+
+  function choose(speaker) {
+    chosen = { id: speaker.id, label: speaker.label || speaker.name };
+    input.value = chosen.label;
+    options.hidden = true;
+    newFields.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+  }
+
+  function chooseNew() {
+    chosen = null;
+    options.hidden = true;
+    newFields.hidden = false;
+    input.setAttribute('aria-expanded', 'false');
+    newFields.querySelector('input').focus();
+  }
+
+  const search = debounce(function (typed) {
+    api.get('/api/speakers/', { q: typed }).then(function (result) {
+      if (result.ok && input.value.trim() === typed) { render(result.data.results || [], typed); }
+    });
+  }, 180);
+
+  input.addEventListener('input', function () {
+    chosen = null;
+    const typed = input.value.trim();
+    newFields.hidden = !typed || !mayAdd;
+    if (!typed) { render(store.speakers(), ''); return; }
+    search(typed);
+  });
+  input.addEventListener('focus', function () { if (!input.value.trim()) { render(store.speakers(), ''); } });
+  input.addEventListener('blur', function () { options.hidden = true; input.setAttribute('aria-expanded', 'false'); });
+  input.addEventListener('keydown', function (event) {
+    const items = Array.from(options.children);
+    if (options.hidden || items.length === 0) { return; }
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      active = (active + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
+      items.forEach(function (item, index) { item.classList.toggle('is-active', index === active); });
+    } else if (event.key === 'Enter' && active >= 0) {
+      event.preventDefault();
+      items[active].dispatchEvent(new MouseEvent('mousedown', { cancelable: true }));
+    } else if (event.key === 'Escape') {
+      event.stopPropagation();
+      options.hidden = true;
+    }
+  });
+
+  return {
+    /* Chosen speaker -> {speaker: id}; typed name -> {new_speaker}; cleared -> {speaker: null}. */
+    payload: function (claim) {
+      const typed = input.value.trim();
+      if (chosen && typed === chosen.label) {
+        return claim && claim.speaker && claim.speaker.id === chosen.id ? {} : { speaker: chosen.id };
+      }
+      if (!typed) { return claim && !claim.speaker ? {} : { speaker: null }; }
+      return {
+        new_speaker: {
+          name: typed,
+          description: form.elements.speaker_description.value,
+          affiliation: form.elements.speaker_affiliation.value,
+        },
+      };
+    },
+  };
+}

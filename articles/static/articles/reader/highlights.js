@@ -1,0 +1,153 @@
+/*
+ * The article text: a <mark> per stretch covered by claims, and the reader's selection in it.
+ *
+ * Offsets from the server are Unicode code points; DOM ranges count UTF-16 units. This module is
+ * the one place that converts between them (textmath.js does the maths), so the other modules hand
+ * it UTF-16 spans from the selection and get code point spans back for the API (serverSpan).
+ *
+ * The hook for other modules: when the user finishes a selection (mouse up, or Enter after
+ * Shift + arrows), main.js calls offerSelection(), which dispatches a cancelable "textselect"
+ * event here. A listener that takes the selection (re-attaching a claim) calls preventDefault();
+ * otherwise the reader offers the "new claim" form.
+ */
+import * as TextMath from '../textmath.js';
+
+const ARROWS = { ArrowLeft: 'backward', ArrowRight: 'forward', ArrowUp: 'backward', ArrowDown: 'forward' };
+
+export class Highlights extends EventTarget {
+  /* root: the element holding the text; body: the text; store: where the claims are (store.js). */
+  constructor({ root, body, store }) {
+    super();
+    this.root = root;
+    this.body = body;
+    this.store = store;
+    this.offsets = TextMath.offsetMap(body);
+    this.marksByClaim = new Map();
+    this.pending = null; // UTF-16 span of the selection whose "new claim" form is open
+  }
+
+  /* Redraw every claim, the pending selection, and the selected claim. */
+  redraw() {
+    this.draw(this.store.all(), this.pending);
+    if (this.store.selectedId !== null) { this.setSelected(this.store.selectedId, null); }
+  }
+
+  /* Replace the text with a <mark> per segment covered by claims; `pending` is the selection being saved. */
+  draw(claims, pending) {
+    const offsets = this.offsets;
+    const body = this.body;
+    const spans = [];
+    claims.forEach(function (claim) {
+      if (claim.start === null || claim.start === undefined) { return; }
+      spans.push({ id: claim.id, start: offsets.toUtf16(claim.start), end: offsets.toUtf16(claim.end) });
+    });
+    if (pending) { spans.push({ id: 'pending', start: pending.start, end: pending.end }); }
+    const fragment = document.createDocumentFragment();
+    const marksByClaim = new Map();
+    TextMath.segments(body.length, spans).forEach(function (segment) {
+      const text = document.createTextNode(body.slice(segment.start, segment.end));
+      if (segment.ids.length === 0) { fragment.appendChild(text); return; }
+      const mark = document.createElement('mark');
+      const claimIds = segment.ids.filter(function (id) { return id !== 'pending'; });
+      mark.className = 'hl depth-' + Math.min(claimIds.length, 3) + (claimIds.length < segment.ids.length ? ' hl-pending' : '');
+      mark.dataset.claims = claimIds.join(' ');
+      mark.appendChild(text);
+      fragment.appendChild(mark);
+      claimIds.forEach(function (id) {
+        if (!marksByClaim.has(id)) { marksByClaim.set(id, []); }
+        marksByClaim.get(id).push(mark);
+      });
+    });
+    this.root.replaceChildren(fragment);
+    this.marksByClaim = marksByClaim;
+  }
+
+  claimsAt(mark) {
+    return mark.dataset.claims ? mark.dataset.claims.split(' ').map(Number) : [];
+  }
+
+  setSelected(claimId, previousId) {
+    (this.marksByClaim.get(previousId) || []).forEach(function (mark) { mark.classList.remove('is-selected'); });
+    (this.marksByClaim.get(claimId) || []).forEach(function (mark) { mark.classList.add('is-selected'); });
+  }
+
+  scrollTo(claimId) {
+    const marks = this.marksByClaim.get(claimId);
+    if (marks && marks.length) { marks[0].scrollIntoView({ block: 'center', behavior: 'smooth' }); }
+  }
+
+  /* ---------------------------------------------------------- the selection */
+
+  /* The current selection inside the text as tidy UTF-16 offsets {start, end}, or null. */
+  selection() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) { return null; }
+    const range = selection.getRangeAt(0);
+    const root = this.root;
+    const inside = function (node) { return root.contains(node); };
+    if (!inside(range.startContainer) && !inside(range.endContainer)) { return null; }
+    const start = inside(range.startContainer) ? this.offsetOf(range.startContainer, range.startOffset) : 0;
+    const end = inside(range.endContainer) ? this.offsetOf(range.endContainer, range.endOffset) : this.body.length;
+    return TextMath.tidySelection(this.body, start, end);
+  }
+
+  /* UTF-16 offset in the text of a DOM position inside it. */
+  offsetOf(node, offset) {
+    const range = document.createRange();
+    range.setStart(this.root, 0);
+    range.setEnd(node, offset);
+    return range.toString().length;
+  }
+
+  /* The words of a UTF-16 span. */
+  quoteOf(span) {
+    return this.body.slice(span.start, span.end);
+  }
+
+  /* A UTF-16 span as the API wants it: code point offsets and the quote. */
+  serverSpan(span) {
+    return { start: this.offsets.toCodePoint(span.start), end: this.offsets.toCodePoint(span.end), quote: this.quoteOf(span) };
+  }
+
+  /* Where on screen the selection is, to place the form next to it. */
+  selectionRect() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0) { return null; }
+    const rects = selection.getRangeAt(0).getClientRects();
+    return rects.length ? rects[rects.length - 1] : selection.getRangeAt(0).getBoundingClientRect();
+  }
+
+  /* The user finished a selection: true when no listener took it (see the top of this file). */
+  offerSelection() {
+    return this.dispatchEvent(new CustomEvent('textselect', { cancelable: true, detail: { span: this.selection() } }));
+  }
+
+  /*
+   * Keyboard selection: Shift + arrows extend the selection (by word with Ctrl/Alt); without one,
+   * it starts at the first line visible in the window. Browsers do not offer this on read-only text.
+   * Returns true when it handled the key.
+   */
+  onKeydown(event) {
+    if (!event.shiftKey || !ARROWS[event.key]) { return false; }
+    const root = this.root;
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !root.contains(selection.anchorNode)) {
+      const box = root.getBoundingClientRect();
+      const x = box.left + 2;
+      const y = Math.max(box.top, 0) + 4;
+      let range = null;
+      if (document.caretRangeFromPoint) {
+        range = document.caretRangeFromPoint(x, y);
+      } else if (document.caretPositionFromPoint) {
+        const position = document.caretPositionFromPoint(x, y);
+        if (position) { range = document.createRange(); range.setStart(position.offsetNode, position.offset); }
+      }
+      if (!range || !root.contains(range.startContainer)) { range = document.createRange(); range.setStart(root, 0); }
+      selection.collapse(range.startContainer, range.startOffset);
+    }
+    const granularity = event.key === 'ArrowUp' || event.key === 'ArrowDown' ? 'line' : (event.ctrlKey || event.altKey ? 'word' : 'character');
+    selection.modify('extend', ARROWS[event.key], granularity);
+    event.preventDefault();
+    return true;
+  }
+}

@@ -1,0 +1,207 @@
+/*
+ * The claim panel: a card per claim in text order (orphaned claims under their own heading), the
+ * "Deleted in this session" list, the filter box, the claim count and the status line.
+ *
+ * The hook for other modules: after a card is created or refilled from a claim, the panel
+ * dispatches a "card" event with {card, claim}, so a module can add its own controls to the card
+ * (reanchor.js does) without the panel knowing about it.
+ */
+import * as TextMath from '../textmath.js';
+import { el, fromTemplate } from './dom.js';
+
+export class Panel extends EventTarget {
+  /*
+   * store: the claims (store.js); relations: [{value, label, inverse}]; mayLink: whether the user may
+   * link claims; edit(claim, slot) and link(claim, slot): open the claim or link form in a card's slot.
+   */
+  constructor({ store, relations, mayLink, edit, link }) {
+    super();
+    this.store = store;
+    this.relationLabels = new Map(relations.map(function (relation) { return [relation.value, relation]; }));
+    this.mayLink = mayLink;
+    this.edit = edit;
+    this.link = link;
+    this.byId = new Map();
+    this.cardList = document.getElementById('claim-cards');
+    this.orphanedSection = document.getElementById('orphaned-section');
+    this.deletedSection = document.getElementById('deleted-section');
+    this.statusBox = document.getElementById('panel-status');
+    this.filterBox = document.getElementById('panel-filter');
+    this.countBadge = document.getElementById('claim-count');
+    const panel = this;
+    this.filterBox.addEventListener('input', function () { panel.applyFilter(); });
+  }
+
+  showStatus(text, action) {
+    this.statusBox.replaceChildren(el('span', null, text));
+    this.statusBox.classList.toggle('is-visible', Boolean(text));
+    if (action) {
+      const button = el('button', 'button small', action.label);
+      button.type = 'button';
+      button.addEventListener('click', action.run);
+      this.statusBox.appendChild(button);
+    }
+  }
+
+  upsert(claim) {
+    let card = this.byId.get(claim.id);
+    if (!card) {
+      card = fromTemplate('claim-card-template');
+      card.id = 'card-' + claim.id;
+      card.dataset.claim = claim.id;
+      this.byId.set(claim.id, card);
+      this.wire(card, claim.id);
+    }
+    this.fill(card, claim);
+    this.dispatchEvent(new CustomEvent('card', { detail: { card: card, claim: claim } }));
+    return card;
+  }
+
+  /* Put the claim's current text into its card, leaving an open form in the card's slot alone. */
+  fill(card, claim) {
+    const speaker = claim.speaker;
+    card.querySelector('.speaker-name').textContent = speaker ? speaker.name : 'Unattributed';
+    card.querySelector('.speaker-name').classList.toggle('muted', !speaker);
+    card.querySelector('.speaker-role').textContent = speaker && speaker.description ? speaker.description : '';
+    const badges = card.querySelector('.badges');
+    badges.replaceChildren();
+    if (claim.anchor_state === 'relocated') { badges.appendChild(el('span', 'anchor-state anchor-relocated', 'relocated — confirm')); }
+    if (claim.anchor_state === 'orphaned') { badges.appendChild(el('span', 'anchor-state anchor-orphaned', 'orphaned')); }
+    if (claim.verdict) {
+      const verdict = el('a', 'verdict verdict-' + claim.verdict.rating, claim.verdict.rating_label);
+      verdict.href = claim.verdict.url;
+      verdict.title = claim.verdict.headline;
+      badges.appendChild(verdict);
+    }
+    card.querySelector('.summary').textContent = claim.summary;
+    card.querySelector('.summary').hidden = !claim.summary;
+    card.querySelector('.quote').textContent = '“' + TextMath.truncate(claim.quote, 240) + '”';
+    const tags = card.querySelector('.tags');
+    tags.replaceChildren();
+    claim.tags.forEach(function (tag) { tags.appendChild(el('span', 'tag', tag)); });
+    tags.hidden = claim.tags.length === 0;
+    card.querySelector('.compare-link').href = claim.url;
+    card.querySelector('.edit-button').hidden = !claim.can_edit;
+    card.querySelector('.delete-button').hidden = !claim.can_edit;
+    card.querySelector('.link-button').hidden = !this.mayLink;
+    card.dataset.search = [claim.quote, claim.summary, speaker ? speaker.name : '', claim.tags.join(' ')].join(' ').toLowerCase();
+    this.fillLinks(card, claim.id);
+  }
+
+  fillLinks(card, claimId) {
+    const store = this.store;
+    const relationLabels = this.relationLabels;
+    const mine = store.linksOf(claimId);
+    card.querySelector('.link-count').textContent = mine.length === 1 ? '1 link' : mine.length + ' links';
+    const list = card.querySelector('.card-links');
+    list.replaceChildren();
+    mine.forEach(function (link) {
+      const outgoing = link.from_claim.id === claimId;
+      const other = outgoing ? link.to_claim : link.from_claim;
+      const relation = relationLabels.get(link.relation);
+      const item = el('li', 'card-link relation-' + link.relation);
+      item.appendChild(el('span', 'relation-label', outgoing ? relation.label : relation.inverse));
+      const anchor = el('a', 'other-quote', '“' + TextMath.truncate(other.quote, 90) + '”');
+      anchor.href = other.reader_url;
+      item.appendChild(anchor);
+      const where = [other.speaker || 'Unattributed', other.source || 'no source', TextMath.truncate(other.article_title, 60)];
+      item.appendChild(el('span', 'link-where muted small', where.join(' · ')));
+      if (link.note) { item.appendChild(el('span', 'link-note small', link.note)); }
+      if (link.can_delete) {
+        const unlink = el('button', 'unlink small', 'Unlink');
+        unlink.type = 'button';
+        unlink.setAttribute('aria-label', 'Remove this link');
+        unlink.addEventListener('click', function (event) { event.stopPropagation(); store.unlink(link); });
+        item.appendChild(unlink);
+      }
+      list.appendChild(item);
+    });
+  }
+
+  refreshLinks() {
+    const panel = this;
+    this.byId.forEach(function (card, id) { panel.fillLinks(card, id); });
+  }
+
+  wire(card, claimId) {
+    const store = this.store;
+    const panel = this;
+    card.addEventListener('click', function (event) {
+      if (event.target.closest('a, button, form')) { return; }
+      store.select(claimId, { scrollText: true });
+    });
+    card.addEventListener('keydown', function (event) {
+      if (event.target === card && (event.key === 'Enter' || event.key === ' ')) {
+        event.preventDefault();
+        store.select(claimId, { scrollText: true });
+      }
+    });
+    card.querySelector('.edit-button').addEventListener('click', function () {
+      panel.edit(store.get(claimId), card.querySelector('.card-slot'));
+    });
+    card.querySelector('.delete-button').addEventListener('click', function () {
+      store.destroy(store.get(claimId));
+    });
+    card.querySelector('.link-button').addEventListener('click', function () {
+      panel.link(store.get(claimId), card.querySelector('.card-slot'));
+    });
+  }
+
+  /* Cards in text order; orphaned claims under their own heading. */
+  order() {
+    const sorted = this.store.all().sort(TextMath.compareClaims);
+    const orphanList = this.orphanedSection.querySelector('ol');
+    const cardList = this.cardList;
+    const byId = this.byId;
+    sorted.forEach(function (claim) {
+      const card = byId.get(claim.id);
+      (claim.start === null || claim.start === undefined ? orphanList : cardList).appendChild(card);
+    });
+    this.orphanedSection.hidden = orphanList.children.length === 0;
+    this.countBadge.textContent = String(this.store.size);
+    cardList.classList.toggle('is-empty', cardList.children.length === 0);
+    this.applyFilter();
+  }
+
+  remove(claimId) {
+    const card = this.byId.get(claimId);
+    if (card) { card.remove(); this.byId.delete(claimId); }
+    this.order();
+  }
+
+  addDeleted(claim) {
+    const store = this.store;
+    const item = el('li', 'claim-card deleted');
+    item.dataset.claim = claim.id;
+    item.appendChild(el('p', 'quote', '“' + TextMath.truncate(claim.quote, 120) + '”'));
+    const undo = el('button', 'button small', 'Undo delete');
+    undo.type = 'button';
+    undo.addEventListener('click', function () { store.restore(claim); });
+    item.appendChild(undo);
+    this.deletedSection.querySelector('ol').appendChild(item);
+    this.deletedSection.hidden = false;
+  }
+
+  removeDeleted(claimId) {
+    const list = this.deletedSection.querySelector('ol');
+    Array.from(list.children).forEach(function (item) { if (Number(item.dataset.claim) === claimId) { item.remove(); } });
+    this.deletedSection.hidden = list.children.length === 0;
+  }
+
+  setSelected(claimId, previousId) {
+    const previous = this.byId.get(previousId);
+    if (previous) { previous.classList.remove('is-selected'); previous.removeAttribute('aria-current'); }
+    const card = this.byId.get(claimId);
+    if (card) { card.classList.add('is-selected'); card.setAttribute('aria-current', 'true'); }
+  }
+
+  scrollTo(claimId, center) {
+    const card = this.byId.get(claimId);
+    if (card) { card.scrollIntoView({ block: center ? 'center' : 'nearest', behavior: 'smooth' }); }
+  }
+
+  applyFilter() {
+    const needle = this.filterBox.value.trim().toLowerCase();
+    this.byId.forEach(function (card) { card.hidden = Boolean(needle) && card.dataset.search.indexOf(needle) === -1; });
+  }
+}

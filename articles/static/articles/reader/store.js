@@ -1,0 +1,139 @@
+/*
+ * The article's claims and the links touching them, the selected claim, and every write to them
+ * through the API. The store draws nothing: it announces each change as an event, and main.js
+ * passes it on to the panel and the highlights. Events (CustomEvent, the change in `detail`):
+ *   claim     {claim, created}   a claim was added or replaced (created: just saved from a selection)
+ *   remove    {id}               a claim left the article (deleted)
+ *   deleted   {claim}            ... and can be restored from the "Deleted" list
+ *   restored  {id}               a deleted claim came back
+ *   links     {}                 links were added or removed
+ *   select    {id, previous, options}  options: scrollText, scrollCard, center
+ *   status    {text, action}     a message for the panel, with an optional {label, run} button
+ */
+import * as api from './api.js';
+
+export class ClaimStore extends EventTarget {
+  constructor({ claims, links }) {
+    super();
+    this.claims = new Map(claims.map(function (claim) { return [claim.id, claim]; }));
+    this.links = links.slice();
+    this.selectedId = null;
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail: detail || {} }));
+  }
+
+  /* ---------------------------------------------------------- reading */
+
+  get(claimId) { return this.claims.get(claimId); }
+
+  has(claimId) { return this.claims.has(claimId); }
+
+  all() { return Array.from(this.claims.values()); }
+
+  get size() { return this.claims.size; }
+
+  linksOf(claimId) {
+    return this.links.filter(function (link) { return link.from_claim.id === claimId || link.to_claim.id === claimId; });
+  }
+
+  /* The speakers of this article's claims, each once: the first suggestions for a speaker field. */
+  speakers() {
+    const seen = new Map();
+    this.claims.forEach(function (claim) { if (claim.speaker) { seen.set(claim.speaker.id, claim.speaker); } });
+    return Array.from(seen.values());
+  }
+
+  /* ---------------------------------------------------------- local changes */
+
+  select(claimId, options) {
+    const previous = this.selectedId;
+    this.selectedId = claimId;
+    this.emit('select', { id: claimId, previous: previous, options: options || {} });
+  }
+
+  status(text, action) {
+    this.emit('status', { text: text, action: action });
+  }
+
+  /* Add or replace a claim with the server's current version of it. */
+  put(claim, created) {
+    this.claims.set(claim.id, claim);
+    this.emit('claim', { claim: claim, created: Boolean(created) });
+  }
+
+  remove(claimId) {
+    this.claims.delete(claimId);
+    if (this.selectedId === claimId) { this.selectedId = null; }
+    this.emit('remove', { id: claimId });
+  }
+
+  /* ---------------------------------------------------------- writes (each resolves to the API's result) */
+
+  create(payload) {
+    const store = this;
+    return api.request('POST', '/api/claims/', payload).then(function (result) {
+      if (result.ok) {
+        store.put(result.data, true);
+        store.select(result.data.id, { scrollCard: true });
+        store.status('Claim saved.');
+      }
+      return result;
+    });
+  }
+
+  /* PATCH the claim at the version read; on a conflict the store takes the server's current version. */
+  update(claim, changes) {
+    const store = this;
+    const payload = Object.assign({ version: claim.version }, changes);
+    return api.request('PATCH', '/api/claims/' + claim.id + '/', payload).then(function (result) {
+      if (result.ok) { store.put(result.data); store.status('Claim updated.'); }
+      if (result.status === 409 && result.data.current) { store.put(result.data.current); }
+      return result;
+    });
+  }
+
+  destroy(claim) {
+    const store = this;
+    return api.request('DELETE', '/api/claims/' + claim.id + '/').then(function (result) {
+      if (!result.ok) { store.status(api.errorMessage(result)); return result; }
+      store.remove(claim.id);
+      store.emit('deleted', { claim: claim });
+      store.status('Claim deleted.', { label: 'Undo', run: function () { store.restore(claim); } });
+      return result;
+    });
+  }
+
+  restore(claim) {
+    const store = this;
+    return api.request('POST', '/api/claims/' + claim.id + '/restore/').then(function (result) {
+      if (!result.ok) { store.status(api.errorMessage(result)); return result; }
+      store.emit('restored', { id: claim.id });
+      store.put(result.data);
+      store.emit('links');
+      store.select(result.data.id, { scrollCard: true, scrollText: true });
+      store.status('Deletion undone.');
+      return result;
+    });
+  }
+
+  link(fromClaim, payload) {
+    const store = this;
+    return api.request('POST', '/api/links/', Object.assign({ from_claim: fromClaim.id }, payload)).then(function (result) {
+      if (result.ok) { store.links.push(result.data); store.emit('links'); store.status('Claims linked.'); }
+      return result;
+    });
+  }
+
+  unlink(link) {
+    const store = this;
+    return api.request('DELETE', '/api/links/' + link.id + '/').then(function (result) {
+      if (!result.ok) { store.status(api.errorMessage(result)); return result; }
+      store.links = store.links.filter(function (other) { return other.id !== link.id; });
+      store.emit('links');
+      store.status('Link removed.');
+      return result;
+    });
+  }
+}
