@@ -153,5 +153,7 @@ class ArticleImportAdminMixin:
             "form": form,
             "reports": [(report, report_message(report)) for report in reports],
             "summary": article_files.summarise(reports) if reports else "",
+            # Browsers never refill a file input: after an error, say which files to choose again.
+            "files_to_choose_again": [upload.name for upload in request.FILES.getlist("files")] if posted else [],
         }
         return TemplateResponse(request, self.import_template, context)
