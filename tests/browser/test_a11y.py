@@ -67,6 +67,12 @@ def test_it_finds_no_serious_violation_on_any_desk_page(page, desk, root):
     select_with_mouse(page, "ran from gunmen")
     expect(page.locator(".popover .claim-form")).to_be_visible()
     _check(page, "reader, claim form open", failures, READER_JS_PENDING)
+    page.goto(f"/articles/{article.pk}/")
+    card = page.locator(f"#card-{claim.pk}")
+    card.locator(".link-button").click()
+    card.locator(".link-form [name=q]").fill("retreat")
+    expect(card.locator(".link-result").first).to_be_visible()
+    _check(page, "reader, link form open with results", failures, READER_JS_PENDING)
 
     page.goto(f"/verdicts/{verdict.pk}/")
     _check(page, "public verdict page", failures)
