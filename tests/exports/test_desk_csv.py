@@ -105,3 +105,14 @@ def test_it_neutralises_formulas_and_shortens_long_linked_quotes(alice, make_art
     assert "'=SUM(A1:A9)" in raw
     assert rows["=SUM(A1:A9)"]["Links"].startswith("cites: “A very long sentence")
     assert rows["=SUM(A1:A9)"]["Links"].endswith(f"…” (#{long.pk})")
+
+
+def test_the_command_writes_it_with_the_configured_site_and_a_plain_name_filter(alice, linked, settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.FACTCHECK_SITE_URL = ""
+    output = tmp_path / "desk.csv"
+    call_command("export_claims", "--format", "deskcsv", "--filter", "speaker=bonifacio bustamante", "-o", output)
+    rows = _rows(output.read_text(encoding="utf-8"))
+    assert [row["Claim"] for row in rows] == ["tactical retreat"]
+    assert rows[0]["URL"].startswith("http://127.0.0.1:8000/claims/")
