@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from articles.models import Article, Claim, ClaimLink, Source, Speaker, Tag, Verdict
 
@@ -60,38 +61,106 @@ def with_tiebreak(queryset, *, default: tuple[str, ...]):
 
 
 class SpeakerPicker(forms.Widget):
-    """A speaker filter typed by name and sent as the speaker's id.
+    """A speaker filter typed by name and sent as the speaker's id, or as the typed name.
 
-    A search box suggests speakers from /api/speakers/?q= as the user types (speaker_picker.js) and
-    puts the chosen one's id in a hidden input named after the filter. A <select> would carry every
-    speaker in the database on every list page: a thousand options were most of the claim list's time.
+    speaker_picker.js makes the text box a combobox (ARIA 1.2 pattern: aria-controls, aria-expanded,
+    aria-activedescendant, a listbox of options) suggesting speakers from /api/speakers/?q=, and puts the
+    chosen one's id in the hidden input named after the filter. Without a choice, the typed text is sent
+    as "<name>-text" and SpeakerChoiceField resolves it by name. A <select> would carry every speaker in
+    the database on every list page: a thousand options were most of the claim list's time.
     """
 
     class Media:
         js = ["articles/speaker_picker.js"]
 
+    def value_from_datadict(self, data, files, name):
+        """The chosen id when there is one, else what was typed (a speaker's name or label)."""
+        return data.get(name) or data.get(f"{name}-text") or None
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}-text" not in data
+
     def render(self, name, value, attrs=None, renderer=None):
         element_id = (attrs or {}).get("id") or f"id_{name}"
+        label, chosen = self._label(value)
+        invalid = (attrs or {}).get("aria-invalid")
         return format_html(
-            '<span class="speaker-picker"><input type="search" id="{id}" value="{label}" list="{id}-options"'
-            ' placeholder="Any speaker" autocomplete="off" data-speaker-picker="{id}-value">'
+            '<span class="speaker-picker"><input type="text" id="{id}" name="{name}-text" value="{label}"'
+            ' role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="{id}-options"'
+            ' aria-describedby="{id}-help"{invalid} placeholder="Any speaker" autocomplete="off"'
+            ' data-speaker-picker="{id}-value">'
             '<input type="hidden" name="{name}" id="{id}-value" value="{value}">'
-            '<datalist id="{id}-options"></datalist></span>',
+            '<span id="{id}-help" class="visually-hidden">Type a name; pick a suggestion with the arrow keys'
+            " and Enter.</span>"
+            '<ul id="{id}-options" class="speaker-options" role="listbox" aria-label="Speakers" hidden></ul></span>',
             id=element_id,
             name=name,
-            label=self._label(value),
-            value="" if value is None else value,
+            label=label,
+            value=chosen,
+            invalid=mark_safe(' aria-invalid="true"') if invalid else "",  # noqa: S308 (a constant)
         )
 
     @staticmethod
-    def _label(value) -> str:
-        """The chosen speaker as the API labels it; empty for no choice or an id that matches nobody."""
-        try:
-            pk = int(value)
-        except (TypeError, ValueError):
-            return ""
-        speaker = Speaker.objects.filter(pk=pk).first()
-        return str(speaker) if speaker else ""
+    def _label(value) -> tuple[str, str]:
+        """(what the box shows, the id to submit): the chosen speaker's label, or the text as typed."""
+        if value is None or value == "":
+            return "", ""
+        if isinstance(value, Speaker):
+            return str(value), str(value.pk)
+        text = str(value)
+        if text.isdigit():
+            speaker = Speaker.objects.filter(pk=int(text)).first()
+            return (str(speaker), text) if speaker else ("", "")
+        return text, ""
+
+
+class SpeakerChoiceField(forms.ModelChoiceField):
+    """A speaker given by id, by plain name ("bonifacio bustamante") or by label ("Name (role)").
+
+    Names are matched case-insensitively; a name several speakers share is refused with a message
+    naming their roles, so the user can pick one instead of getting one of them silently.
+    """
+
+    widget = SpeakerPicker
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = " ".join(str(value).split())
+        if text.isdigit():
+            return super().to_python(text)
+        matches = list(self.queryset.filter(name__iexact=text)[:MAX_NAMESAKES])
+        if not matches:
+            matches = [
+                speaker
+                for speaker in self.queryset.filter(name__istartswith=text.split(" (")[0])[:MAX_NAMESAKES]
+                if str(speaker).casefold() == text.casefold()
+            ]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise forms.ValidationError(f"No speaker is called “{text}”. Pick one from the suggestions.")
+        roles = "; ".join(str(speaker) for speaker in matches)
+        raise forms.ValidationError(f"Several speakers are called “{text}” ({roles}). Pick one from the suggestions.")
+
+
+MAX_NAMESAKES = 20
+
+
+class SpeakerChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = SpeakerChoiceField
+
+
+class LabelledDateRangeWidget(django_filters.widgets.DateRangeWidget):
+    """Two date boxes, each with its own accessible name (a single <label> names only the first)."""
+
+    def __init__(self, label: str):
+        super().__init__(attrs={"type": "date"})
+        self.widgets[0].attrs["aria-label"] = f"{label} from"
+        self.widgets[1].attrs["aria-label"] = f"{label} until"
+
+
+HAS_CLAIMS_CHOICES = [("", "With or without claims"), ("true", "With claims"), ("false", "Without claims")]
 
 
 # Above this many claims a tag filter checks claims newest first instead of starting from the tag's claims.
@@ -105,14 +174,12 @@ RELATION_CHOICES = [(RELATION_ANY, "Any link"), (RELATION_NONE, "Not linked"), *
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search")
     source = django_filters.ModelChoiceFilter(queryset=Source.objects.all(), empty_label="Any source")
-    published = django_filters.DateFromToRangeFilter(
-        label="Published", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    published = django_filters.DateFromToRangeFilter(label="Published", widget=LabelledDateRangeWidget("Published"))
+    has_claims = django_filters.BooleanFilter(
+        label="Claims", method="filter_has_claims", widget=forms.Select(choices=HAS_CLAIMS_CHOICES)
     )
-    has_claims = django_filters.BooleanFilter(label="Has claims", method="filter_has_claims")
     # field_name names the model path for the API schema; the methods filter through live claims only.
-    speaker = django_filters.ModelChoiceFilter(
-        queryset=Speaker.objects.all(), field_name="claims__speaker", method="filter_speaker", widget=SpeakerPicker
-    )
+    speaker = SpeakerChoiceFilter(queryset=Speaker.objects.all(), field_name="claims__speaker", method="filter_speaker")
     tag = django_filters.ModelChoiceFilter(
         queryset=Tag.objects.all(),
         to_field_name="name",
@@ -130,6 +197,7 @@ class ArticleFilter(django_filters.FilterSet):
         fields=(("published", "published"), ("title", "title"), ("created_at", "added"), ("claim_count", "claims")),
         field_labels={"published": "Published", "title": "Title", "created_at": "Added", "claim_count": "Claims"},
         label="Sort",
+        empty_label="Newest published first",
     )
 
     class Meta:
@@ -168,7 +236,7 @@ class ArticleFilter(django_filters.FilterSet):
 
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Quote, summary or speaker")
-    speaker = django_filters.ModelChoiceFilter(queryset=Speaker.objects.all(), widget=SpeakerPicker)
+    speaker = SpeakerChoiceFilter(queryset=Speaker.objects.all())
     speaker_name = django_filters.CharFilter(label="Speaker name", field_name="speaker__name", lookup_expr="icontains")
     article = django_filters.NumberFilter(field_name="article_id", label="Article id", widget=forms.HiddenInput)
     article_title = django_filters.CharFilter(label="Article title", method="filter_article_title")
@@ -195,6 +263,7 @@ class ClaimFilter(django_filters.FilterSet):
         fields=(("created_at", "created"), ("updated_at", "updated"), ("speaker__name", "speaker")),
         field_labels={"created_at": "Created", "updated_at": "Updated", "speaker__name": "Speaker"},
         label="Sort",
+        empty_label="Newest first",
     )
 
     class Meta:

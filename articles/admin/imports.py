@@ -49,7 +49,7 @@ class ArticleImportForm(forms.Form):
         label="Addresses",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Web addresses of articles to fetch, one per line (not with a preview).",
+        help_text="Web addresses of articles to fetch, one per line; only public http(s) addresses (not with a preview).",
     )
     dry_run = forms.BooleanField(
         label="Preview only", required=False, help_text="Show what would be imported and dropped; store nothing."
@@ -123,6 +123,8 @@ class ArticleImportAdminMixin:
             "form": form,
             "reports": [(report, report_message(report)) for report in reports],
             "summary": article_files.summarise(reports) if reports else "",
+            # Browsers never refill a file input: after an error, say which files to choose again.
+            "files_to_choose_again": [upload.name for upload in request.FILES.getlist("files")] if posted else [],
         }
         return TemplateResponse(request, self.import_template, context)
 

@@ -562,6 +562,8 @@ def dashboard_figures(now=None) -> dict:
         bar["x"] = index * 30
         bar["height"] = round(chart_height * bar["percent"] / 100)
         bar["y"] = chart_height - bar["height"]
+        # Every other week is labelled (the newest always): side by side, "01 Mar" labels overlapped.
+        bar["labelled"] = (len(week_bars) - 1 - index) % 2 == 0
     waiting = list(
         Verdict.objects.filter(state=State.IN_REVIEW)
         .select_related("claim", "author", "assigned_to")

@@ -46,7 +46,14 @@ class ExportView(GenericAPIView):
 
     def get(self, request, kind, fmt):
         try:
-            prepared = exports.prepare(kind, fmt, request.query_params, user=request.user, path=request.get_full_path())
+            prepared = exports.prepare(
+                kind,
+                fmt,
+                request.query_params,
+                user=request.user,
+                path=request.get_full_path(),
+                base_url=request.build_absolute_uri("/"),
+            )
         except exports.InvalidFilters as error:
             raise ValidationError(error.errors) from None
         return prepared.response()

@@ -1,5 +1,6 @@
 """The JSON API under /api/: the annotation endpoints, verdicts, exports, and the OpenAPI schema."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -28,7 +29,8 @@ export_patterns = [
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The docs page is for people: an anonymous visitor is sent to log in (the schema itself answers 403).
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api_schema")), name="api_docs"),
     path("exports/", include((export_patterns, "export_api"))),
     path("imports/", jobs.ImportView.as_view(), name="api-import"),
     path("jobs/", jobs.JobListView.as_view(), name="api-job-list"),

@@ -21,8 +21,9 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -56,6 +57,15 @@ def _url_maker(site_url: str, name: str) -> Callable[[int], str]:
     return lambda pk: f"{base}{pk}{suffix}"
 
 
+# Where links point when neither FACTCHECK_SITE_URL nor a request says (e.g. the command, unconfigured).
+FALLBACK_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_address(site_url: str | None = None) -> str:
+    """The site's absolute base: `site_url` if given, else FACTCHECK_SITE_URL, else the fallback."""
+    return (site_url or settings.FACTCHECK_SITE_URL or FALLBACK_SITE_URL).rstrip("/")
+
+
 @dataclass(frozen=True)
 class Urls:
     site: str
@@ -65,7 +75,7 @@ class Urls:
 
     @classmethod
     def for_site(cls, site_url: str | None = None) -> "Urls":
-        site = (site_url or settings.FACTCHECK_SITE_URL).rstrip("/")
+        site = site_address(site_url)
         return cls(
             site=site,
             claim=_url_maker(site, "articles:claim_detail"),
@@ -377,6 +387,108 @@ def write_csv(
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(_csv_row(row, related, urls) for row in rows)
+        yield buffer.getvalue()
+        if progress:
+            progress(len(rows))
+
+
+# ---------------------------------------------------------------- desk CSV (for people, not programs)
+
+DESK_CSV_COLUMNS = (
+    "Claim", "Speaker", "Article", "Outlet", "Published", "Added", "Verdict state", "Rating", "Links", "Tags", "URL",
+)  # fmt: skip
+STATE_LABELS = dict(Verdict.State.choices)
+# How a link reads from each end, in words: "A supports B" reads "supports" from A, "supported by" from B.
+RELATION_WORDS = {value: label for value, label in ClaimLink.Relation.choices}
+RELATION_WORDS_INVERSE = {
+    ClaimLink.Relation.CONTRADICTS: "contradicts",
+    ClaimLink.Relation.SUPPORTS: "supported by",
+    ClaimLink.Relation.SAME_CLAIM: "same claim as",
+    ClaimLink.Relation.RESPONDS_TO: "responded to by",
+    ClaimLink.Relation.CITES: "cited by",
+}
+LINK_QUOTE_CHARS = 60
+# Spreadsheets (LibreOffice, Excel, Google Sheets) read this as a date-time in any locale.
+SPREADSHEET_DATETIME = "%Y-%m-%d %H:%M"
+
+
+def _desk_time(value) -> str:
+    """A stored date-time as "YYYY-MM-DD HH:MM" in the desk's time zone (settings.TIME_ZONE).
+
+    The driver returns UTC: aware from PostgreSQL, naive from SQLite (see _iso).
+    """
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime(SPREADSHEET_DATETIME)
+
+
+def _short_quote(quote: str) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= LINK_QUOTE_CHARS else quote[: LINK_QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def _other_quotes(related: Related) -> dict[int, str]:
+    """The quotes of the claims at the far end of the chunk's links, in one query."""
+    ids = {other_id for entries in related.links.values() for other_id, _, _ in entries}
+    if not ids:
+        return {}
+    return {row["id"]: row["quote"] for row in _fetch(Claim.objects.filter(pk__in=ids).values("id", "quote"))}
+
+
+def _link_words(links: list[tuple], quotes: dict[int, str]) -> str:
+    """'contradicts: “quote…” (#12); cited by: “…” (#9)': each link read from this claim's side."""
+    parts = []
+    for other_id, direction, link in links:
+        words = RELATION_WORDS if direction == "out" else RELATION_WORDS_INVERSE
+        parts.append(f"{words[link['relation']]}: “{_short_quote(quotes.get(other_id, ''))}” (#{other_id})")
+    return "; ".join(parts)
+
+
+def _desk_csv_row(claim: dict, related: Related, quotes: dict[int, str], urls: Urls) -> list:
+    n = neutralise_cell
+    claim_id = claim["id"]
+    verdicts = related.verdicts.get(claim_id)
+    verdict = current_verdict(verdicts) if verdicts else None
+    speaker = claim["speaker__name"] or ""
+    if speaker and claim["speaker__description"]:
+        speaker = f"{speaker} ({claim['speaker__description']})"
+    published = claim["article__published"]
+    return [
+        n(claim["quote"]),
+        n(speaker),
+        n(claim["article__title"]),
+        n(claim["article__source__name"] or ""),
+        published.isoformat() if published else "",
+        _desk_time(claim["created_at"]),
+        STATE_LABELS.get(verdict["state"], "") if verdict else "No verdict yet",
+        RATING_LABELS.get(verdict["rating"], "") if verdict else "",
+        n(_link_words(related.links.get(claim_id, ()), quotes)),
+        n(", ".join(related.tags.get(claim_id, ()))),
+        urls.claim(claim_id),
+    ]
+
+
+def write_desk_csv(
+    claims: QuerySet, *, site_url: str | None = None, chunk_size: int = CHUNK_SIZE, progress: Progress = None, **_
+) -> Iterator[str]:
+    """The claims as a desk editor reads them: words instead of codes, local times, one row per claim.
+
+    Same CSV dialect as write_csv (RFC 4180, UTF-8 with a byte-order mark, formula cells neutralised);
+    read_csv reads it back.
+    """
+    urls = Urls.for_site(site_url)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(DESK_CSV_COLUMNS)
+    yield "\ufeff" + buffer.getvalue()
+    for rows in claim_chunks(claims, chunk_size=chunk_size):
+        related = load_related([row["id"] for row in rows])
+        quotes = _other_quotes(related)
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerows(_desk_csv_row(row, related, quotes, urls) for row in rows)
         yield buffer.getvalue()
         if progress:
             progress(len(rows))
@@ -764,7 +876,7 @@ def write_claimreview(
     """
     from articles.exports.claimreview import claimreview_for  # written beside this module; imported when used
 
-    site = (site_url or settings.FACTCHECK_SITE_URL).rstrip("/")
+    site = site_address(site_url)
     published = Verdict.objects.filter(state=Verdict.State.PUBLISHED)
     if verdicts is not None:
         published = published.filter(pk__in=verdicts.order_by().values("pk"))
@@ -800,6 +912,7 @@ class ExportFormat:
 
 FORMATS = {
     "csv": ExportFormat("csv", "CSV (spreadsheet)", "csv", "text/csv; charset=utf-8", write_csv),
+    "deskcsv": ExportFormat("deskcsv", "Desk CSV (readable)", "desk.csv", "text/csv; charset=utf-8", write_desk_csv),
     "jsonl": ExportFormat("jsonl", "JSON Lines", "jsonl", "application/jsonl; charset=utf-8", write_jsonl),
     "webannotation": ExportFormat(
         "webannotation",
@@ -855,12 +968,15 @@ class PreparedExport:
         return response
 
 
-def prepare(kind: str, fmt: str, query, *, user, path: str, **options) -> PreparedExport:
+def prepare(kind: str, fmt: str, query, *, user, path: str, base_url: str = "", **options) -> PreparedExport:
     """Filter the claims (kind "claims") or the articles ("articles") by `query`, as their list does.
 
     `path` is where the export was asked for (a URL path with its query string): a Web Annotation
-    collection is identified by it. Raises InvalidFilters before anything is streamed.
+    collection is identified by it. `base_url` is the address the request came to ("https://host"):
+    links point there unless FACTCHECK_SITE_URL names the site. Raises InvalidFilters before anything
+    is streamed.
     """
+    options.setdefault("site_url", settings.FACTCHECK_SITE_URL or base_url or None)
     filterset_class, queryset = KINDS[kind]
     filterset = filterset_class(query, queryset=queryset(), request=SimpleNamespace(user=user))
     if not filterset.is_valid():
@@ -872,7 +988,7 @@ def prepare(kind: str, fmt: str, query, *, user, path: str, **options) -> Prepar
     else:
         claims = filterset.qs
     if fmt == "webannotation":
-        options["collection_id"] = Urls.for_site().site + path
+        options["collection_id"] = site_address(options["site_url"]) + path
     return PreparedExport(FORMATS[fmt], claims, kind, options)
 
 
@@ -889,12 +1005,13 @@ def export_action(fmt: str):
     export_format = FORMATS[fmt]
 
     def action(modeladmin, request, queryset):
+        site = settings.FACTCHECK_SITE_URL or request.build_absolute_uri("/")
         # Re-selected by id: the admin's queryset carries list annotations (counts) an export does not want.
         if queryset.model is Verdict:
             claims = Claim.objects.filter(pk__in=queryset.order_by().values("claim_id"))
-            return selected(fmt, claims, basename="verdicts", verdicts=queryset).response()
+            return selected(fmt, claims, basename="verdicts", verdicts=queryset, site_url=site).response()
         claims = Claim.objects.filter(pk__in=queryset.order_by().values("pk"))
-        return selected(fmt, claims, basename="claims").response()
+        return selected(fmt, claims, basename="claims", site_url=site).response()
 
     action.__name__ = f"export_{fmt}"
     action.short_description = f"Export selected as {export_format.label}"

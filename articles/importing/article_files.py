@@ -197,6 +197,7 @@ def import_file_data(name: str, data: bytes, options: ImportOptions) -> FileRepo
 
 def import_parsed(name: str, parsed: ParsedArticle, *, raw: str, raw_format: str, options: ImportOptions):
     report = FileReport(name, Outcome.IMPORTED, parsed=parsed, dry_run=options.dry_run)
+    report.notes.extend(parsed.notes)
     url = options.url or _usable_url(parsed.url, report)
     decision = decide_import(body=parsed.body, url=url)
     if decision.kind is Decision.DUPLICATE:

@@ -52,6 +52,8 @@ class ParsedArticle:
     url: str = ""
     language: str = ""
     dropped: list[tuple[str, str]] = field(default_factory=list)
+    # What the import report should tell the user about choices made while parsing.
+    notes: list[str] = field(default_factory=list)
 
     def dropped_counts(self) -> dict[str, int]:
         """Dropped lines per category, in the order categories were first met."""
@@ -527,6 +529,40 @@ def _title_from_body(body: str) -> str:
     return first[:119].rsplit(" ", 1)[0] + "…"
 
 
+# A line of this many words at most may be a date on its own ("20 February 2016", "Feb. 20, 2016 10:00").
+_DATE_LINE_WORDS = 6
+
+
+def date_only_line(line: str) -> date | None:
+    """The date when the whole line is one: our own patterns first, then dateparser for other spellings."""
+    when = parse_date_line(line)
+    if when or _words(line) > _DATE_LINE_WORDS or not re.search(r"\d", line):
+        return when
+    import dateparser  # slow to import (its language data); only short lines with a digit get here
+
+    found = dateparser.parse(line, settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]})
+    return found.date() if found else None
+
+
+def _keep_date_lines(lines: list[_Line], parsed: ParsedArticle) -> None:
+    """A line the boilerplate rules dropped that is only a date gives the article its date, and says so.
+
+    A bare "2016-02-20" looks like an image label to those rules; dropping it silently lost the date.
+    """
+    for line in lines:
+        if not line.category or line.role:
+            continue
+        when = date_only_line(line.text)
+        if when is None:
+            continue
+        line.category, line.role = None, "date"
+        if parsed.published is None:
+            parsed.published = when
+            parsed.notes.append(f"took the published date {when.isoformat()} from the line {line.text!r}")
+        else:
+            parsed.notes.append(f"left out the date line {line.text!r}: the date is {parsed.published.isoformat()}")
+
+
 def parse_text(raw: str) -> ParsedArticle:
     """Parse a plain-text article: the title line, optional byline/date lines, paragraphs, boilerplate.
 
@@ -538,6 +574,7 @@ def parse_text(raw: str) -> ParsedArticle:
     parsed = ParsedArticle()
     _mark_boilerplate(lines)
     _mark_header(lines, parsed)
+    _keep_date_lines(lines, parsed)
     for line in lines:
         if line.category:
             parsed.dropped.append((line.category, line.text))

@@ -15,7 +15,14 @@ from articles import access
 from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_without_count
 from articles.models import Article, Claim, ClaimLink
-from articles.queries import claim_status, claim_statuses, links_for_display, reader_claims, reader_links
+from articles.queries import (
+    claim_status,
+    claim_statuses,
+    count_or_estimate,
+    links_for_display,
+    reader_claims,
+    reader_links,
+)
 
 ARTICLES_PER_PAGE = 25
 CLAIMS_PER_PAGE = 50
@@ -52,6 +59,15 @@ def _export_links(kind: str, query: str) -> list[tuple[str, str]]:
     return [(fmt.label, reverse(f"exports:{kind}_{fmt.name}") + suffix) for fmt in FORMATS.values()]
 
 
+def _filter_state(filterset) -> dict:
+    """How many filters besides the search box are set; the panel stays open while any is set or wrong."""
+    form = filterset.form
+    names = [name for name in form.fields if name not in ("q", "page") and not form.fields[name].widget.is_hidden]
+    active = sum(1 for name in names if form.data.get(name) or form.data.get(f"{name}-text"))
+    wrong = bool(form.is_bound and form.errors and set(form.errors) - {"q"})
+    return {"filters_active": active, "filter_panel_open": bool(active) or wrong}
+
+
 @never_cache  # Back after a change must show current data, not a cached page.
 @login_required
 def article_list(request):
@@ -60,6 +76,7 @@ def article_list(request):
     page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("articles", query)}
+    context.update(_filter_state(filterset), search=filterset.form.data.get("q", ""))
     return render(request, "articles/article_list.html", context)
 
 
@@ -114,6 +131,8 @@ def claim_list(request):
         claim.status = statuses[claim.pk]
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
+    context.update(_filter_state(filterset), search=filterset.form.data.get("q", ""))
+    context["total"] = count_or_estimate(filterset.qs) if filterset.is_valid() else None
     return render(request, "articles/claim_list.html", context)
 
 

@@ -16,7 +16,14 @@ from articles import exports
 def export(request, kind: str, fmt: str):
     """The claims of the claim list (kind "claims") or of the article list ("articles"), as filtered, in `fmt`."""
     try:
-        prepared = exports.prepare(kind, fmt, request.GET, user=request.user, path=request.get_full_path())
+        prepared = exports.prepare(
+            kind,
+            fmt,
+            request.GET,
+            user=request.user,
+            path=request.get_full_path(),
+            base_url=request.build_absolute_uri("/"),
+        )
     except exports.InvalidFilters as error:
         # text/plain (with nosniff from the middleware): the echoed input cannot run as markup.
         return HttpResponseBadRequest(f"Invalid filter: {error}", content_type="text/plain; charset=utf-8")

@@ -218,3 +218,26 @@ def test_it_requires_the_csrf_token(erin):
     response = client.post(IMPORT_URL, {"files": [upload("buses.txt", STORY)]})
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_it_keeps_the_other_input_and_asks_for_the_files_again_after_an_error(client, erin):
+    client.force_login(erin)
+    response = client.post(
+        IMPORT_URL,
+        {"files": [upload("a.txt", STORY), upload("b.txt", HOSTILE)], "url": "https://news.example.org/a",
+         "source": "Harbour <Gazette>", "language": "es"},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Harbour &lt;Gazette&gt;"' in page and 'value="es"' in page
+    assert 'value="https://news.example.org/a"' in page
+    assert "choose the files again" in page and "(a.txt, b.txt)" in page
+    assert not Article.objects.exists()
+
+
+def test_it_reports_a_date_line_it_kept_as_the_published_date(client, erin):
+    client.force_login(erin)
+    story = STORY.replace("By Priya Lindqvist\n", "By Priya Lindqvist\n\n2016-02-20\n")
+    response = client.post(IMPORT_URL, {"files": [upload("buses.txt", story)]}, follow=True)
+    assert any("took the published date 2016-02-20 from the line '2016-02-20'" in text for text in texts(response))
+    assert Article.objects.get().published.isoformat() == "2016-02-20"

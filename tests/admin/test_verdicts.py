@@ -468,3 +468,15 @@ def test_it_links_to_the_public_page_only_once_published(client, claim, bob, eri
     client.force_login(erin)
     assert "View on site" not in client.get(change_url(draft)).content.decode()
     assert f'href="/verdicts/{published.pk}/"' in client.get(change_url(published)).content.decode()
+
+
+def test_it_labels_every_other_week_so_labels_never_overlap(client, alice):
+    client.force_login(alice)
+    response = client.get(f"{LIST}dashboard/")
+    bars = response.context["week_bars"]
+    assert bars[-1]["labelled"] and not bars[-2]["labelled"]
+    page = response.content.decode()
+    labelled = [bar["label"] for bar in bars if bar["labelled"]]
+    assert len(labelled) == (len(bars) + 1) // 2
+    assert all(f'text-anchor="middle">{label}</text>' in page for label in labelled)
+    assert f'text-anchor="middle">{bars[-2]["label"]}</text>' not in page
