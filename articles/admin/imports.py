@@ -49,7 +49,7 @@ class ArticleImportForm(forms.Form):
         label="Addresses",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Web addresses of articles to fetch, one per line; only public http(s) addresses (not with a preview).",
+        help_text="Web addresses to fetch, one per line; only public http(s) addresses (not with a preview).",
     )
     dry_run = forms.BooleanField(
         label="Preview only", required=False, help_text="Show what would be imported and dropped; store nothing."

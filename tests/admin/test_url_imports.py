@@ -21,7 +21,7 @@ def test_it_shows_the_addresses_box(client, erin):
     client.force_login(erin)
     page = client.get(IMPORT_URL).content.decode()
     assert '<textarea name="urls"' in page
-    assert "public http(s) addresses" in page
+    assert "only public http(s) addresses" in page
 
 
 def test_it_imports_pasted_addresses_and_reports_each(client, erin, local_site):
