@@ -118,10 +118,17 @@ export class ClaimForm {
  * Wire the speaker field of a claim form; returns {payload(claim)} giving the speaker fields to send.
  * (The list filters' speaker box, speaker_picker.js, is a different widget: a plain form field.)
  */
+let speakerFieldCount = 0;
+
 function speakerField(form, initial, { store, mayAdd }) {
   const input = form.querySelector('.speaker-input');
   const options = form.querySelector('.speaker-options');
   const newFields = form.querySelector('.new-speaker');
+  // Each open form's combobox names its own listbox (the form is cloned from one template).
+  speakerFieldCount += 1;
+  options.id = 'speaker-options-' + speakerFieldCount;
+  options.setAttribute('aria-label', 'Speaker suggestions');
+  input.setAttribute('aria-controls', options.id);
   let chosen = initial ? { id: initial.id, label: initial.label } : null;
   let active = -1;
   if (chosen) { input.value = chosen.label; }

@@ -110,7 +110,7 @@ export class Panel extends EventTarget {
       if (link.can_delete) {
         const unlink = el('button', 'unlink small', 'Unlink');
         unlink.type = 'button';
-        unlink.setAttribute('aria-label', 'Remove this link');
+        unlink.setAttribute('aria-label', 'Unlink claim #' + other.id);
         unlink.addEventListener('click', function (event) { event.stopPropagation(); store.unlink(link); });
         item.appendChild(unlink);
       }
