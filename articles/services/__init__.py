@@ -4,7 +4,8 @@ Views, the API, admin, importers and management commands call these functions th
 (`from articles import services`); nothing writes articles, claims, links, speakers or verdicts around
 them. Callers check object access first (articles.access); these functions validate input and raise
 django.core.exceptions.ValidationError with messages keyed by field, or an exception from
-articles.errors (ConflictError when the caller's version is stale).
+articles.errors (ConflictError when the caller's version is stale). Each write is `service_write`:
+atomic, and every history row it writes names the `user` it was given, in a web request or not.
 
 One module per concept: articles, claims (and their spans and tags), speakers, links, revisions (a new
 text for an article, with its claims re-anchored) and verdicts (the review workflow).
@@ -21,6 +22,7 @@ from articles.services.claims import (
     update_claim,
     validate_span,
 )
+from articles.services.history import acting_user, service_write
 from articles.services.links import delete_link, link_claims, update_link
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
@@ -54,6 +56,7 @@ __all__ = [
     "EvidenceItem",
     "RevisionResult",
     "Transition",
+    "acting_user",
     "allowed_transitions",
     "approve_verdict",
     "assign_verdict",
@@ -78,6 +81,7 @@ __all__ = [
     "restore_claim",
     "revise_article",
     "run_transition",
+    "service_write",
     "submit_verdict",
     "tag_names",
     "update_claim",

@@ -3,12 +3,12 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.errors import ConflictError
 from articles.models import Article, Claim, Speaker, Tag
+from articles.services.history import service_write
 from articles.text import anchoring
 
 # Marks an argument the caller did not pass (None is a meaningful value: "no speaker").
@@ -72,7 +72,7 @@ def _set_tags(claim: Claim, names: list[str], *, new: bool = False) -> None:
         claim.tags.set(tags)
 
 
-@transaction.atomic
+@service_write
 def create_claim(
     *,
     user,
@@ -107,7 +107,7 @@ def create_claim(
     return claim
 
 
-@transaction.atomic
+@service_write
 def update_claim(
     *,
     user,
@@ -153,7 +153,7 @@ def update_claim(
     return current
 
 
-@transaction.atomic
+@service_write
 def delete_claim(*, user, claim: Claim, reason: str = "") -> Claim:
     """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone."""
     current = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -166,7 +166,7 @@ def delete_claim(*, user, claim: Claim, reason: str = "") -> Claim:
     return current
 
 
-@transaction.atomic
+@service_write
 def restore_claim(*, user, claim: Claim) -> Claim:
     """Undo a deletion."""
     current = Claim.objects.select_for_update().get(pk=claim.pk)
