@@ -1,6 +1,6 @@
 """The desk's verdict console: the Verdict list and change page, workflow actions and buttons, the dashboard.
 
-Every write goes through articles.workflow: the change form and the evidence inline call
+Every write goes through the verdict services (articles.services.verdicts): the change form and the evidence inline call
 create_verdict / update_verdict, the list actions and the change-page buttons call the transitions.
 What this module decides is only what to show; the workflow decides what is allowed, so posting a
 form or an action directly gets the same refusal as clicking a hidden button.
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.writes import ServiceWritesMixin, refusal_text
 from articles.errors import ConflictError, WorkflowError
 from articles.exports import export_action
 from articles.models import Evidence, Verdict
@@ -64,23 +65,9 @@ class VerdictAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk:
-            # Lock the row for the rest of the admin's save transaction, so nobody can slip in
-            # between this check and the write.
-            current = (
-                Verdict.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            expected = data.get("expected_version")
-            if current is not None and expected != current:
-                raise ValidationError(
-                    f"Someone else saved this verdict while you were editing it (it is now version {current}, "
-                    f"you started from version {expected}). Your changes were NOT saved: copy them, reload the "
-                    "page and apply them again.",
-                    code="conflict",
-                )
+        # The service compares the version with the stored one; without one it could not.
+        if self.instance.pk and data.get("expected_version") is None:
+            raise ValidationError("The page did not say which version you saw; reload it.", code="no_version")
         return data
 
 
@@ -164,7 +151,7 @@ def _review_action(name):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     form = VerdictAdminForm
     inlines = [EvidenceInline]
     list_display = ["verdict", "claim_quote", "rating", "state", "author", "assigned_to", "updated_at"]
@@ -237,7 +224,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
 
     def view_on_site(self, obj):
         # Only published (and superseded) verdicts have a public page; the rest would be a 404.
-        return obj.get_absolute_url() if obj.state in (State.PUBLISHED, State.CORRECTED) else None
+        return obj.get_absolute_url() if obj.is_public else None
 
     def revert_disabled(self, request, obj=None):
         # A revert would write around the workflow (a published verdict back to draft).
@@ -309,7 +296,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="public page")
     def public_link(self, obj):
-        if obj.state in (State.PUBLISHED, State.CORRECTED):
+        if obj.is_public:
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
         return "not public until published"
 
@@ -374,13 +361,14 @@ class VerdictAdmin(SimpleHistoryAdmin):
         return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A refusal of the content (ValidationError, ConflictError) is shown on the form (ServiceWritesMixin);
+        # a refusal of the user, with its reason, goes back to the page with the reason.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, ConflictError, PermissionDenied) as error:
-            # The workflow refused after the form validated (a rule the form cannot see, or a race).
-            if isinstance(error, PermissionDenied) and not str(error):
+        except PermissionDenied as error:
+            if not str(error):
                 raise
-            self.message_user(request, _message(error), messages.ERROR)
+            self.message_user(request, refusal_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -425,7 +413,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
         try:
             result = services.run_transition(name, user=request.user, verdict=verdict, version=version, reason=reason)
         except (ValidationError, ConflictError, PermissionDenied) as error:
-            self.message_user(request, f"Verdict #{verdict.pk} not changed: {_message(error)}", messages.ERROR)
+            self.message_user(request, f"Verdict #{verdict.pk} not changed: {refusal_text(error)}", messages.ERROR)
             return redirect(change_url)
         done = services.TRANSITIONS[name].done
         if result.pk != verdict.pk:
@@ -586,14 +574,6 @@ class EvidenceAdmin(SimpleHistoryAdmin):
         return False
 
 
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            return " ".join(message for messages_ in error.message_dict.values() for message in messages_)
-        return " ".join(error.messages)
-    return str(error) or "You are not allowed to do that."
-
-
 def _short(error) -> str:
     if isinstance(error, WorkflowError):
         return error.short
@@ -601,7 +581,7 @@ def _short(error) -> str:
         return "changed meanwhile"
     if isinstance(error, PermissionDenied):
         return str(error) or "not allowed"
-    return _message(error)
+    return refusal_text(error)
 
 
 def _ids(ids) -> str:
