@@ -98,8 +98,6 @@ def get_verdict_for_user(user, pk) -> Verdict:
 def get_published_verdict(pk) -> Verdict:
     """A verdict anyone, logged in or not, may read: published or superseded by a correction."""
     try:
-        return Verdict.objects.select_related("claim__article__source", "claim__speaker").get(
-            pk=pk, state__in=[Verdict.State.PUBLISHED, Verdict.State.CORRECTED]
-        )
+        return Verdict.objects.public().select_related("claim__article__source", "claim__speaker").get(pk=pk)
     except (Verdict.DoesNotExist, ValueError, TypeError):
         raise Http404("No such published verdict.") from None

@@ -73,8 +73,11 @@ class Urls:
             verdict=_url_maker(site, "verdicts:verdict_public"),
         )
 
+    def public_verdict(self, verdict: dict) -> str | None:
+        """The public page of a verdict row, None when it has none (Verdict.PUBLIC_STATES)."""
+        return self.verdict(verdict["id"]) if verdict["state"] in Verdict.PUBLIC_STATES else None
 
-PUBLIC_STATES = frozenset({Verdict.State.PUBLISHED, Verdict.State.CORRECTED})
+
 RATING_LABELS = dict(Verdict.Rating.choices)
 RELATION_INVERSE = {
     ClaimLink.Relation.CONTRADICTS: "contradicted_by",
@@ -356,7 +359,7 @@ def _csv_row(claim: dict, related: Related, urls: Urls) -> list:
         RATING_LABELS.get(verdict["rating"], "") if verdict else "",
         verdict["state"] if verdict else "",
         n(verdict["headline"]) if verdict else "",
-        urls.verdict(verdict["id"]) if verdict and verdict["state"] in PUBLIC_STATES else "",
+        (urls.public_verdict(verdict) or "") if verdict else "",
         n(claim["created_by__username"]),
         _iso(claim["created_at"]),
         _iso(claim["updated_at"]),
@@ -454,7 +457,7 @@ def _verdict_record(verdict: dict, evidence: dict[int, list[dict]], urls: Urls) 
         "headline": verdict["headline"],
         "explanation": verdict["explanation"],
         "state": verdict["state"],
-        "url": urls.verdict(verdict["id"]) if verdict["state"] in PUBLIC_STATES else None,
+        "url": urls.public_verdict(verdict),
         "author": verdict["author__username"],
         "editor": verdict["editor__username"],
         "assigned_to": verdict["assigned_to__username"],
@@ -573,19 +576,6 @@ def _article_id_chunks(articles: QuerySet, *, chunk_size: int) -> Iterator[list[
         last = ids[-1]
 
 
-def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[tuple[int, dict]]:
-    """(line number, record) for every non-blank line; a line that is not a JSON object raises ValueError."""
-    for number, line in enumerate(lines, start=1):
-        if isinstance(line, bytes):
-            line = line.decode("utf-8")
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        if not isinstance(record, dict):
-            raise ValueError(f"line {number}: expected a JSON object, got {type(record).__name__}")
-        yield number, record
-
-
 # ---------------------------------------------------------------- W3C Web Annotation
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -671,8 +661,8 @@ def _verdict_annotation(verdict: dict, evidence: list[dict], urls: Urls) -> dict
         "body": body,
         "target": urls.claim(verdict["claim_id"]),
     }
-    if verdict["state"] in PUBLIC_STATES:
-        annotation["canonical"] = urls.verdict(verdict["id"])
+    if public_url := urls.public_verdict(verdict):
+        annotation["canonical"] = public_url
     return annotation
 
 
