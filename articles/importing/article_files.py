@@ -1,4 +1,4 @@
-"""Import article files into the desk: read, parse (importing.py), decide, store (services.py).
+"""Import article files into the desk: read, parse (importing/parse.py), decide, store (articles.services).
 
 The management command and the admin upload both call `import_file_data` per file, so both refuse the
 same files with the same messages and report the same boilerplate. Whether an incoming article is

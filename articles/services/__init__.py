@@ -11,7 +11,13 @@ One module per concept: articles, claims (and their spans and tags), speakers, l
 text for an article, with its claims re-anchored) and verdicts (the review workflow).
 """
 
-from articles.services.articles import create_article, find_duplicate, get_or_create_source
+from articles.services.articles import (
+    ARTICLE_DETAIL_FIELDS,
+    create_article,
+    find_duplicate,
+    get_or_create_source,
+    update_article,
+)
 from articles.services.claims import (
     UNSET,
     create_claim,
@@ -20,7 +26,6 @@ from articles.services.claims import (
     restore_claim,
     tag_names,
     update_claim,
-    validate_span,
 )
 from articles.services.history import acting_user, service_write
 from articles.services.links import delete_link, link_claims, update_link
@@ -49,6 +54,7 @@ from articles.services.verdicts import (
 )
 
 __all__ = [
+    "ARTICLE_DETAIL_FIELDS",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "TRANSITIONS",
@@ -84,10 +90,10 @@ __all__ = [
     "service_write",
     "submit_verdict",
     "tag_names",
+    "update_article",
     "update_claim",
     "update_link",
     "update_verdict",
     "update_speaker",
     "validate_complete",
-    "validate_span",
 ]

@@ -69,13 +69,13 @@ def create_article(
 
 
 # What an edit may change besides the text (a new text is a revision: services.revise_article).
-DETAIL_FIELDS = ("title", "source", "url", "byline", "published", "language")
+ARTICLE_DETAIL_FIELDS = ("title", "source", "url", "byline", "published", "language")
 
 
 @service_write
 def update_article(*, user, article: Article, reason: str = "", **details) -> Article:
     """Change an article's details (not its text); refuse what the model's rules or a duplicate URL refuse."""
-    unknown = set(details) - set(DETAIL_FIELDS)
+    unknown = set(details) - set(ARTICLE_DETAIL_FIELDS)
     if unknown:
         raise ValidationError({"detail": f"Not an article detail: {', '.join(sorted(unknown))}."})
     current = Article.objects.select_for_update().get(pk=article.pk)
