@@ -44,6 +44,22 @@ class ClaimAdminForm(forms.ModelForm):
         return data
 
 
+class OwnedRecordAdminMixin:
+    """Annotators change and delete their own records, editors anyone's: `may_change` (from access.py) decides."""
+
+    may_change: staticmethod
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self.may_change(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not self.may_change(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 class LinksOutInline(admin.TabularInline):
     model = ClaimLink
     fk_name = "from_claim"
@@ -73,7 +89,8 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class ClaimAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
+    may_change = staticmethod(access.can_change_claim)
     form = ClaimAdminForm
     list_display = ["__str__", "article", "speaker", "anchor_state", "link_count", "created_by", "updated_at"]
     list_filter = ["anchor_state", DeletedFilter, "article__source", "tags", "created_by"]
@@ -105,16 +122,6 @@ class ClaimAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     @admin.display(ordering="link_count", description="links")
     def link_count(self, obj):
         return obj.link_count
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_claim(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_claim(request.user, obj):
-            return False
-        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -234,7 +241,8 @@ class ClaimLinkAdminForm(forms.ModelForm):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class ClaimLinkAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
+    may_change = staticmethod(access.can_change_link)
     form = ClaimLinkAdminForm
     list_display = ["__str__", "relation", "from_claim", "to_claim", "created_by", "created_at"]
     list_filter = ["relation", "created_by", "from_claim__article__source"]
@@ -242,16 +250,6 @@ class ClaimLinkAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     search_fields = ["note", "from_claim__quote", "to_claim__quote"]
     autocomplete_fields = ["from_claim", "to_claim"]
     readonly_fields = ["created_by", "created_at"]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_link(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_link(request.user, obj):
-            return False
-        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # A link's ends and relation are its identity; change them by removing and re-linking.

@@ -136,6 +136,28 @@ class AssignedFilter(admin.SimpleListFilter):
 # ---------------------------------------------------------------- the console
 
 
+WORKFLOW_FIELDS = [
+    "state",
+    "author",
+    "editor",
+    "corrects_link",
+    "submitted_at",
+    "approved_at",
+    "published_at",
+    "version",
+    "public_link",
+]
+
+
+def _needs(codename: str):
+    """A has_<action>_permission method: the user holds articles.<codename>."""
+
+    def has_permission(self, request):
+        return request.user.has_perm(f"articles.{codename}")
+
+    return has_permission
+
+
 def _review_action(name):
     """An admin action running the workflow step `name` on each selected verdict."""
     transition = services.TRANSITIONS[name]
@@ -168,17 +190,8 @@ class VerdictAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     ]
     search_fields = ["headline", "claim__quote", "claim__summary"]
     raw_id_fields = ["claim"]
-    readonly_fields = [
-        "state",
-        "author",
-        "editor",
-        "corrects_link",
-        "submitted_at",
-        "approved_at",
-        "published_at",
-        "version",
-        "public_link",
-    ]
+    # Set by the workflow only: shown read-only, in the change page's "Workflow" section.
+    readonly_fields = WORKFLOW_FIELDS
     actions = [
         "assign_to_me",
         _review_action("submit"),
@@ -204,23 +217,13 @@ class VerdictAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         # history is the desk's record. A superuser may still remove an unpublished one.
         return request.user.is_superuser and (obj is None or obj.state in services.OPEN_STATES)
 
-    def has_submit_permission(self, request):
-        return request.user.has_perm("articles.submit_verdict")
-
-    def has_request_changes_permission(self, request):
-        return request.user.has_perm("articles.approve_verdict")
-
-    def has_approve_permission(self, request):
-        return request.user.has_perm("articles.approve_verdict")
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_verdict")
-
-    def has_correct_permission(self, request):
-        return request.user.has_perm("articles.correct_verdict")
-
-    def has_assign_permission(self, request):
-        return request.user.has_perm("articles.change_verdict")
+    # The permission each list action needs (the admin asks has_<name>_permission).
+    has_submit_permission = _needs("submit_verdict")
+    has_request_changes_permission = _needs("approve_verdict")
+    has_approve_permission = _needs("approve_verdict")
+    has_publish_permission = _needs("publish_verdict")
+    has_correct_permission = _needs("correct_verdict")
+    has_assign_permission = _needs("change_verdict")
 
     def view_on_site(self, obj):
         # Only published (and superseded) verdicts have a public page; the rest would be a 404.
@@ -243,24 +246,7 @@ class VerdictAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
             content.append("correction_note")
         fieldsets = [(None, {"fields": [*content, "assigned_to", "expected_version"]})]
         if obj is not None:
-            fieldsets.append(
-                (
-                    "Workflow",
-                    {
-                        "fields": [
-                            "state",
-                            "author",
-                            "editor",
-                            "corrects_link",
-                            "submitted_at",
-                            "approved_at",
-                            "published_at",
-                            "version",
-                            "public_link",
-                        ]
-                    },
-                )
-            )
+            fieldsets.append(("Workflow", {"fields": WORKFLOW_FIELDS}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):

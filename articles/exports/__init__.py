@@ -35,6 +35,7 @@ from django.utils.encoding import iri_to_uri
 
 from articles.filters import ArticleFilter, ClaimFilter
 from articles.models import Article, Claim, ClaimLink, Evidence, Verdict
+from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS, speaker_values
 
 CHUNK_SIZE = 2000
 # Article records carry the full text (and the raw original), so they are fetched in small batches.
@@ -131,10 +132,11 @@ def claim_key(content_hash: str, start, end, created_at) -> str:
 # ---------------------------------------------------------------- chunked reading
 
 
+# The claim's own columns under the names the reader and the API use (queries.CLAIM_SPAN_FIELDS, SPEAKER_FIELDS).
 CLAIM_FIELDS = (
     "id", "article_id", "article__title", "article__source__name", "article__url", "article__published",
-    "article__content_hash", "start", "end", "quote", "prefix", "suffix", "anchor_state", "speaker_id",
-    "speaker__name", "speaker__description", "speaker__affiliation", "summary", "created_by__username",
+    "article__content_hash", *CLAIM_SPAN_FIELDS, "anchor_state", "speaker_id",
+    *(f"speaker__{name}" for name in SPEAKER_FIELDS[1:]), "summary", "created_by__username",
     "created_at", "updated_at",
 )  # fmt: skip
 VERDICT_FIELDS = (
@@ -277,7 +279,7 @@ def current_verdict(verdicts: list[dict]) -> dict | None:
 
 CSV_COLUMNS = (
     "claim_id", "claim_url", "article_id", "article_title", "article_source", "article_url", "article_published",
-    "start", "end", "quote", "prefix", "suffix", "anchor_state", "speaker", "speaker_role", "summary", "tags",
+    *CLAIM_SPAN_FIELDS, "anchor_state", "speaker", "speaker_role", "summary", "tags",
     "links", "verdict_rating", "verdict_state", "verdict_headline", "verdict_url", "created_by", "created_at",
     "updated_at",
 )  # fmt: skip
@@ -492,22 +494,9 @@ def _claim_record(claim: dict, related: Related, urls: Urls) -> dict:
             "published": _iso(claim["article__published"]),
             "content_hash": claim["article__content_hash"],
         },
-        "start": claim["start"],
-        "end": claim["end"],
-        "quote": claim["quote"],
-        "prefix": claim["prefix"],
-        "suffix": claim["suffix"],
+        **{name: claim[name] for name in CLAIM_SPAN_FIELDS},
         "anchor_state": claim["anchor_state"],
-        "speaker": (
-            {
-                "id": claim["speaker_id"],
-                "name": claim["speaker__name"],
-                "description": claim["speaker__description"],
-                "affiliation": claim["speaker__affiliation"],
-            }
-            if claim["speaker_id"] is not None
-            else None
-        ),
+        "speaker": speaker_values(claim),
         "summary": claim["summary"],
         "tags": related.tags.get(claim_id, []),
         "links": [_link_record(entry) for entry in related.links.get(claim_id, ())],

@@ -51,14 +51,19 @@ def _export_links(kind: str, query: str) -> list[tuple[str, str]]:
     return [(fmt.label, reverse(f"exports:{kind}_{fmt.name}") + suffix) for fmt in FORMATS.values()]
 
 
+def _list_page(request, template: str, kind: str, filterset, page):
+    """A list of articles or claims: the page, its filters, and the exports of what they select."""
+    query = _query_without_page(request)
+    context = {"filter": filterset, "page": page, "query": query, "exports": _export_links(kind, query)}
+    return render(request, template, context)
+
+
 @login_required
 def article_list(request):
     articles = Article.objects.select_related("source").with_claim_counts().defer("body", "raw")
     filterset = ArticleFilter(request.GET, queryset=articles, request=request)
     page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    query = _query_without_page(request)
-    context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("articles", query)}
-    return render(request, "articles/article_list.html", context)
+    return _list_page(request, "articles/article_list.html", "articles", filterset, page)
 
 
 @login_required
@@ -105,9 +110,7 @@ def article_detail(request, pk):
 def claim_list(request):
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.live().for_display(), request=request)
     page = page_without_count(filterset.qs, _page_number(request), CLAIMS_PER_PAGE)
-    query = _query_without_page(request)
-    context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
-    return render(request, "articles/claim_list.html", context)
+    return _list_page(request, "articles/claim_list.html", "claims", filterset, page)
 
 
 @login_required
