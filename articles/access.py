@@ -4,27 +4,34 @@ Reading needs a login; writing needs ownership or the editor's permission. What 
 is a 404, so ids of hidden records reveal nothing; what a user may see but not change is a 403.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from articles.models import ApiToken, Article, Claim, ClaimLink, Job, Speaker, Verdict
 
 
+def owner_or_editor(user, own_permission: str) -> Callable[[int | None], bool]:
+    """Whether `user` may change a claim or link made by a given user id: editors (change_any_claim) anyone's,
+    others their own if they hold `own_permission`. The permissions are read once, for many records."""
+    if user is None or not user.is_authenticated:
+        return lambda created_by_id: False
+    if user.has_perm("articles.change_any_claim"):
+        return lambda created_by_id: True
+    if not user.has_perm(own_permission):
+        return lambda created_by_id: False
+    user_pk = user.pk
+    return lambda created_by_id: created_by_id == user_pk
+
+
 def can_change_claim(user, claim: Claim) -> bool:
     """Annotators change their own claims; editors (change_any_claim) change anyone's."""
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("articles.change_any_claim"):
-        return True
-    return claim.created_by_id == user.pk and user.has_perm("articles.change_claim")
+    return owner_or_editor(user, "articles.change_claim")(claim.created_by_id)
 
 
 def can_change_link(user, link: ClaimLink) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.has_perm("articles.change_any_claim"):
-        return True
-    return link.created_by_id == user.pk and user.has_perm("articles.delete_claimlink")
+    return owner_or_editor(user, "articles.delete_claimlink")(link.created_by_id)
 
 
 def get_article_for_user(user, pk) -> Article:
@@ -98,9 +105,7 @@ def get_verdict_for_user(user, pk) -> Verdict:
 def get_published_verdict(pk) -> Verdict:
     """A verdict anyone, logged in or not, may read: published or superseded by a correction."""
     try:
-        return Verdict.objects.select_related("claim__article__source", "claim__speaker").get(
-            pk=pk, state__in=[Verdict.State.PUBLISHED, Verdict.State.CORRECTED]
-        )
+        return Verdict.objects.public().select_related("claim__article__source", "claim__speaker").get(pk=pk)
     except (Verdict.DoesNotExist, ValueError, TypeError):
         raise Http404("No such published verdict.") from None
 

@@ -1,7 +1,7 @@
 """The desk's records: outlets, articles, speakers, claims, links between claims, and verdicts.
 
 One-row rules live here and in the database constraints; anything that touches several rows or
-enforces a workflow lives in services.py.
+enforces a workflow lives in the services package (articles/services/).
 """
 
 import hashlib
@@ -250,6 +250,12 @@ class ClaimLink(models.Model):
         return f"#{self.from_claim_id} {self.get_relation_display()} #{self.to_claim_id}"
 
 
+class VerdictQuerySet(models.QuerySet):
+    def public(self):
+        """The verdicts with a public page (Verdict.PUBLIC_STATES)."""
+        return self.filter(state__in=Verdict.PUBLIC_STATES)
+
+
 @dataclass(frozen=True)
 class RatingInfo:
     value: int
@@ -278,6 +284,10 @@ class Verdict(models.Model):
 
     # States in which a verdict is still on its way to publication; a claim has at most one such verdict.
     OPEN_STATES = frozenset({State.DRAFT, State.IN_REVIEW, State.CHANGES_REQUESTED, State.APPROVED})
+
+    # The one definition of "has a public page": published, or superseded by a published correction
+    # (it stays readable and points to its successor).
+    PUBLIC_STATES = frozenset({State.PUBLISHED, State.CORRECTED})
 
     # The numeric scale of the ClaimReview export: 1 (worst) to 5 (best). Misleading sits with
     # "mostly false"; unverifiable is the neutral midpoint, its alternateName says why.
@@ -333,6 +343,7 @@ class Verdict(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, help_text="Raised on every change (optimistic locking).")
 
+    objects = VerdictQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -379,6 +390,10 @@ class Verdict(models.Model):
 
     def get_absolute_url(self):
         return reverse("verdicts:verdict_public", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in self.PUBLIC_STATES
 
     @property
     def rating_info(self) -> RatingInfo | None:

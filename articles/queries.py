@@ -1,7 +1,8 @@
 """The read side: what the desk's pages show, built in a fixed number of queries.
 
-The reader's claims and links (plain dicts from values() rows, the same shape as the API's), links
-with both ends for display, and an article's text versions.
+A claim's shape (ClaimPresenter: the reader's claims and the API's), the reader's links (plain dicts
+from values() rows, the same shape as the API's), links with both ends for display, and an article's
+text versions.
 """
 
 import json
@@ -13,6 +14,7 @@ from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q,
 from django.urls import reverse
 from rest_framework.fields import DateTimeField
 
+from articles import access
 from articles.models import Article, Assignment, Claim, ClaimLink, Job, JobItem, Notification, Verdict
 
 
@@ -41,45 +43,126 @@ def text_versions(article: Article) -> list:
     return [record for record, before in zip(records, older, strict=True) if not before or before.body != record.body]
 
 
-# ---------------------------------------------------------------- the reader's embedded data
+# ---------------------------------------------------------------- a claim's shape (reader, API, exports)
+
+# A claim's span and its speaker's fields: under these names in the reader, the API and the exports.
+CLAIM_SPAN_FIELDS = ("start", "end", "quote", "prefix", "suffix")
+SPEAKER_FIELDS = ("id", "name", "description", "affiliation")
+
+# The keys of a claim as the API presents it, in order (ClaimSerializer declares their types for the
+# schema). The reader embeds the same but the timestamps; a claim outside its reader says where it is from.
+CLAIM_FIELDS = (
+    "id", "article", *CLAIM_SPAN_FIELDS, "speaker", "summary", "tags", "anchor_state", "created_by", "created_at",
+    "updated_at", "version", "deleted", "link_count", "verdict", "can_edit", "url",
+)  # fmt: skip
+READER_CLAIM_FIELDS = tuple(name for name in CLAIM_FIELDS if name not in ("created_at", "updated_at"))
+CLAIM_LIST_FIELDS = (*CLAIM_FIELDS, "article_title", "source", "reader_url")
+
+# The values() columns a claim's dict is built from (READER_ROW_FIELDS: all the reader needs).
+READER_ROW_FIELDS = (
+    "id", "article_id", *CLAIM_SPAN_FIELDS, "summary", "anchor_state", "created_by_id", "created_by__username",
+    "version", "speaker_id", *(f"speaker__{name}" for name in SPEAKER_FIELDS[1:]),
+    "verdict__id", "verdict__rating", "verdict__headline",
+)  # fmt: skip
+CLAIM_ROW_FIELDS = (
+    *READER_ROW_FIELDS,
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "article__title",
+    "article__source__name",
+)
+
+
+def with_published_verdict(claims):
+    """Claims with their published verdict's columns (verdict__id, ...) in the same query: at most one per
+    claim, so no row is repeated."""
+    return claims.annotate(verdict=FilteredRelation("verdicts", condition=Q(verdicts__state=Verdict.State.PUBLISHED)))
+
+
+def claim_row(claim: Claim) -> dict:
+    """The CLAIM_ROW_FIELDS row of a claim at hand, loaded with Claim.objects.for_display() (or just made)."""
+    speaker, article = claim.speaker, claim.article
+    verdicts = getattr(claim, "published_verdicts", None)
+    verdict = verdicts[0] if verdicts else None
+    return {
+        "id": claim.pk,
+        "article_id": claim.article_id,
+        **{name: getattr(claim, name) for name in CLAIM_SPAN_FIELDS},
+        "summary": claim.summary,
+        "anchor_state": claim.anchor_state,
+        "created_by_id": claim.created_by_id,
+        "created_by__username": claim.created_by.get_username(),
+        "version": claim.version,
+        "speaker_id": claim.speaker_id,
+        **{f"speaker__{name}": getattr(speaker, name) if speaker else None for name in SPEAKER_FIELDS[1:]},
+        "verdict__id": verdict.pk if verdict else None,
+        "verdict__rating": verdict.rating if verdict else None,
+        "verdict__headline": verdict.headline if verdict else None,
+        "created_at": claim.created_at,
+        "updated_at": claim.updated_at,
+        "deleted_at": claim.deleted_at,
+        "article__title": article.title,
+        "article__source__name": article.source.name if article.source_id else None,
+    }
+
+
+class ClaimPresenter:
+    """The one builder of a claim's dict (`fields` of it) from its values() row, for one user.
+
+    The reader's embedded claims and the API's claim output are both built here; the exports take the
+    span and speaker fields under the same names (CLAIM_SPAN_FIELDS, SPEAKER_FIELDS).
+    """
+
+    def __init__(self, user, fields=CLAIM_FIELDS):
+        self.fields = fields
+        # request.user is lazy, and permissions cost a lookup: read them once, not per claim.
+        self.may_change = access.owner_or_editor(user, "articles.change_claim")
+        self.reader_url, self.claim_url = _url_patterns()
+        self.verdict_badge = _verdict_badge_maker()
+        self.timestamp = DateTimeField().to_representation
+        self.timestamps = "created_at" in fields
+        self.listing = "reader_url" in fields
+
+    def __call__(self, row: dict, *, tags: list[str], link_count: int) -> dict:
+        claim_id = row["id"]
+        values = {
+            "id": claim_id,
+            "article": row["article_id"],
+            **{name: row[name] for name in CLAIM_SPAN_FIELDS},
+            "speaker": speaker_dict(row),
+            "summary": row["summary"],
+            "tags": tags,
+            "anchor_state": row["anchor_state"],
+            "created_by": row["created_by__username"],
+            "version": row["version"],
+            "deleted": row.get("deleted_at") is not None,
+            "link_count": link_count,
+            "verdict": self.verdict_badge(row),
+            "can_edit": self.may_change(row["created_by_id"]),
+            "url": self.claim_url.format(claim_id),
+        }
+        if self.timestamps:
+            values["created_at"] = self.timestamp(row["created_at"])
+            values["updated_at"] = self.timestamp(row["updated_at"])
+        if self.listing:
+            values["article_title"] = row["article__title"]
+            values["source"] = row["article__source__name"]
+            values["reader_url"] = self.reader_url.format(row["article_id"], claim_id)
+        return {name: values[name] for name in self.fields}
 
 
 def reader_claims(article, request, links: list[dict]) -> list[dict]:
-    """The article's live claims as ClaimSerializer presents them (less the timestamps), from values() rows.
+    """The article's live claims (READER_CLAIM_FIELDS), built by ClaimPresenter from values() rows.
 
     The reader embeds every claim of an article (thousands, at times); building model instances and
-    running DRF fields for each would take most of the page's time. A test keeps both shapes equal.
-    `links` are the serialized links touching the article's claims; they give each claim's link count.
+    running DRF fields for each would take most of the page's time. `links` are the serialized links
+    touching the article's claims; they give each claim's link count.
     """
-    user = request.user
-    user_pk = user.pk  # request.user is a lazy object: read it once, not per claim
     rows = list(
-        Claim.objects.live()
-        .filter(article=article)
-        # The published verdict in the same query: at most one per claim, so no row is repeated.
-        .annotate(verdict=FilteredRelation("verdicts", condition=Q(verdicts__state=Verdict.State.PUBLISHED)))
+        with_published_verdict(Claim.objects.live().filter(article=article))
         .order_by("start", "end", "id")
-        .values(
-            "id",
-            "article_id",
-            "start",
-            "end",
-            "quote",
-            "prefix",
-            "suffix",
-            "summary",
-            "anchor_state",
-            "created_by_id",
-            "created_by__username",
-            "version",
-            "speaker_id",
-            "speaker__name",
-            "speaker__description",
-            "speaker__affiliation",
-            "verdict__id",
-            "verdict__rating",
-            "verdict__headline",
-        )
+        .values(*READER_ROW_FIELDS)
     )
     tags: dict[int, list[str]] = {}
     for claim_id, name in (
@@ -88,36 +171,11 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
         .values_list("claim_id", "tag__name")
     ):
         tags.setdefault(claim_id, []).append(name)
-    verdict_badge = _verdict_badge_maker()
     link_counts = Counter(
         end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
     )
-    edits_any = user.has_perm("articles.change_any_claim")
-    edits_own = user.has_perm("articles.change_claim")
-    claim_url = reverse("articles:claim_detail", args=[0]).replace("/0/", "/{}/")
-    return [
-        {
-            "id": row["id"],
-            "article": row["article_id"],
-            "start": row["start"],
-            "end": row["end"],
-            "quote": row["quote"],
-            "prefix": row["prefix"],
-            "suffix": row["suffix"],
-            "speaker": _speaker_dict(row),
-            "summary": row["summary"],
-            "tags": tags.get(row["id"], []),
-            "anchor_state": row["anchor_state"],
-            "created_by": row["created_by__username"],
-            "version": row["version"],
-            "deleted": False,
-            "link_count": link_counts.get(row["id"], 0),
-            "verdict": verdict_badge(row),
-            "can_edit": edits_any or (edits_own and row["created_by_id"] == user_pk),
-            "url": claim_url.format(row["id"]),
-        }
-        for row in rows
-    ]
+    present = ClaimPresenter(request.user, READER_CLAIM_FIELDS)
+    return [present(row, tags=tags.get(row["id"], []), link_count=link_counts.get(row["id"], 0)) for row in rows]
 
 
 def _verdict_badge_maker():
@@ -166,9 +224,7 @@ def reader_links(links, user) -> list[dict]:
     claims = {row["id"]: row for row in Claim.objects.filter(pk__in=end_ids).order_by().values("id", *LINK_END_FIELDS)}
     labels = dict(ClaimLink.Relation.choices)
     timestamp = DateTimeField().to_representation
-    deletes_any = user.has_perm("articles.change_any_claim")
-    deletes_own = user.has_perm("articles.delete_claimlink")
-    user_pk = user.pk
+    may_delete = access.owner_or_editor(user, "articles.delete_claimlink")
     patterns = _url_patterns()
     return [
         {
@@ -180,7 +236,7 @@ def reader_links(links, user) -> list[dict]:
             "note": row["note"],
             "created_by": row["created_by__username"],
             "created_at": timestamp(row["created_at"]),
-            "can_delete": deletes_any or (deletes_own and row["created_by_id"] == user_pk),
+            "can_delete": may_delete(row["created_by_id"]),
         }
         for row in rows
     ]
@@ -211,17 +267,11 @@ def _link_end(claim: dict, patterns: tuple[str, str]) -> dict:
     }
 
 
-def _speaker_dict(row: dict) -> dict | None:
+def speaker_values(row: dict) -> dict | None:
+    """A claim row's speaker (SPEAKER_FIELDS), None without one."""
     if row["speaker_id"] is None:
         return None
-    name, description = row["speaker__name"], row["speaker__description"]
-    return {
-        "id": row["speaker_id"],
-        "name": name,
-        "description": description,
-        "affiliation": row["speaker__affiliation"],
-        "label": f"{name} ({description})" if description else name,
-    }
+    return {"id": row["speaker_id"], **{name: row[f"speaker__{name}"] for name in SPEAKER_FIELDS[1:]}}
 
 
 # ---------------------------------------------------------------- claim status (one definition for every page)
@@ -426,3 +476,12 @@ def _round_estimate(count: int) -> int:
     digits = len(str(count))
     step = 10 ** max(digits - 2, 0)
     return round(count / step) * step
+
+
+def speaker_dict(row: dict) -> dict | None:
+    """A claim row's speaker as SpeakerSerializer presents it: its fields and a label."""
+    speaker = speaker_values(row)
+    if speaker is not None:
+        name, description = speaker["name"], speaker["description"]
+        speaker["label"] = f"{name} ({description})" if description else name
+    return speaker

@@ -2,14 +2,15 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
 from articles.admin.imports import ArticleImportAdminMixin
 from articles.admin.revisions import AnchorAttentionFilter, ArticleRevisionsAdminMixin, annotate_anchor_counts
-from articles.models import Article, Source, Speaker, Tag, content_hash
+from articles.admin.writes import ServiceWritesMixin, adopt
+from articles.models import Article, Source, Speaker, Tag
+from articles.text.anchoring import normalise_newlines
 
 admin.site.index_title = "Desk console"
 
@@ -39,31 +40,20 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = ["title", "source", "url", "byline", "published", "language", "body"]
 
-    def clean_body(self):
-        from articles.text.anchoring import normalise_newlines
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Remember what the page showed: the form writes its values onto the instance while validating.
+        self.stored_body = self.instance.body if self.instance.pk else None
 
-        return normalise_newlines(self.cleaned_data["body"])
-
-    def clean(self):
-        data = super().clean()
-        if not self.instance.pk and data.get("body"):
-            duplicate = services.find_duplicate(body=data["body"], url=data.get("url", ""))
-            if duplicate:
-                existing, why = duplicate
-                raise ValidationError(f"Already stored as article #{existing.pk} ({why}).")
-        # A changed text is a revision: its claims are re-anchored, and the desk must say why.
-        self.body_changed = bool(self.instance.pk) and data.get("body") not in (None, self.instance.body)
-        if self.body_changed:
-            if not data.get("reason", "").strip():
-                self.add_error("reason", "Say why the text changed; claims will be re-anchored to the new text.")
-            other = Article.objects.filter(content_hash=content_hash(data["body"])).exclude(pk=self.instance.pk)
-            if other.exists():
-                self.add_error("body", f"This text is already stored as article #{other.first().pk}.")
-        return data
+    @property
+    def body_changed(self) -> bool:
+        """A changed text is a revision: its claims are re-anchored, and the desk must say why."""
+        body = self.cleaned_data.get("body")
+        return self.stored_body is not None and body is not None and normalise_newlines(body) != self.stored_body
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ServiceWritesMixin, ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -91,25 +81,22 @@ class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHi
         return obj.claim_count
 
     def save_model(self, request, obj, form, change):
-        if change and form.body_changed:
+        data = form.cleaned_data
+        details = {name: data[name] for name in services.ARTICLE_DETAIL_FIELDS if name in data}
+        if not change:
+            saved = services.create_article(user=request.user, body=data["body"], reason="entered in admin", **details)
+            adopt(obj, saved)
+            return
+        reason = data.get("reason", "").strip()
+        if form.body_changed:
             # The new text goes through the revision service, which re-anchors every claim.
             result = services.revise_article(
-                user=request.user, article=obj, body=obj.body, title=obj.title, reason=form.cleaned_data["reason"]
+                user=request.user, article=obj, body=data["body"], title=details.pop("title"), reason=reason
             )
             level = messages.WARNING if result.relocated or result.orphaned else messages.SUCCESS
             self.message_user(request, f"Text revised; claims re-anchored: {result.summary()}.", level)
-            details = [name for name in form.changed_data if name not in {"title", "body", "reason"}]
-            if details:
-                obj._change_reason = form.cleaned_data["reason"]
-                obj.save(update_fields=details)
-            return
-        if change:
-            obj._change_reason = form.cleaned_data.get("reason", "").strip() or "edited in admin"
-            obj.save()
-            return
-        obj.added_by = request.user
-        obj._change_reason = "entered in admin"
-        obj.save()
+        saved = services.update_article(user=request.user, article=obj, reason=reason or "edited in admin", **details)
+        adopt(obj, saved)
 
     def get_readonly_fields(self, request, obj=None):
         # The imported original is evidence of what was published; nobody edits it.
@@ -117,7 +104,7 @@ class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHi
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["name", "description", "affiliation", "claim_count"]
     search_fields = ["name", "description", "affiliation"]
     list_filter = ["affiliation"]
@@ -134,9 +121,15 @@ class SpeakerAdmin(SimpleHistoryAdmin):
         return obj.claim_count
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        fields = {name: form.cleaned_data.get(name, "") for name in ("name", "description", "affiliation")}
+        if change:
+            saved = services.update_speaker(user=request.user, speaker=obj, **fields)
+        else:
+            saved = services.get_or_create_speaker(user=request.user, **fields)
+        adopt(obj, saved)
+
+    def delete_model(self, request, obj):
+        services.delete_speaker(user=request.user, speaker=obj)
 
 
 @admin.register(Tag)

@@ -4,9 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import construct_instance
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import access, services
+from articles.admin.writes import ServiceWritesMixin, adopt, refusal_text
 from articles.exports import export_action
 from articles.models import Claim, ClaimLink
 
@@ -14,7 +16,7 @@ admin.site.index_title = "Desk console"
 
 
 class ClaimAdminForm(forms.ModelForm):
-    """Validates a span the same way the API does; the version guards against lost updates."""
+    """Parses the fields; the service checks the span and the version (against lost updates)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -37,16 +39,25 @@ class ClaimAdminForm(forms.ModelForm):
                 raise ValidationError("A claim needs an article, a start and an end.")
             return data
         if not data.get("quote"):
-            data["quote"] = article.body[start:end] if 0 <= start < end <= len(article.body) else ""
-        services.validate_span(article.body, start, end, data["quote"])
-        if self.instance.pk:
-            current = Claim.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-            if current is not None and data.get("version") != current:
-                raise ValidationError(
-                    f"Someone else changed this claim while you were editing (now version {current}). "
-                    "Reload the page and apply your change again."
-                )
+            # A span out of range gives no quote; the service says what is wrong with the span.
+            data["quote"] = article.body[start:end]
         return data
+
+
+class OwnedRecordAdminMixin:
+    """Annotators change and delete their own records, editors anyone's: `may_change` (from access.py) decides."""
+
+    may_change: staticmethod
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self.may_change(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not self.may_change(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class LinksOutInline(admin.TabularInline):
@@ -78,7 +89,8 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
+    may_change = staticmethod(access.can_change_claim)
     form = ClaimAdminForm
     list_display = ["__str__", "article", "speaker", "anchor_state", "link_count", "created_by", "updated_at"]
     list_filter = ["anchor_state", DeletedFilter, "article__source", "tags", "created_by"]
@@ -110,16 +122,6 @@ class ClaimAdmin(SimpleHistoryAdmin):
     @admin.display(ordering="link_count", description="links")
     def link_count(self, obj):
         return obj.link_count
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_claim(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_claim(request.user, obj):
-            return False
-        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -153,11 +155,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 summary=data.get("summary", ""),
                 tags=tags,
             )
-        # The admin goes on to log and redirect with this instance; give it the saved row.
-        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+        adopt(obj, saved)
 
     def save_related(self, request, form, formsets, change):
-        # Tags were set by the service; the inline links still go through their own validation.
+        # Tags were set by the service; the inline links go through the link services.
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
@@ -167,7 +168,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
             services.delete_link(user=request.user, link=deleted)
         for link in instances:
             if link.pk:
-                link.save(update_fields=["note"])
+                services.update_link(user=request.user, link=link, note=link.note)
                 continue
             try:
                 services.link_claims(
@@ -178,7 +179,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
                     note=link.note,
                 )
             except ValidationError as error:
-                messages.error(request, f"Link to claim #{link.to_claim_id} not saved: {'; '.join(error.messages)}")
+                # Refused as a whole (the claim is not saved either), saying which link was wrong.
+                raise ValidationError(f"Link to claim #{link.to_claim_id} not saved: {refusal_text(error)}") from None
 
     def delete_model(self, request, obj):
         services.delete_claim(user=request.user, claim=obj, reason="deleted in admin", confirmed=True)
@@ -226,25 +228,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 
 class ClaimLinkAdminForm(forms.ModelForm):
+    """Parses the fields; services.link_claims decides whether the link may exist."""
+
     class Meta:
         model = ClaimLink
         fields = ["from_claim", "relation", "to_claim", "note"]
 
-    def clean(self):
-        data = super().clean()
-        if self.instance.pk:
-            return data
-        from_claim, to_claim, relation = data.get("from_claim"), data.get("to_claim"), data.get("relation")
-        if from_claim and to_claim and relation:
-            if from_claim.pk == to_claim.pk:
-                raise ValidationError("A claim cannot be linked to itself.")
-            if ClaimLink.objects.filter(from_claim=from_claim, to_claim=to_claim, relation=relation).exists():
-                raise ValidationError("These claims are already linked with this relation.")
-        return data
+    def _post_clean(self):
+        # Only the fields' own parsing: whether the link may exist (no self-link, no duplicate, also a
+        # reversed one) is the service's rule, reported in its words; the model's constraints back it.
+        self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(SimpleHistoryAdmin):
+class ClaimLinkAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
+    may_change = staticmethod(access.can_change_link)
     form = ClaimLinkAdminForm
     list_display = ["__str__", "relation", "from_claim", "to_claim", "created_by", "created_at"]
     list_filter = ["relation", "created_by", "from_claim__article__source"]
@@ -253,23 +251,13 @@ class ClaimLinkAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["from_claim", "to_claim"]
     readonly_fields = ["created_by", "created_at"]
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_link(request.user, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not access.can_change_link(request.user, obj):
-            return False
-        return super().has_delete_permission(request, obj)
-
     def get_readonly_fields(self, request, obj=None):
         # A link's ends and relation are its identity; change them by removing and re-linking.
         return [*self.readonly_fields, "from_claim", "to_claim", "relation"] if obj else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["note"])
+            services.update_link(user=request.user, link=obj, note=obj.note)
             return
         saved = services.link_claims(
             user=request.user,
@@ -278,7 +266,7 @@ class ClaimLinkAdmin(SimpleHistoryAdmin):
             relation=obj.relation,
             note=obj.note,
         )
-        obj.pk, obj.created_by, obj.created_at = saved.pk, saved.created_by, saved.created_at
+        adopt(obj, saved)
 
     def delete_model(self, request, obj):
         services.delete_link(user=request.user, link=obj)

@@ -1,6 +1,6 @@
 """The desk's verdict console: the Verdict list and change page, workflow actions and buttons, the dashboard.
 
-Every write goes through articles.workflow: the change form and the evidence inline call
+Every write goes through the verdict services (articles.services.verdicts): the change form and the evidence inline call
 create_verdict / update_verdict, the list actions and the change-page buttons call the transitions.
 What this module decides is only what to show; the workflow decides what is allowed, so posting a
 form or an action directly gets the same refusal as clicking a hidden button.
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.writes import ServiceWritesMixin, refusal_text
 from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
 from articles.exports import export_action
 from articles.models import Claim, Evidence, Verdict
@@ -64,23 +65,9 @@ class VerdictAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk:
-            # Lock the row for the rest of the admin's save transaction, so nobody can slip in
-            # between this check and the write.
-            current = (
-                Verdict.objects.select_for_update()
-                .filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            expected = data.get("expected_version")
-            if current is not None and expected != current:
-                raise ValidationError(
-                    f"Someone else saved this verdict while you were editing it (it is now version {current}, "
-                    f"you started from version {expected}). Your changes were NOT saved: copy them, reload the "
-                    "page and apply them again.",
-                    code="conflict",
-                )
+        # The service compares the version with the stored one; without one it could not.
+        if self.instance.pk and data.get("expected_version") is None:
+            raise ValidationError("The page did not say which version you saw; reload it.", code="no_version")
         return data
 
 
@@ -149,6 +136,28 @@ class AssignedFilter(admin.SimpleListFilter):
 # ---------------------------------------------------------------- the console
 
 
+WORKFLOW_FIELDS = [
+    "state",
+    "author",
+    "editor",
+    "corrects_link",
+    "submitted_at",
+    "approved_at",
+    "published_at",
+    "version",
+    "public_link",
+]
+
+
+def _needs(codename: str):
+    """A has_<action>_permission method: the user holds articles.<codename>."""
+
+    def has_permission(self, request):
+        return request.user.has_perm(f"articles.{codename}")
+
+    return has_permission
+
+
 def _review_action(name):
     """An admin action running the workflow step `name` on each selected verdict."""
     transition = services.TRANSITIONS[name]
@@ -164,7 +173,7 @@ def _review_action(name):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
     form = VerdictAdminForm
     inlines = [EvidenceInline]
     list_display = ["verdict", "claim_quote", "rating", "state", "author", "assigned_to", "updated_at"]
@@ -181,17 +190,8 @@ class VerdictAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["headline", "claim__quote", "claim__summary"]
     autocomplete_fields = ["claim"]
-    readonly_fields = [
-        "state",
-        "author",
-        "editor",
-        "corrects_link",
-        "submitted_at",
-        "approved_at",
-        "published_at",
-        "version",
-        "public_link",
-    ]
+    # Set by the workflow only: shown read-only, in the change page's "Workflow" section.
+    readonly_fields = WORKFLOW_FIELDS
     actions = [
         "assign_to_me",
         _review_action("submit"),
@@ -217,27 +217,17 @@ class VerdictAdmin(SimpleHistoryAdmin):
         # history is the desk's record. A superuser may still remove an unpublished one.
         return request.user.is_superuser and (obj is None or obj.state in services.OPEN_STATES)
 
-    def has_submit_permission(self, request):
-        return request.user.has_perm("articles.submit_verdict")
-
-    def has_request_changes_permission(self, request):
-        return request.user.has_perm("articles.approve_verdict")
-
-    def has_approve_permission(self, request):
-        return request.user.has_perm("articles.approve_verdict")
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_verdict")
-
-    def has_correct_permission(self, request):
-        return request.user.has_perm("articles.correct_verdict")
-
-    def has_assign_permission(self, request):
-        return request.user.has_perm("articles.change_verdict")
+    # The permission each list action needs (the admin asks has_<name>_permission).
+    has_submit_permission = _needs("submit_verdict")
+    has_request_changes_permission = _needs("approve_verdict")
+    has_approve_permission = _needs("approve_verdict")
+    has_publish_permission = _needs("publish_verdict")
+    has_correct_permission = _needs("correct_verdict")
+    has_assign_permission = _needs("change_verdict")
 
     def view_on_site(self, obj):
         # Only published (and superseded) verdicts have a public page; the rest would be a 404.
-        return obj.get_absolute_url() if obj.state in (State.PUBLISHED, State.CORRECTED) else None
+        return obj.get_absolute_url() if obj.is_public else None
 
     def revert_disabled(self, request, obj=None):
         # A revert would write around the workflow (a published verdict back to draft).
@@ -256,24 +246,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
             content.append("correction_note")
         fieldsets = [(None, {"fields": [*content, "assigned_to", "expected_version"]})]
         if obj is not None:
-            fieldsets.append(
-                (
-                    "Workflow",
-                    {
-                        "fields": [
-                            "state",
-                            "author",
-                            "editor",
-                            "corrects_link",
-                            "submitted_at",
-                            "approved_at",
-                            "published_at",
-                            "version",
-                            "public_link",
-                        ]
-                    },
-                )
-            )
+            fieldsets.append(("Workflow", {"fields": WORKFLOW_FIELDS}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -309,7 +282,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="public page")
     def public_link(self, obj):
-        if obj.state in (State.PUBLISHED, State.CORRECTED):
+        if obj.is_public:
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
         return "not public until published"
 
@@ -380,15 +353,14 @@ class VerdictAdmin(SimpleHistoryAdmin):
             existing = services.open_verdict_of(int(claim_id))
             if existing:
                 return self._to_open_verdict(request, VerdictAlreadyOpen(existing))
+        # A refusal of the content (ValidationError, ConflictError) is shown on the form (ServiceWritesMixin);
+        # a refusal of the user, with its reason, goes back to the page with the reason.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except VerdictAlreadyOpen as error:
-            return self._to_open_verdict(request, error)
-        except (ValidationError, ConflictError, PermissionDenied) as error:
-            # The workflow refused after the form validated (a rule the form cannot see, or a race).
-            if isinstance(error, PermissionDenied) and not str(error):
+        except PermissionDenied as error:
+            if not str(error):
                 raise
-            self.message_user(request, _message(error), messages.ERROR)
+            self.message_user(request, refusal_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def _to_open_verdict(self, request, error: VerdictAlreadyOpen):
@@ -445,7 +417,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
         except VerdictAlreadyOpen as error:
             return self._to_open_verdict(request, error)
         except (ValidationError, ConflictError, PermissionDenied) as error:
-            self.message_user(request, f"Verdict #{verdict.pk} not changed: {_message(error)}", messages.ERROR)
+            self.message_user(request, f"Verdict #{verdict.pk} not changed: {refusal_text(error)}", messages.ERROR)
             return redirect(change_url)
         done = services.TRANSITIONS[name].done
         if result.pk != verdict.pk:
@@ -608,14 +580,6 @@ class EvidenceAdmin(SimpleHistoryAdmin):
         return False
 
 
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            return " ".join(message for messages_ in error.message_dict.values() for message in messages_)
-        return " ".join(error.messages)
-    return str(error) or "You are not allowed to do that."
-
-
 def _short(error) -> str:
     if isinstance(error, WorkflowError):
         return error.short
@@ -623,7 +587,7 @@ def _short(error) -> str:
         return "changed meanwhile"
     if isinstance(error, PermissionDenied):
         return str(error) or "not allowed"
-    return _message(error)
+    return refusal_text(error)
 
 
 def _ids(ids) -> str:

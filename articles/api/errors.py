@@ -1,4 +1,9 @@
-"""One shape for every API error: {"detail": "...", "errors": {field: [messages]}}."""
+"""The API's error bodies: the services' exceptions in DRF's shapes.
+
+A refused input (a service's ValidationError, or a serializer's) is a 400 with {field: [messages]}
+("detail" for a message that names no field); a stale version (ConflictError) is a 409 with
+{"detail": "...", "current_version": n}; everything else keeps DRF's {"detail": "..."}.
+"""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status

@@ -7,12 +7,11 @@ every rule about spans, links and speakers is the services' and comes back as a 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import access
 from articles.models import Article, Claim, ClaimLink, Speaker, Verdict
-from articles.queries import claim_status
+from articles.queries import CLAIM_FIELDS, CLAIM_LIST_FIELDS, ClaimPresenter, claim_row, claim_status
 
 # ---------------------------------------------------------------- output
 
@@ -81,78 +80,50 @@ class ClaimStatusSerializer(serializers.Serializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
-    """A claim as the reader's panel shows it; expects a queryset from Claim.objects.for_display()."""
+    """A claim as the reader's panel shows it; expects a queryset from Claim.objects.for_display().
+
+    The fields declare the types for the schema; the output is built by queries.ClaimPresenter, the
+    builder the reader's embedded claims use too.
+    """
 
     speaker = SpeakerSerializer(read_only=True)
-    tags = serializers.SerializerMethodField()
-    created_by = serializers.CharField(source="created_by.get_username", read_only=True)
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    created_by = serializers.CharField(read_only=True)
     link_count = serializers.IntegerField(read_only=True)
-    verdict = serializers.SerializerMethodField()
-    deleted = serializers.BooleanField(source="is_deleted", read_only=True)
-    can_edit = serializers.SerializerMethodField()
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
-    status = serializers.SerializerMethodField()
+    verdict = VerdictBadgeSerializer(read_only=True, allow_null=True)
+    deleted = serializers.BooleanField(read_only=True)
+    can_edit = serializers.BooleanField(read_only=True)
+    url = serializers.CharField(read_only=True)
+    status = ClaimStatusSerializer(read_only=True)
 
     class Meta:
         model = Claim
-        fields = [
-            "id",
-            "article",
-            "start",
-            "end",
-            "quote",
-            "prefix",
-            "suffix",
-            "speaker",
-            "summary",
-            "tags",
-            "anchor_state",
-            "created_by",
-            "created_at",
-            "updated_at",
-            "version",
-            "deleted",
-            "link_count",
-            "verdict",
-            "can_edit",
-            "url",
-            "status",
-        ]
+        fields = [*CLAIM_FIELDS, "status"]
         read_only_fields = fields
 
-    @extend_schema_field(ClaimStatusSerializer)
-    def get_status(self, claim) -> dict:
+    def to_representation(self, claim):
+        if not hasattr(self, "_presenter"):
+            request = self.context.get("request")
+            shape = [name for name in self.Meta.fields if name != "status"]
+            self._presenter = ClaimPresenter(request.user if request else None, shape)
+        tags = [tag.name for tag in claim.tags.all()]
+        data = self._presenter(claim_row(claim), tags=tags, link_count=claim.link_count)
         # Lists pass every row's status in the context (one query); a single claim reads its own.
         statuses = self.context.get("statuses")
-        status = statuses[claim.pk] if statuses and claim.pk in statuses else claim_status(claim.pk)
-        return status.as_dict()
-
-    def get_tags(self, claim) -> list[str]:
-        return [tag.name for tag in claim.tags.all()]
-
-    @extend_schema_field(VerdictBadgeSerializer(allow_null=True))
-    def get_verdict(self, claim):
-        verdicts = getattr(claim, "published_verdicts", None)
-        return VerdictBadgeSerializer(verdicts[0]).data if verdicts else None
-
-    def get_can_edit(self, claim) -> bool:
-        request = self.context.get("request")
-        return bool(request) and access.can_change_claim(request.user, claim)
+        data["status"] = (statuses[claim.pk] if statuses and claim.pk in statuses else claim_status(claim.pk)).as_dict()
+        return data
 
 
 class ClaimListSerializer(ClaimSerializer):
     """A claim outside its article's reader: says which article and outlet it is from."""
 
-    article_title = serializers.CharField(source="article.title", read_only=True)
-    source = serializers.CharField(source="article.source.name", default=None, read_only=True)
-    reader_url = serializers.SerializerMethodField()
+    article_title = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
+    reader_url = serializers.CharField(read_only=True)
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*ClaimSerializer.Meta.fields, "article_title", "source", "reader_url"]
+        fields = [*CLAIM_LIST_FIELDS, "status"]
         read_only_fields = fields
-
-    def get_reader_url(self, claim) -> str:
-        return reader_url(claim)
 
 
 def reader_url(claim) -> str:

@@ -1,6 +1,6 @@
 """Verdicts in the JSON API (/api/verdicts/): read, write drafts, run workflow steps.
 
-Thin endpoints: access helper -> input serializer -> articles.workflow -> output serializer. The
+Thin endpoints: access helper -> input serializer -> articles.services (verdicts) -> output serializer. The
 workflow decides who may do what; a stale `version` is a 409 with the current verdict, a step the
 verdict's state does not allow is a 409 too, a missing role a 403, bad input a 400.
 """
@@ -50,7 +50,7 @@ class VerdictSerializer(serializers.ModelSerializer):
         return verdict.rating_info.value if verdict.rating_info else None
 
     def get_public_url(self, verdict) -> str | None:
-        if verdict.state not in (Verdict.State.PUBLISHED, Verdict.State.CORRECTED):
+        if not verdict.is_public:
             return None
         return self.context["request"].build_absolute_uri(verdict.get_absolute_url())
 

@@ -36,6 +36,7 @@ from django.utils.encoding import iri_to_uri
 
 from articles.filters import ArticleFilter, ClaimFilter
 from articles.models import Article, Claim, ClaimLink, Evidence, Verdict
+from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS, speaker_values
 
 CHUNK_SIZE = 2000
 # Article records carry the full text (and the raw original), so they are fetched in small batches.
@@ -83,8 +84,11 @@ class Urls:
             verdict=_url_maker(site, "verdicts:verdict_public"),
         )
 
+    def public_verdict(self, verdict: dict) -> str | None:
+        """The public page of a verdict row, None when it has none (Verdict.PUBLIC_STATES)."""
+        return self.verdict(verdict["id"]) if verdict["state"] in Verdict.PUBLIC_STATES else None
 
-PUBLIC_STATES = frozenset({Verdict.State.PUBLISHED, Verdict.State.CORRECTED})
+
 RATING_LABELS = dict(Verdict.Rating.choices)
 RELATION_INVERSE = {
     ClaimLink.Relation.CONTRADICTS: "contradicted_by",
@@ -138,10 +142,11 @@ def claim_key(content_hash: str, start, end, created_at) -> str:
 # ---------------------------------------------------------------- chunked reading
 
 
+# The claim's own columns under the names the reader and the API use (queries.CLAIM_SPAN_FIELDS, SPEAKER_FIELDS).
 CLAIM_FIELDS = (
     "id", "article_id", "article__title", "article__source__name", "article__url", "article__published",
-    "article__content_hash", "start", "end", "quote", "prefix", "suffix", "anchor_state", "speaker_id",
-    "speaker__name", "speaker__description", "speaker__affiliation", "summary", "created_by__username",
+    "article__content_hash", *CLAIM_SPAN_FIELDS, "anchor_state", "speaker_id",
+    *(f"speaker__{name}" for name in SPEAKER_FIELDS[1:]), "summary", "created_by__username",
     "created_at", "updated_at",
 )  # fmt: skip
 VERDICT_FIELDS = (
@@ -284,7 +289,7 @@ def current_verdict(verdicts: list[dict]) -> dict | None:
 
 CSV_COLUMNS = (
     "claim_id", "claim_url", "article_id", "article_title", "article_source", "article_url", "article_published",
-    "start", "end", "quote", "prefix", "suffix", "anchor_state", "speaker", "speaker_role", "summary", "tags",
+    *CLAIM_SPAN_FIELDS, "anchor_state", "speaker", "speaker_role", "summary", "tags",
     "links", "verdict_rating", "verdict_state", "verdict_headline", "verdict_url", "created_by", "created_at",
     "updated_at",
 )  # fmt: skip
@@ -366,7 +371,7 @@ def _csv_row(claim: dict, related: Related, urls: Urls) -> list:
         RATING_LABELS.get(verdict["rating"], "") if verdict else "",
         verdict["state"] if verdict else "",
         n(verdict["headline"]) if verdict else "",
-        urls.verdict(verdict["id"]) if verdict and verdict["state"] in PUBLIC_STATES else "",
+        (urls.public_verdict(verdict) or "") if verdict else "",
         n(claim["created_by__username"]),
         _iso(claim["created_at"]),
         _iso(claim["updated_at"]),
@@ -566,7 +571,7 @@ def _verdict_record(verdict: dict, evidence: dict[int, list[dict]], urls: Urls) 
         "headline": verdict["headline"],
         "explanation": verdict["explanation"],
         "state": verdict["state"],
-        "url": urls.verdict(verdict["id"]) if verdict["state"] in PUBLIC_STATES else None,
+        "url": urls.public_verdict(verdict),
         "author": verdict["author__username"],
         "editor": verdict["editor__username"],
         "assigned_to": verdict["assigned_to__username"],
@@ -601,22 +606,9 @@ def _claim_record(claim: dict, related: Related, urls: Urls) -> dict:
             "published": _iso(claim["article__published"]),
             "content_hash": claim["article__content_hash"],
         },
-        "start": claim["start"],
-        "end": claim["end"],
-        "quote": claim["quote"],
-        "prefix": claim["prefix"],
-        "suffix": claim["suffix"],
+        **{name: claim[name] for name in CLAIM_SPAN_FIELDS},
         "anchor_state": claim["anchor_state"],
-        "speaker": (
-            {
-                "id": claim["speaker_id"],
-                "name": claim["speaker__name"],
-                "description": claim["speaker__description"],
-                "affiliation": claim["speaker__affiliation"],
-            }
-            if claim["speaker_id"] is not None
-            else None
-        ),
+        "speaker": speaker_values(claim),
         "summary": claim["summary"],
         "tags": related.tags.get(claim_id, []),
         "links": [_link_record(entry) for entry in related.links.get(claim_id, ())],
@@ -683,19 +675,6 @@ def _article_id_chunks(articles: QuerySet, *, chunk_size: int) -> Iterator[list[
             return
         yield ids
         last = ids[-1]
-
-
-def read_jsonl(lines: Iterable[str | bytes]) -> Iterator[tuple[int, dict]]:
-    """(line number, record) for every non-blank line; a line that is not a JSON object raises ValueError."""
-    for number, line in enumerate(lines, start=1):
-        if isinstance(line, bytes):
-            line = line.decode("utf-8")
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        if not isinstance(record, dict):
-            raise ValueError(f"line {number}: expected a JSON object, got {type(record).__name__}")
-        yield number, record
 
 
 # ---------------------------------------------------------------- W3C Web Annotation
@@ -783,8 +762,8 @@ def _verdict_annotation(verdict: dict, evidence: list[dict], urls: Urls) -> dict
         "body": body,
         "target": urls.claim(verdict["claim_id"]),
     }
-    if verdict["state"] in PUBLIC_STATES:
-        annotation["canonical"] = urls.verdict(verdict["id"])
+    if public_url := urls.public_verdict(verdict):
+        annotation["canonical"] = public_url
     return annotation
 
 

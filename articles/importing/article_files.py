@@ -213,7 +213,7 @@ def import_parsed(name: str, parsed: ParsedArticle, *, raw: str, raw_format: str
             user=options.user,
             title=parsed.title,
             body=parsed.body,
-            source=services.get_or_create_source(options.source_name),
+            source=services.get_or_create_source(options.source_name, user=options.user),
             url=url,
             byline=parsed.byline,
             published=parsed.published,

@@ -216,12 +216,14 @@ class Importer:
         if Article.objects.filter(content_hash=digest).exists():
             self.line.counts["already_present"] += 1
             return
-        source = _object(record, "source")
+        source, added_by = _object(record, "source"), self.user(record.get("added_by"))
+        if source is not None:
+            source = services.get_or_create_source(_text(source, "name"), _text(source, "homepage"), user=added_by)
         article = services.create_article(
-            user=self.user(record.get("added_by")),
+            user=added_by,
             title=_text(record, "title", required=True),
             body=body,
-            source=services.get_or_create_source(_text(source, "name"), _text(source, "homepage")) if source else None,
+            source=source,
             url=_text(record, "url"),
             byline=_text(record, "byline"),
             published=_date(record, "published"),
@@ -276,6 +278,11 @@ class Importer:
 
     def create_claim(self, record: dict, article: Article, start, end) -> Claim:
         creator = self.user(_text(record, "created_by", required=True))
+        # The rows written here directly (not by a service) are recorded as the creator's, as the services' are.
+        with services.acting_user(creator):
+            return self._create_claim(record, article, start, end, creator)
+
+    def _create_claim(self, record: dict, article: Article, start, end, creator) -> Claim:
         speaker = None
         if (speaker_record := _object(record, "speaker")) is not None:
             speaker = services.get_or_create_speaker(
@@ -362,43 +369,49 @@ class Importer:
                 corrects = imported.get(old_id)
                 if corrects is None:
                     raise LineError(f"verdict {record.get('id')!r} corrects verdict {old_id}, not listed before it.")
-            verdict = Verdict(
-                claim=claim,
-                rating=_text(record, "rating"),
-                headline=_text(record, "headline"),
-                explanation=_text(record, "explanation"),
-                state=_text(record, "state", required=True),
-                author=self.user(_text(record, "author", required=True)),
-                editor=self.user(record.get("editor")),
-                assigned_to=self.user(record.get("assigned_to")),
-                corrects=corrects,
-                correction_note=_text(record, "correction_note"),
-                submitted_at=_datetime(record, "submitted_at"),
-                approved_at=_datetime(record, "approved_at"),
-                published_at=_datetime(record, "published_at"),
-            )
-            verdict._change_reason = "imported"
-            verdict.full_clean()
-            verdict.save()
-            for position, item in enumerate(_list(record, "evidence")):
-                if not isinstance(item, dict):
-                    raise LineError("each evidence item must be an object.")
-                evidence = Evidence(
-                    verdict=verdict,
-                    url=_text(item, "url", required=True),
-                    title=_text(item, "title"),
-                    note=_text(item, "note"),
-                    position=_int_or_none(item, "position") if item.get("position") is not None else position,
-                )
-                evidence.full_clean()
-                evidence.save()
-            Verdict.objects.filter(pk=verdict.pk).update(
-                created_at=_datetime(record, "created_at", required=True),
-                updated_at=_datetime(record, "updated_at", required=True),
-            )
+            author = self.user(_text(record, "author", required=True))
+            with services.acting_user(author):
+                verdict = self.create_verdict(claim, record, author, corrects)
             if isinstance(record.get("id"), int):
                 imported[record["id"]] = verdict
             self.line.counts["verdicts"] += 1
+
+    def create_verdict(self, claim: Claim, record: dict, author, corrects) -> Verdict:
+        verdict = Verdict(
+            claim=claim,
+            rating=_text(record, "rating"),
+            headline=_text(record, "headline"),
+            explanation=_text(record, "explanation"),
+            state=_text(record, "state", required=True),
+            author=author,
+            editor=self.user(record.get("editor")),
+            assigned_to=self.user(record.get("assigned_to")),
+            corrects=corrects,
+            correction_note=_text(record, "correction_note"),
+            submitted_at=_datetime(record, "submitted_at"),
+            approved_at=_datetime(record, "approved_at"),
+            published_at=_datetime(record, "published_at"),
+        )
+        verdict._change_reason = "imported"
+        verdict.full_clean()
+        verdict.save()
+        for position, item in enumerate(_list(record, "evidence")):
+            if not isinstance(item, dict):
+                raise LineError("each evidence item must be an object.")
+            evidence = Evidence(
+                verdict=verdict,
+                url=_text(item, "url", required=True),
+                title=_text(item, "title"),
+                note=_text(item, "note"),
+                position=_int_or_none(item, "position") if item.get("position") is not None else position,
+            )
+            evidence.full_clean()
+            evidence.save()
+        Verdict.objects.filter(pk=verdict.pk).update(
+            created_at=_datetime(record, "created_at", required=True),
+            updated_at=_datetime(record, "updated_at", required=True),
+        )
+        return verdict
 
     # ------------------------------------------------------------ users
 

@@ -4,14 +4,21 @@ Views, the API, admin, importers and management commands call these functions th
 (`from articles import services`); nothing writes articles, claims, links, speakers or verdicts around
 them. Callers check object access first (articles.access); these functions validate input and raise
 django.core.exceptions.ValidationError with messages keyed by field, or an exception from
-articles.errors (ConflictError when the caller's version is stale).
+articles.errors (ConflictError when the caller's version is stale). Each write is `service_write`:
+atomic, and every history row it writes names the `user` it was given, in a web request or not.
 
 One module per concept: articles, claims (and their spans and tags), speakers, links, revisions (a new
 text for an article, with its claims re-anchored), verdicts (the review workflow) and tokens (API tokens
 for scripts).
 """
 
-from articles.services.articles import create_article, find_duplicate, get_or_create_source
+from articles.services.articles import (
+    ARTICLE_DETAIL_FIELDS,
+    create_article,
+    find_duplicate,
+    get_or_create_source,
+    update_article,
+)
 from articles.services.assignments import assign, can_assign, finish
 from articles.services.claims import (
     UNSET,
@@ -21,9 +28,9 @@ from articles.services.claims import (
     restore_claim,
     tag_names,
     update_claim,
-    validate_span,
     what_goes_with,
 )
+from articles.services.history import acting_user, service_write
 from articles.services.jobs import (
     ItemResult,
     NewItem,
@@ -69,6 +76,7 @@ from articles.services.verdicts import (
 )
 
 __all__ = [
+    "ARTICLE_DETAIL_FIELDS",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "TRANSITIONS",
@@ -78,6 +86,7 @@ __all__ = [
     "NewItem",
     "RevisionResult",
     "Transition",
+    "acting_user",
     "allowed_transitions",
     "approve_verdict",
     "assign_verdict",
@@ -107,14 +116,15 @@ __all__ = [
     "run_job",
     "run_transition",
     "start_job",
+    "service_write",
     "submit_verdict",
     "tag_names",
+    "update_article",
     "update_claim",
     "update_link",
     "update_verdict",
     "update_speaker",
     "validate_complete",
-    "validate_span",
     "assign",
     "can_assign",
     "finish",

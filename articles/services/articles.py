@@ -1,10 +1,11 @@
 """Articles: store a new article once (same text or URL is a duplicate), and its outlet."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from simple_history.utils import update_change_reason
 
 from articles.errors import DuplicateArticle
 from articles.models import Article, Source, content_hash
+from articles.services.history import service_write
 from articles.text import anchoring
 
 
@@ -20,7 +21,8 @@ def find_duplicate(*, body: str, url: str = "") -> tuple[Article, str] | None:
     return None
 
 
-def get_or_create_source(name: str, homepage: str = "") -> Source | None:
+@service_write
+def get_or_create_source(name: str, homepage: str = "", *, user=None) -> Source | None:
     name = name.strip()
     if not name:
         return None
@@ -28,7 +30,7 @@ def get_or_create_source(name: str, homepage: str = "") -> Source | None:
     return source
 
 
-@transaction.atomic
+@service_write
 def create_article(
     *,
     user,
@@ -41,6 +43,7 @@ def create_article(
     language: str = "en",
     raw: str = "",
     raw_format: str = Article.Format.MANUAL,
+    reason: str = "",
 ) -> Article:
     """Store a new article; raise DuplicateArticle when its text or URL is already stored."""
     body = anchoring.normalise_newlines(body)
@@ -61,5 +64,29 @@ def create_article(
     )
     article.full_clean()
     article.save()
-    update_change_reason(article, f"imported ({raw_format})")
+    update_change_reason(article, reason or f"imported ({raw_format})")
     return article
+
+
+# What an edit may change besides the text (a new text is a revision: services.revise_article).
+ARTICLE_DETAIL_FIELDS = ("title", "source", "url", "byline", "published", "language")
+
+
+@service_write
+def update_article(*, user, article: Article, reason: str = "", **details) -> Article:
+    """Change an article's details (not its text); refuse what the model's rules or a duplicate URL refuse."""
+    unknown = set(details) - set(ARTICLE_DETAIL_FIELDS)
+    if unknown:
+        raise ValidationError({"detail": f"Not an article detail: {', '.join(sorted(unknown))}."})
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    changed = [name for name, value in details.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, details[name])
+    if "title" in changed:
+        current.title = current.title.strip()
+    current.full_clean(exclude=[f.name for f in Article._meta.fields if f.name not in changed])
+    current._change_reason = reason or "details edited"
+    current.save(update_fields=[*changed, "updated_at"])
+    return current

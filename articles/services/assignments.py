@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Assignment, Claim
+from articles.services.history import service_write
 from articles.services.notifications import Kind, notify
 
 
@@ -13,7 +14,7 @@ def can_assign(user) -> bool:
     return user.is_authenticated and user.has_perm("articles.change_any_claim")
 
 
-@transaction.atomic
+@service_write
 def assign(*, user, assignee, article: Article | None = None, claim: Claim | None = None, due=None, note: str = ""):
     """Give `assignee` an article or a claim; refuse a second open assignment of the same thing to them."""
     if not can_assign(user):
@@ -44,7 +45,7 @@ def assign(*, user, assignee, article: Article | None = None, claim: Claim | Non
     return assignment
 
 
-@transaction.atomic
+@service_write
 def finish(*, user, assignment: Assignment) -> Assignment:
     """Mark an assignment done: its assignee or an editor."""
     if assignment.assignee_id != user.pk and not can_assign(user):

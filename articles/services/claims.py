@@ -3,13 +3,13 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.errors import ConfirmationRequired, ConflictError
 from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
+from articles.services.history import service_write
 from articles.text import anchoring
 
 # Marks an argument the caller did not pass (None is a meaningful value: "no speaker").
@@ -73,7 +73,7 @@ def _set_tags(claim: Claim, names: list[str], *, new: bool = False) -> None:
         claim.tags.set(tags)
 
 
-@transaction.atomic
+@service_write
 def create_claim(
     *,
     user,
@@ -108,7 +108,7 @@ def create_claim(
     return claim
 
 
-@transaction.atomic
+@service_write
 def update_claim(
     *,
     user,
@@ -154,7 +154,7 @@ def update_claim(
     return current
 
 
-@transaction.atomic
+@service_write
 def delete_claim(*, user, claim: Claim, reason: str = "", confirmed: bool = False) -> Claim:
     """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone (Trash).
 
@@ -190,7 +190,7 @@ def what_goes_with(claim: Claim) -> list[str]:
     return [*verdicts, *([f"{links} link{'s' if links != 1 else ''}"] if links else [])]
 
 
-@transaction.atomic
+@service_write
 def restore_claim(*, user, claim: Claim) -> Claim:
     """Undo a deletion."""
     current = Claim.objects.select_for_update().get(pk=claim.pk)

@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles.models import Claim, ClaimLink
+from articles.services.history import service_write
 
 
+@service_write
 def link_claims(*, user, from_claim: Claim, to_claim: Claim, relation: str, note: str = "") -> ClaimLink:
     """Relate two claims; refuse self-links, unknown relations and duplicates (also reversed symmetric ones)."""
     if relation not in ClaimLink.Relation.values:
@@ -30,6 +32,7 @@ def link_claims(*, user, from_claim: Claim, to_claim: Claim, relation: str, note
         raise ValidationError({"relation": "These claims are already linked with this relation."}) from None
 
 
+@service_write
 def update_link(*, user, link: ClaimLink, note: str) -> ClaimLink:
     """Change a link's note; its ends and relation are its identity (unlink and link again to change them)."""
     link.note = note.strip()
@@ -38,6 +41,7 @@ def update_link(*, user, link: ClaimLink, note: str) -> ClaimLink:
     return link
 
 
+@service_write
 def delete_link(*, user, link: ClaimLink) -> None:
     link._change_reason = "unlinked"
     link.delete()

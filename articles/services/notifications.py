@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from articles.models import EmailOptOut, Notification
+from articles.services.history import service_write
 
 Kind = Notification.Kind
 
@@ -38,7 +39,7 @@ def editors():
     return [user for user in users.filter(groups__name="Editor").distinct()] + list(users.filter(is_superuser=True))
 
 
-@transaction.atomic
+@service_write
 def mark_read(*, user, ids=None) -> int:
     """Mark the user's notifications read (all unread ones when `ids` is None); returns how many changed."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
@@ -58,7 +59,7 @@ def _announce(recipient_ids: list[int]) -> None:
         transaction.on_commit(lambda: notifications_created.send(sender=Notification, recipient_ids=recipient_ids))
 
 
-@transaction.atomic
+@service_write
 def set_email_kinds(*, user, kinds) -> list[str]:
     """E-mail the user about exactly these kinds of notification (the others stay inbox-only)."""
     wanted = set(kinds)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from articles.models import Article, Claim, content_hash
 from articles.services.claims import lock_claim_at_version
+from articles.services.history import service_write
 from articles.text import anchoring
 
 # The fields re-anchoring may change on a claim (besides version and updated_at).
@@ -50,7 +51,7 @@ class RevisionResult:
         return f"{self.anchored} anchored, {self.relocated} relocated, {self.orphaned} orphaned"
 
 
-@transaction.atomic
+@service_write
 def revise_article(
     *,
     user,
@@ -95,7 +96,6 @@ def revise_article(
 
     _validate(current, fields)
     current._change_reason = reason
-    current._history_user = user
     try:
         with transaction.atomic():
             current.save(update_fields=fields)
@@ -257,7 +257,7 @@ def _record_history(claims: list[Claim], *, user, when) -> None:
         )
 
 
-@transaction.atomic
+@service_write
 def confirm_relocation(*, user, claim: Claim, version: int) -> Claim:
     """A person confirms that a relocated claim sits on the right words: it becomes anchored, span kept.
 
@@ -275,6 +275,5 @@ def confirm_relocation(*, user, claim: Claim, version: int) -> Claim:
     current.anchor_state = Claim.AnchorState.ANCHORED
     current.version += 1
     current._change_reason = "relocation confirmed"
-    current._history_user = user
     current.save(update_fields=["anchor_state", "version", "updated_at"])
     return current

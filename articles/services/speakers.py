@@ -1,10 +1,10 @@
 """Speakers: the people and bodies claims are attributed to."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from articles.models import Claim, Speaker
 from articles.services.claims import UNSET
+from articles.services.history import service_write
 
 
 def _clean_speaker_fields(name: str, description: str, affiliation: str) -> tuple[str, str, str]:
@@ -18,7 +18,7 @@ def _clean_speaker_fields(name: str, description: str, affiliation: str) -> tupl
     return name, description, affiliation
 
 
-@transaction.atomic
+@service_write
 def get_or_create_speaker(*, user, name: str, description: str = "", affiliation: str = "") -> Speaker:
     """The speaker with this name and role, created when new."""
     name, description, affiliation = _clean_speaker_fields(name, description, affiliation)
@@ -30,7 +30,7 @@ def get_or_create_speaker(*, user, name: str, description: str = "", affiliation
     return speaker
 
 
-@transaction.atomic
+@service_write
 def update_speaker(*, user, speaker: Speaker, name=UNSET, description=UNSET, affiliation=UNSET) -> Speaker:
     """Rename or re-describe a speaker; refuse a name and role another speaker already has."""
     name, description, affiliation = _clean_speaker_fields(
@@ -46,7 +46,7 @@ def update_speaker(*, user, speaker: Speaker, name=UNSET, description=UNSET, aff
     return speaker
 
 
-@transaction.atomic
+@service_write
 def delete_speaker(*, user, speaker: Speaker) -> None:
     """Remove a speaker nobody cites; claims (also deleted ones, which can be restored) keep theirs."""
     cited = Claim.objects.filter(speaker=speaker).count()

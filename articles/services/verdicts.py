@@ -28,6 +28,7 @@ from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
 from articles.models import Claim, Evidence, Verdict, http_url_validator
 from articles.services.assignments import close_claim_assignments
 from articles.services.claims import UNSET
+from articles.services.history import service_write
 from articles.services.notifications import Kind, editors, notify
 
 State = Verdict.State
@@ -140,9 +141,8 @@ def _lock(verdict: Verdict, version: int | None) -> Verdict:
 
 
 def _save(verdict: Verdict, *, user, reason: str, fields: Iterable[str]) -> Verdict:
-    """Save the named fields, raise the version and record who and why in the history."""
+    """Save the named fields, raise the version and record why in the history (the service names who)."""
     verdict.version += 1
-    verdict._history_user = user
     verdict._change_reason = reason
     verdict.save(update_fields={*fields, "version", "updated_at"})
     return verdict
@@ -229,13 +229,11 @@ def _replace_evidence(verdict: Verdict, items: list[EvidenceItem], *, user, reas
         else:
             changes.append(f"changed {item.url}")
         row.url, row.title, row.note, row.position = item.url, item.title, item.note, position
-        row._history_user = user
         row._change_reason = reason
         row.save()
         keep.add(row.pk)
     for pk, row in existing.items():
         if pk not in keep:
-            row._history_user = user
             row._change_reason = reason
             row.delete()
             changes.append(f"removed {row.url}")
@@ -271,7 +269,7 @@ def _refuse_second_open_verdict(claim: Claim) -> None:
         raise VerdictAlreadyOpen(existing)
 
 
-@transaction.atomic
+@service_write
 def create_verdict(
     *,
     user,
@@ -297,7 +295,6 @@ def create_verdict(
         author=user,
         assigned_to=assigned_to,
     )
-    verdict._history_user = user
     verdict._change_reason = reason or "draft created"
     try:
         with transaction.atomic():
@@ -311,7 +308,7 @@ def create_verdict(
     return verdict
 
 
-@transaction.atomic
+@service_write
 def update_verdict(
     *,
     user,
@@ -358,7 +355,7 @@ def update_verdict(
     return _save(current, user=user, reason=f"{reason}: {summary}" if reason else f"edited {summary}", fields=fields)
 
 
-@transaction.atomic
+@service_write
 def assign_verdict(*, user, verdict: Verdict, assignee, version: int | None = None) -> Verdict:
     """Put a verdict in someone's queue (None clears it). Allowed until it is published."""
     _require_perm(user, "change_verdict", "Only fact-checkers and editors can assign verdicts.")
@@ -378,7 +375,7 @@ def assign_verdict(*, user, verdict: Verdict, assignee, version: int | None = No
 # ---------------------------------------------------------------- transitions
 
 
-@transaction.atomic
+@service_write
 def submit_verdict(*, user, verdict: Verdict, version: int | None = None, reason: str = "") -> Verdict:
     """draft or changes requested → in review, once it has a rating, a headline and evidence."""
     current = _lock(verdict, version)
@@ -392,7 +389,7 @@ def submit_verdict(*, user, verdict: Verdict, version: int | None = None, reason
     return saved
 
 
-@transaction.atomic
+@service_write
 def request_changes(*, user, verdict: Verdict, reason: str, version: int | None = None) -> Verdict:
     """in review → changes requested; an editor other than the author, with a reason for the author."""
     reason = _require_reason(reason, "reason", "sending a verdict back")
@@ -405,7 +402,7 @@ def request_changes(*, user, verdict: Verdict, reason: str, version: int | None 
     return saved
 
 
-@transaction.atomic
+@service_write
 def approve_verdict(*, user, verdict: Verdict, version: int | None = None, reason: str = "") -> Verdict:
     """in review → approved by an editor who is not the author (four-eyes)."""
     current = _lock(verdict, version)
@@ -419,7 +416,7 @@ def approve_verdict(*, user, verdict: Verdict, version: int | None = None, reaso
     return saved
 
 
-@transaction.atomic
+@service_write
 def publish_verdict(*, user, verdict: Verdict, version: int | None = None, reason: str = "") -> Verdict:
     """approved → published. A correction supersedes the verdict it corrects, which becomes "corrected"."""
     current = _lock(verdict, version)
@@ -461,7 +458,7 @@ def publish_verdict(*, user, verdict: Verdict, version: int | None = None, reaso
     return saved
 
 
-@transaction.atomic
+@service_write
 def correct_verdict(*, user, verdict: Verdict, reason: str, version: int | None = None) -> Verdict:
     """Start a correction of a published verdict: a new draft with its content, evidence and the public note.
 
@@ -486,7 +483,6 @@ def correct_verdict(*, user, verdict: Verdict, reason: str, version: int | None 
         corrects=current,
         correction_note=_clean_text(note, "correction_note"),
     )
-    correction._history_user = user
     correction._change_reason = f"correction of #{current.pk} started: {note}"
     correction.save()
     Evidence.objects.bulk_create(

@@ -4,7 +4,8 @@ Everything here is plain Python over ``str`` (no Django), so it can be tested an
 
 Offsets are Unicode **code points** into a Python string, half-open ``[start, end)``, which is what the
 W3C Web Annotation TextPositionSelector means by "characters". Browsers count UTF-16 code units instead;
-:func:`utf16_to_codepoints` and :func:`codepoints_to_utf16` convert at the API boundary.
+the reader converts in the browser (static/articles/textmath.js), so the API and everything here take
+and give code points only.
 
 A claim is stored as an :class:`Anchor`: its offsets plus a TextQuoteSelector-like description (the
 quote and up to :data:`CONTEXT_LENGTH` characters of context on each side). When an article body is
@@ -42,13 +43,11 @@ __all__ = [
     "Match",
     "Reanchored",
     "Selector",
-    "codepoints_to_utf16",
     "describe",
     "find_approximate",
     "find_exact",
     "normalise_newlines",
     "reanchor",
-    "utf16_to_codepoints",
 ]
 
 #: Characters of context kept on each side of a quote (the Hypothesis client uses 32 too).
@@ -81,49 +80,15 @@ MIN_CARRIED_RUN = 8
 
 # edlib maps the symbols of both strings into one byte-sized alphabet.
 _EDLIB_MAX_SYMBOLS = 256
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
-# ----------------------------------------------------------------------------- text and offsets
+# ----------------------------------------------------------------------------- text
 
 
 def normalise_newlines(text: str) -> str:
     """Return ``text`` with Windows (``\\r\\n``) and old Mac (``\\r``) line ends turned into ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def codepoints_to_utf16(text: str, offset: int) -> int:
-    """Convert a code-point offset into ``text`` to a UTF-16 code-unit offset (as JavaScript counts).
-
-    Every astral character (outside the Basic Multilingual Plane, e.g. most emoji) before the offset
-    takes two UTF-16 units. Raises ValueError when ``offset`` is not within ``0..len(text)``.
-    """
-    if not 0 <= offset <= len(text):
-        raise ValueError(f"offset {offset} is out of range 0..{len(text)} code points")
-    return offset + len(_ASTRAL.findall(text, 0, offset))
-
-
-def utf16_to_codepoints(text: str, offset: int) -> int:
-    """Convert a UTF-16 code-unit offset into ``text`` to a code-point offset.
-
-    Raises ValueError when ``offset`` is negative, beyond the end of the text, or points between the
-    two halves of a surrogate pair (the middle of an astral character).
-    """
-    if offset < 0:
-        raise ValueError(f"offset {offset} is negative")
-    astral_before = 0
-    for found in _ASTRAL.finditer(text):
-        first_unit = found.start() + astral_before  # where this character's high surrogate sits
-        if offset <= first_unit:
-            break
-        if offset == first_unit + 1:
-            raise ValueError(f"UTF-16 offset {offset} falls inside the surrogate pair of {found.group()!r}")
-        astral_before += 1
-    codepoints = offset - astral_before
-    if codepoints > len(text):
-        raise ValueError(f"offset {offset} is out of range 0..{len(text) + astral_before} UTF-16 code units")
-    return codepoints
 
 
 # ----------------------------------------------------------------------------- selectors

@@ -10,9 +10,11 @@ from articles.models import Verdict
 
 def _versions(verdict: Verdict) -> dict[int, Verdict]:
     """Every public version of the verdicts on this claim, by id (one query)."""
-    public = Verdict.objects.filter(
-        claim_id=verdict.claim_id, state__in=[Verdict.State.PUBLISHED, Verdict.State.CORRECTED]
-    ).only("id", "state", "corrects_id", "correction_note", "published_at", "headline")
+    public = (
+        Verdict.objects.public()
+        .filter(claim_id=verdict.claim_id)
+        .only("id", "state", "corrects_id", "correction_note", "published_at", "headline")
+    )
     return {version.pk: version for version in public}
 
 

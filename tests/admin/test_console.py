@@ -112,7 +112,7 @@ def test_it_refuses_a_stale_version(client, erin, alice, article, make_claim):
         reverse("admin:articles_claim_change", args=[claim.pk]), claim_form(claim, summary="mine", version=1)
     )
     assert response.status_code == 200
-    assert "Someone else changed this claim" in response.content.decode()
+    assert "changed by someone else" in response.content.decode()
     claim.refresh_from_db()
     assert claim.summary == "changed meanwhile"
 

@@ -179,7 +179,7 @@ def test_it_refuses_the_second_of_two_concurrent_edits(client, draft, bob, erin)
     response = client.post(change_url(draft), stale)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved this verdict while you were editing it" in page
+    assert "was changed by someone else while you had it open" in page
     assert "Erin&#x27;s headline" in page  # her text is still in the form, not lost
     draft.refresh_from_db()
     assert draft.headline == "Bob's headline"
@@ -190,7 +190,7 @@ def test_it_refuses_an_edit_posted_without_a_version(client, draft, bob):
     data = form_data(draft, headline="No version")
     del data["expected_version"]
     response = client.post(change_url(draft), data)
-    assert response.status_code == 200 and "Someone else saved" in response.content.decode()
+    assert response.status_code == 200 and "did not say which version you saw" in response.content.decode()
 
 
 @pytest.mark.parametrize("state", [State.APPROVED, State.PUBLISHED])

@@ -3,7 +3,7 @@
 Loads a JSON Lines export (export_claims --format jsonl, or the JSON Lines download) into this
 instance: articles, sources, speakers, claims, links, verdicts with their evidence and states.
 Each line is imported on its own; bad lines are listed with their number and nothing of them is
-kept. Importing the same file twice adds nothing the second time. See articles/claim_import.py.
+kept. Importing the same file twice adds nothing the second time. See articles/importing/jsonl.py.
 """
 
 import sys

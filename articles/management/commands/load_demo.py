@@ -63,7 +63,7 @@ class Command(BaseCommand):
                     user=users["annotator"],
                     title=item.title,
                     body=item.body,
-                    source=services.get_or_create_source(name, homepage),
+                    source=services.get_or_create_source(name, homepage, user=users["annotator"]),
                     url=item.url,
                     byline=item.byline,
                     published=datetime.date.fromisoformat(item.published),
