@@ -21,6 +21,18 @@ def claim(article, make_claim, alice, mayor):
     return make_claim(article, "We could have had eight or ten deaths", user=alice, speaker=mayor)
 
 
+QUOTES = ["Police in the coastal town", "ran from gunmen", "a video shows", "tactical retreat", "avoid a bloodbath",
+          "A civic group said", "the police abandoned the town", "The state recorded 1,200 murders", "on Monday",
+          "The mayor said", "the officers made", "he said", "last year"]  # fmt: skip
+
+
+@pytest.fixture
+def fresh(article, make_claim, alice):
+    """Another claim of the article each call: a claim has at most one open verdict."""
+    quotes = iter(QUOTES)
+    return lambda: make_claim(article, next(quotes), user=alice)
+
+
 @pytest.fixture
 def draft(claim, bob, erin):
     return make_verdict(claim, author=bob, editor=erin)
@@ -67,25 +79,25 @@ def follow_messages(client, response):
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "erin"])
-def test_it_lists_verdicts_to_the_desk(client, request, persona, claim, bob, erin):
+def test_it_lists_verdicts_to_the_desk(fresh, client, request, persona, claim, bob, erin):
     for state in (State.DRAFT, State.IN_REVIEW, State.APPROVED):
-        make_verdict(claim, author=bob, editor=erin, state=state)
+        make_verdict(fresh(), author=bob, editor=erin, state=state)
     client.force_login(request.getfixturevalue(persona))
     response = client.get(LIST)
     assert response.status_code == 200
     assert response.context["cl"].result_count == 3
 
 
-def test_it_pins_the_list_query_count(client, claim, bob, erin, django_assert_num_queries):
+def test_it_pins_the_list_query_count(fresh, client, claim, bob, erin, django_assert_num_queries):
     for _ in range(5):
-        make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW)
+        make_verdict(fresh(), author=bob, editor=erin, state=State.IN_REVIEW)
     client.force_login(erin)
     # session, user, 2 permission lookups, 4 related-only filters (author, editor, source, speaker),
     # 2 counts, the rows with their claim, article, speaker, author and assignee
     with django_assert_num_queries(11):
         client.get(LIST)
     for _ in range(5):
-        make_verdict(claim, author=erin, editor=bob, state=State.DRAFT)
+        make_verdict(fresh(), author=erin, editor=bob, state=State.DRAFT)
     with django_assert_num_queries(11):
         client.get(LIST)
 
@@ -96,11 +108,11 @@ def test_it_sends_anonymous_users_to_login(client, draft):
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_it_filters_by_queue_assignment_state_and_search(client, claim, bob, erin, frank):
-    mine = make_verdict(claim, author=bob, editor=erin, state=State.IN_REVIEW, headline="Escuinapa toll")
+def test_it_filters_by_queue_assignment_state_and_search(fresh, client, claim, bob, erin, frank):
+    mine = make_verdict(fresh(), author=bob, editor=erin, state=State.IN_REVIEW, headline="Escuinapa toll")
     services.assign_verdict(user=erin, verdict=mine, assignee=erin)
-    by_erin = make_verdict(claim, author=erin, editor=frank, state=State.IN_REVIEW, headline="Other")
-    make_verdict(claim, author=bob, editor=erin, state=State.DRAFT, headline="Draft only")
+    by_erin = make_verdict(fresh(), author=erin, editor=frank, state=State.IN_REVIEW, headline="Other")
+    make_verdict(fresh(), author=bob, editor=erin, state=State.DRAFT, headline="Draft only")
     client.force_login(erin)
 
     def ids(query):
@@ -111,9 +123,8 @@ def test_it_filters_by_queue_assignment_state_and_search(client, claim, bob, eri
     assert ids("?queue=verdict") == {mine.pk}  # by_erin is hers, so not for her to review
     assert ids("?state__exact=in_review") == {mine.pk, by_erin.pk}
     assert ids("?q=toll") == {mine.pk}
-    assert ids("?q=eight+or+ten") == ids("")
+    assert ids("?q=coastal+town") == {mine.pk}
     assert ids(f"?author__id__exact={erin.pk}") == {by_erin.pk}
-    assert ids(f"?claim__speaker__id__exact={claim.speaker_id}") == ids("")
     assert ids(f"?claim__article__source__id__exact={claim.article.source_id}") == ids("")
 
 
@@ -379,9 +390,9 @@ def test_it_asks_for_a_reason_before_requesting_changes(client, claim, bob, erin
     assert verdict.state == State.CHANGES_REQUESTED
 
 
-def test_it_submits_many_and_skips_incomplete_ones(client, claim, bob):
-    ready = make_verdict(claim, author=bob, editor=None)
-    empty = services.create_verdict(user=bob, claim=claim)
+def test_it_submits_many_and_skips_incomplete_ones(fresh, client, claim, bob):
+    ready = make_verdict(fresh(), author=bob, editor=None)
+    empty = services.create_verdict(user=bob, claim=fresh())
     client.force_login(bob)
     text = " ".join(follow_messages(client, act(client, "submit_selected", [ready, empty])))
     assert f"1 submitted for review (#{ready.pk}); 1 skipped:" in text and "Choose a rating" in text
@@ -462,9 +473,9 @@ def test_it_keeps_evidence_admin_read_only(client, draft, erin):
     assert EVIDENCE[0]["url"] == draft.evidence.get().url
 
 
-def test_it_links_to_the_public_page_only_once_published(client, claim, bob, erin):
-    draft = make_verdict(claim, author=bob, editor=erin)
-    published = make_verdict(claim, author=bob, editor=erin, state=State.PUBLISHED)
+def test_it_links_to_the_public_page_only_once_published(fresh, client, claim, bob, erin):
+    draft = make_verdict(fresh(), author=bob, editor=erin)
+    published = make_verdict(fresh(), author=bob, editor=erin, state=State.PUBLISHED)
     client.force_login(erin)
     assert "View on site" not in client.get(change_url(draft)).content.decode()
     assert f'href="/verdicts/{published.pk}/"' in client.get(change_url(published)).content.decode()
