@@ -109,3 +109,17 @@ def make_claim(db):
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file database rather than Django's shared in-memory one.
+
+    Threads that write at the same moment (tests/concurrency.py) must meet SQLite's file locks and busy
+    timeout, as gunicorn workers do; the shared in-memory cache answers them "database table is locked" at once.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")

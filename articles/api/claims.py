@@ -229,8 +229,11 @@ class LinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     def create(self, request):
         serializer = LinkCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        link = services.link_claims(user=request.user, **serializer.validated_data)
-        return self._out(link, status.HTTP_201_CREATED)
+        # The link is read back in the transaction that made it, while its claims are still locked: a delete
+        # of either claim right after it would otherwise hide it from get_queryset() before it is shown.
+        with transaction.atomic():
+            link = services.link_claims(user=request.user, **serializer.validated_data)
+            return self._out(link, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         link = access.get_link_for_user(request.user, pk, write=True)

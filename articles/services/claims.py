@@ -27,6 +27,17 @@ def lock_claim_at_version(claim: Claim, version: int, *, retry: str) -> Claim:
     return current
 
 
+def lock_claims(*ids: int) -> dict[int, Claim]:
+    """Lock these claims' rows for this transaction, always in ascending id order, and return them by id.
+
+    Every write that touches more than one claim (a link) or must see a claim's live state (a delete, a
+    restore) locks through here: one order means two transactions never wait on each other in a cycle, and a
+    link's check of `deleted_at` reads a row no delete can change until the link is committed or refused.
+    """
+    rows = Claim.objects.select_for_update().filter(pk__in=set(ids)).order_by("id")
+    return {claim.pk: claim for claim in rows}
+
+
 def validate_span(body: str, start, end, quote: str) -> None:
     """Refuse a span unless 0 <= start < end <= len(body) and quote == body[start:end]."""
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
@@ -155,8 +166,12 @@ def update_claim(
 
 @transaction.atomic
 def delete_claim(*, user, claim: Claim, reason: str = "") -> Claim:
-    """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone."""
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone.
+
+    The row is locked (lock_claims) so that a link being made to it at the same moment either commits
+    first (and is hidden with the claim) or waits and is refused because the claim is deleted.
+    """
+    current = lock_claims(claim.pk)[claim.pk]
     if current.is_deleted:
         return current
     current.deleted_at = timezone.now()
@@ -169,7 +184,7 @@ def delete_claim(*, user, claim: Claim, reason: str = "") -> Claim:
 @transaction.atomic
 def restore_claim(*, user, claim: Claim) -> Claim:
     """Undo a deletion."""
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = lock_claims(claim.pk)[claim.pk]
     if not current.is_deleted:
         return current
     current.deleted_at = None
