@@ -5,6 +5,7 @@ Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATA
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -203,3 +204,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# ---- Login throttling (django-axes; issue 16). See factcheck/auth.py and the README's "Login throttling".
+# Failures are counted per username and, separately, per client address: one account guessed from many
+# addresses and many accounts tried from one address are both stopped. Either lock ends after the cool-off
+# (from the last failure), or when an administrator unlocks it (Admin → Axes → Access attempts, or
+# `manage.py axes_reset_username NAME` / `axes_reset`).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["factcheck.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("FACTCHECK_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "factcheck.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "factcheck.auth.client_ip"
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none trusted, use the peer).
+FACTCHECK_TRUSTED_PROXIES = envint("FACTCHECK_TRUSTED_PROXIES", 0)
