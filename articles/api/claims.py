@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from articles import access, services
+from articles.api.idempotency import idempotent
 from articles.api.pagination import NoCountPagination
 from articles.api.serializers import (
     ArticleListSerializer,
@@ -128,6 +129,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def retrieve(self, request, pk=None):
         return _claim_out(request, self.get_object())
 
+    @idempotent
     def create(self, request):
         # Parse and read back outside the transaction: on SQLite it holds the database's write lock.
         data = self._parse(ClaimCreateSerializer, request.data)
@@ -226,6 +228,7 @@ class LinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     def retrieve(self, request, pk=None):
         return self._out(access.get_link_for_user(request.user, pk))
 
+    @idempotent
     def create(self, request):
         serializer = LinkCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -270,6 +273,7 @@ class SpeakerViewSet(
     def get_object(self):
         return access.get_speaker_for_user(self.request.user, self.kwargs["pk"])
 
+    @idempotent
     def create(self, request):
         serializer = SpeakerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

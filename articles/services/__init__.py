@@ -10,6 +10,7 @@ One module per concept: articles, claims (and their spans and tags), speakers, l
 text for an article, with its claims re-anchored) and verdicts (the review workflow).
 """
 
+from articles.services import idempotency
 from articles.services.articles import create_article, find_duplicate, get_or_create_source
 from articles.services.claims import (
     UNSET,
@@ -71,6 +72,7 @@ __all__ = [
     "find_duplicate",
     "get_or_create_source",
     "get_or_create_speaker",
+    "idempotency",
     "is_editor",
     "link_claims",
     "lock_claim_at_version",
