@@ -108,6 +108,7 @@ class Speaker(models.Model):
             models.UniqueConstraint(fields=["name", "description"], name="speaker_unique_name_description"),
             models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
         ]
+        indexes = [models.Index(fields=["name", "id"], name="speaker_name_idx")]  # the lists' order
 
     def __str__(self):
         return f"{self.name} ({self.description})" if self.description else self.name
@@ -354,7 +355,11 @@ class Verdict(models.Model):
             ),
             models.CheckConstraint(condition=~Q(corrects=F("id")), name="verdict_not_correcting_itself"),
         ]
-        indexes = [models.Index(fields=["state", "updated_at"], name="verdict_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "updated_at"], name="verdict_state_idx"),
+            # The admin list's default order (-updated_at, -id), read backwards: no sort of every verdict.
+            models.Index(fields=["updated_at", "id"], name="verdict_updated_idx"),
+        ]
         permissions = [
             ("submit_verdict", "Can submit a verdict for review"),
             ("approve_verdict", "Can approve a verdict or request changes"),

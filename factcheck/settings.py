@@ -221,3 +221,18 @@ AXES_LOCKOUT_CALLABLE = "factcheck.auth.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "factcheck.auth.client_ip"
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none trusted, use the peer).
 FACTCHECK_TRUSTED_PROXIES = envint("FACTCHECK_TRUSTED_PROXIES", 0)
+
+# ---- PostgreSQL statement timeout for web workers (issue 16). One slow query must not hold a gunicorn worker
+# past its 30 s timeout (it would be killed mid-request, and a few clicks would take the site down): each
+# statement a web process runs is cancelled after FACTCHECK_DB_STATEMENT_TIMEOUT seconds (default 25, 0 = off),
+# and the request ends with an error page instead. factcheck/wsgi.py marks web processes; management commands
+# (migrate, imports, command-line exports) are not cut. SQLite has no such setting.
+DB_STATEMENT_TIMEOUT_SECONDS = envint("FACTCHECK_DB_STATEMENT_TIMEOUT", 25)
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("FACTCHECK_WEB_PROCESS") == "1"
+    and DB_STATEMENT_TIMEOUT_SECONDS > 0
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS * 1000}"
+    )

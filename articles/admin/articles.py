@@ -3,24 +3,26 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.base import DeskAdminMixin
 from articles.admin.imports import ArticleImportAdminMixin
 from articles.admin.revisions import AnchorAttentionFilter, ArticleRevisionsAdminMixin, annotate_anchor_counts
-from articles.models import Article, Source, Speaker, Tag, content_hash
+from articles.models import Article, Claim, Source, Speaker, Tag, _count_of, content_hash
 
 admin.site.index_title = "Desk console"
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "homepage", "article_count"]
     search_fields = ["name", "homepage"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        articles = Article.objects.filter(source=OuterRef("pk"))
+        return super().get_queryset(request).annotate(article_count=_count_of(articles))
 
     @admin.display(ordering="article_count", description="articles")
     def article_count(self, obj):
@@ -63,7 +65,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(DeskAdminMixin, ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -78,7 +80,7 @@ class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHi
     list_filter = ["source", "raw_format", "language", AnchorAttentionFilter, ("published", admin.DateFieldListFilter)]
     list_select_related = ["source", "added_by"]
     search_fields = ["title", "url", "byline"]
-    date_hierarchy = "published"
+    # No date_hierarchy: its year/month links read every article's date; the "published" filter serves.
     autocomplete_fields = ["source"]
     ordering = ["-published", "-id"]
     readonly_fields = ["content_hash", "raw_format", "added_by", "created_at", "updated_at"]
@@ -117,17 +119,14 @@ class ArticleAdmin(ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHi
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "description", "affiliation", "claim_count"]
     search_fields = ["name", "description", "affiliation"]
     list_filter = ["affiliation"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(claim_count=Count("claims", filter=Q(claims__deleted_at__isnull=True)))
-        )
+        live_claims = Claim.objects.filter(speaker=OuterRef("pk"), deleted_at__isnull=True)
+        return super().get_queryset(request).annotate(claim_count=_count_of(live_claims))
 
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):
@@ -140,12 +139,13 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(DeskAdminMixin, admin.ModelAdmin):
     list_display = ["name", "claim_count"]
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+        tagged = Claim.tags.through.objects.filter(tag=OuterRef("pk"))
+        return super().get_queryset(request).annotate(claim_count=_count_of(tagged))
 
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):

@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import access, services
+from articles.admin.base import DeskAdminMixin
 from articles.exports import export_action
-from articles.models import Claim, ClaimLink
+from articles.models import Claim, ClaimLink, _count_of
 
 admin.site.index_title = "Desk console"
 
@@ -78,7 +79,7 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     list_display = ["__str__", "article", "speaker", "anchor_state", "link_count", "created_by", "updated_at"]
     list_filter = ["anchor_state", DeletedFilter, "article__source", "tags", "created_by"]
@@ -87,6 +88,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["article", "speaker", "tags"]
     readonly_fields = ["prefix", "suffix", "created_by", "created_at", "updated_at", "deleted_at"]
     inlines = [LinksOutInline]
+    # Newest first, on the claim_created_idx index (the model's article/offset order suits the reader, not a list).
+    ordering = ["-created_at", "-id"]
     actions = [
         "delete_selected_claims",
         "restore_selected_claims",
@@ -95,11 +98,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(link_count=Count("links_out", distinct=True) + Count("links_in", distinct=True))
-        )
+        # Correlated counts: computed for the page's rows only, not a GROUP BY over every claim.
+        links_out = ClaimLink.objects.filter(from_claim=OuterRef("pk"))
+        links_in = ClaimLink.objects.filter(to_claim=OuterRef("pk"))
+        return super().get_queryset(request).annotate(link_count=_count_of(links_out) + _count_of(links_in))
 
     def get_actions(self, request):
         # Claims are soft-deleted so that a deletion can be undone; the hard bulk delete is not offered.
@@ -244,7 +246,7 @@ class ClaimLinkAdminForm(forms.ModelForm):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(SimpleHistoryAdmin):
+class ClaimLinkAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     form = ClaimLinkAdminForm
     list_display = ["__str__", "relation", "from_claim", "to_claim", "created_by", "created_at"]
     list_filter = ["relation", "created_by", "from_claim__article__source"]

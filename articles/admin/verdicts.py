@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.base import DeskAdminMixin
 from articles.errors import ConflictError, WorkflowError
 from articles.exports import export_action
 from articles.models import Evidence, Verdict
@@ -164,7 +165,7 @@ def _review_action(name):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     form = VerdictAdminForm
     inlines = [EvidenceInline]
     list_display = ["verdict", "claim_quote", "rating", "state", "author", "assigned_to", "updated_at"]
@@ -569,11 +570,12 @@ def dashboard_figures(now=None) -> dict:
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     """Evidence is edited on its verdict's page; this list is for finding it (read-only)."""
 
     list_display = ["__str__", "url", "verdict"]
     list_select_related = ["verdict"]
+    ordering = ["-id"]  # the primary key's index; the model's (position, id) order is for one verdict's items
     search_fields = ["url", "title", "note"]
 
     def has_add_permission(self, request):
