@@ -1,5 +1,7 @@
 """Admin for claims and the links between them; every write goes through the services."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -18,6 +20,9 @@ class ClaimAdminForm(forms.ModelForm):
     """Validates a span the same way the API does; the version guards against lost updates."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One token per rendered add form: a double click posts it twice, and the second post finds the first's
+    # claim instead of making another (ClaimAdmin.save_model, services.idempotency).
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, initial=lambda: uuid.uuid4().hex)
 
     class Meta:
         model = Claim
@@ -145,7 +150,20 @@ class ClaimAdmin(DeskAdminMixin, SimpleHistoryAdmin):
                 reason="edited in admin",
             )
         else:
-            saved = services.create_claim(
+            saved = self._create_once(request, data, tags)
+        # The admin goes on to log and redirect with this instance; give it the saved row.
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+    def _create_once(self, request, data, tags):
+        """Create the claim, unless this add form's submission token already made one: then that claim.
+
+        The token's row is inserted first in the admin's transaction, so a second post of the same form, even
+        one at the same moment, waits for the first and finds its claim. A token sent again with other content
+        (the form changed after Back) is a new claim.
+        """
+
+        def create():
+            return services.create_claim(
                 user=request.user,
                 article=data["article"],
                 start=data["start"],
@@ -155,11 +173,31 @@ class ClaimAdmin(DeskAdminMixin, SimpleHistoryAdmin):
                 summary=data.get("summary", ""),
                 tags=tags,
             )
-        # The admin goes on to log and redirect with this instance; give it the saved row.
-        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+        token = data.get("submission")
+        if not token:
+            return create()
+        content = {name: str(data.get(name)) for name in ("article", "start", "end", "quote", "speaker", "summary")}
+        fingerprint = services.idempotency.fingerprint("POST", request.path, {**content, "tags": sorted(tags)})
+        try:
+            begun = services.idempotency.begin(
+                user=request.user, key=f"admin-claim-add:{token}", request_fingerprint=fingerprint
+            )
+        except services.idempotency.IdempotencyKeyReused:
+            return create()
+        if begun.replay:
+            request.claim_add_replayed = True  # its links were saved with the first post
+            return Claim.objects.get(pk=int(begun.record.response))
+        saved = create()
+        services.idempotency.finish(begun.record, status=201, response=str(saved.pk))
+        return saved
 
     def save_related(self, request, form, formsets, change):
         # Tags were set by the service; the inline links still go through their own validation.
+        if getattr(request, "claim_add_replayed", False):
+            for formset in formsets:  # nothing saved now; the admin's change message reads these
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
