@@ -164,6 +164,20 @@ def _review_action(name):
     return admin.action(description=f"{transition.label} (selected verdicts)", permissions=[name])(action)
 
 
+class RelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Admin's RelatedOnlyFieldListFilter on a lean subquery: the related ids in use, from the verdicts table alone.
+
+    The stock filter builds the subquery from get_queryset(), which joins five tables for the list's columns;
+    on 100,000 verdicts four of those made the list take seconds. Verdicts are readable by every role, so no
+    row is hidden by skipping get_queryset.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        in_use = model_admin.model._default_manager.order_by().values_list(f"{self.field_path}__pk", flat=True)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to={"pk__in": in_use}, ordering=ordering)
+
+
 @admin.register(Verdict)
 class VerdictAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     form = VerdictAdminForm
@@ -175,10 +189,10 @@ class VerdictAdmin(DeskAdminMixin, SimpleHistoryAdmin):
         "state",
         "rating",
         AssignedFilter,
-        ("author", admin.RelatedOnlyFieldListFilter),
-        ("editor", admin.RelatedOnlyFieldListFilter),
-        ("claim__article__source", admin.RelatedOnlyFieldListFilter),
-        ("claim__speaker", admin.RelatedOnlyFieldListFilter),
+        ("author", RelatedOnlyFilter),
+        ("editor", RelatedOnlyFilter),
+        ("claim__article__source", RelatedOnlyFilter),
+        ("claim__speaker", RelatedOnlyFilter),
     ]
     search_fields = ["headline", "claim__quote", "claim__summary"]
     raw_id_fields = ["claim"]
