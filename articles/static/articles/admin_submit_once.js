@@ -19,7 +19,9 @@
     });
   }
   function init() {
-    document.querySelectorAll("form").forEach(function (form) {
+    // Change and add forms only (id "<model>_form"): the list's action form may answer with a download and
+    // stay on the page, where it must keep working.
+    document.querySelectorAll("form[id$='_form']").forEach(function (form) {
       if (form.method.toLowerCase() === "post") guard(form);
     });
   }
