@@ -108,6 +108,7 @@ class Speaker(models.Model):
             models.UniqueConstraint(fields=["name", "description"], name="speaker_unique_name_description"),
             models.CheckConstraint(condition=~Q(name=""), name="speaker_name_not_empty"),
         ]
+        indexes = [models.Index(fields=["name", "id"], name="speaker_name_idx")]  # the lists' order
 
     def __str__(self):
         return f"{self.name} ({self.description})" if self.description else self.name
@@ -377,7 +378,11 @@ class Verdict(models.Model):
                 name="verdict_one_open_per_claim",
             ),
         ]
-        indexes = [models.Index(fields=["state", "updated_at"], name="verdict_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "updated_at"], name="verdict_state_idx"),
+            # The admin list's default order (-updated_at, -id), read backwards: no sort of every verdict.
+            models.Index(fields=["updated_at", "id"], name="verdict_updated_idx"),
+        ]
         permissions = [
             ("submit_verdict", "Can submit a verdict for review"),
             ("approve_verdict", "Can approve a verdict or request changes"),
@@ -653,3 +658,27 @@ class EmailOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user}: no e-mail for {self.get_kind_display().lower()}"
+
+
+class IdempotencyKey(models.Model):
+    """A create request's Idempotency-Key and the answer it got: a repeat of the key gets that answer again.
+
+    The row is inserted first, in the transaction that does the create: a second request with the same key
+    waits on the unique constraint (or, on SQLite, on the write lock) and then replays the stored answer.
+    Only answers that created something are kept; keys older than a day are purged (services.idempotency).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The answer's JSON as it was sent (text, not jsonb: a replay must be the same bytes, key order included).
+    response = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_unique_user_key")]
+        indexes = [models.Index(fields=["created_at"], name="idempotencykey_created_idx")]
+
+    def __str__(self):
+        return f"{self.key} ({self.user_id})"

@@ -27,6 +27,7 @@ RESULTS_DIR = BASE_DIR / "bench" / "results"
 WORKLOADS = {
     "reader": "bench.pages:reader",
     "claim_list": "bench.pages:claim_list",
+    "admin_lists": "bench.admin_lists:run",
     "export": "bench.export_bench:run",
     "reanchor": "bench.harness:reanchor",
     "browser": "bench.browser:run",

@@ -5,6 +5,7 @@ Production sets DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATA
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -301,3 +302,34 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Fact-check desk <desk@localhost>")
 # A person's notifications within this many seconds go out as one e-mail.
 FACTCHECK_EMAIL_DIGEST_SECONDS = envint("FACTCHECK_EMAIL_DIGEST_SECONDS", 180)
+# ---- Login throttling (django-axes; issue 16). See factcheck/auth.py and the README's "Login throttling".
+# Failures are counted per username and, separately, per client address: one account guessed from many
+# addresses and many accounts tried from one address are both stopped. Either lock ends after the cool-off
+# (from the last failure), or when an administrator unlocks it (Admin → Axes → Access attempts, or
+# `manage.py axes_reset_username NAME` / `axes_reset`).
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["factcheck.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("FACTCHECK_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "factcheck.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "factcheck.auth.client_ip"
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: none trusted, use the peer).
+FACTCHECK_TRUSTED_PROXIES = envint("FACTCHECK_TRUSTED_PROXIES", 0)
+
+# ---- PostgreSQL statement timeout for web workers (issue 16). One slow query must not hold a gunicorn worker
+# past its 30 s timeout (it would be killed mid-request, and a few clicks would take the site down): each
+# statement a web process runs is cancelled after FACTCHECK_DB_STATEMENT_TIMEOUT seconds (default 25, 0 = off),
+# and the request ends with an error page instead. factcheck/wsgi.py marks web processes; management commands
+# (migrate, imports, command-line exports) are not cut. SQLite has no such setting.
+DB_STATEMENT_TIMEOUT_SECONDS = envint("FACTCHECK_DB_STATEMENT_TIMEOUT", 25)
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("FACTCHECK_WEB_PROCESS") == "1"
+    and DB_STATEMENT_TIMEOUT_SECONDS > 0
+):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS * 1000}"
+    )

@@ -127,17 +127,9 @@ def local_site(settings):
 
 # ---------------------------------------------------------------- background jobs
 # Tests that start a real queue worker (tests/jobs_helpers.py, fixture `job_worker`) need a database and a
-# queue another process can open: on SQLite the test database becomes a file for that session (in memory
-# otherwise), on PostgreSQL it already is one (test_<name>). The queue never is the desk's own: an SQLite
-# queue moves to a file of the test session; a Redis queue (FACTCHECK_QUEUE_URL) is emptied first.
-
-_needs_file_database = {"yes": False}
-
-
-def pytest_collection_modifyitems(config, items):
-    _needs_file_database["yes"] = any(
-        item.get_closest_marker("jobs") or "job_worker" in getattr(item, "fixturenames", ()) for item in items
-    )
+# queue another process can open: on SQLite the test database is a file (threads and worker processes meet
+# SQLite's file locks as gunicorn workers do), on PostgreSQL it already is one (test_<name>). The queue never is
+# the desk's own: an SQLite queue moves to a file of the test session; a Redis queue (FACTCHECK_QUEUE_URL) is emptied first.
 
 
 @pytest.fixture(scope="session")
@@ -145,11 +137,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if (
-        _needs_file_database["yes"]
-        and database["ENGINE"] == "django.db.backends.sqlite3"
-        and not database.get("TEST", {}).get("NAME")
-    ):
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database.get("TEST", {}).get("NAME"):
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("jobs-db") / "test.sqlite3")
 
 

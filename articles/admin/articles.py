@@ -2,26 +2,28 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.base import DeskAdminMixin
 from articles.admin.imports import ArticleImportAdminMixin
 from articles.admin.revisions import AnchorAttentionFilter, ArticleRevisionsAdminMixin, annotate_anchor_counts
 from articles.admin.writes import ServiceWritesMixin, adopt
-from articles.models import Article, Source, Speaker, Tag
+from articles.models import Article, Claim, Source, Speaker, Tag, _count_of
 from articles.text.anchoring import normalise_newlines
 
 admin.site.index_title = "Desk console"
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "homepage", "article_count"]
     search_fields = ["name", "homepage"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        articles = Article.objects.filter(source=OuterRef("pk"))
+        return super().get_queryset(request).annotate(article_count=_count_of(articles))
 
     @admin.display(ordering="article_count", description="articles")
     def article_count(self, obj):
@@ -53,7 +55,9 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceWritesMixin, ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(
+    DeskAdminMixin, ServiceWritesMixin, ArticleRevisionsAdminMixin, ArticleImportAdminMixin, SimpleHistoryAdmin
+):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -68,7 +72,7 @@ class ArticleAdmin(ServiceWritesMixin, ArticleRevisionsAdminMixin, ArticleImport
     list_filter = ["source", "raw_format", "language", AnchorAttentionFilter, ("published", admin.DateFieldListFilter)]
     list_select_related = ["source", "added_by"]
     search_fields = ["title", "url", "byline"]
-    date_hierarchy = "published"
+    # No date_hierarchy: its year/month links read every article's date; the "published" filter serves.
     autocomplete_fields = ["source"]
     ordering = ["-published", "-id"]
     readonly_fields = ["content_hash", "raw_format", "added_by", "created_at", "updated_at"]
@@ -104,17 +108,14 @@ class ArticleAdmin(ServiceWritesMixin, ArticleRevisionsAdminMixin, ArticleImport
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class SpeakerAdmin(DeskAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["name", "description", "affiliation", "claim_count"]
     search_fields = ["name", "description", "affiliation"]
     list_filter = ["affiliation"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(claim_count=Count("claims", filter=Q(claims__deleted_at__isnull=True)))
-        )
+        live_claims = Claim.objects.filter(speaker=OuterRef("pk"), deleted_at__isnull=True)
+        return super().get_queryset(request).annotate(claim_count=_count_of(live_claims))
 
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):
@@ -133,12 +134,13 @@ class SpeakerAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(DeskAdminMixin, admin.ModelAdmin):
     list_display = ["name", "claim_count"]
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+        tagged = Claim.tags.through.objects.filter(tag=OuterRef("pk"))
+        return super().get_queryset(request).annotate(claim_count=_count_of(tagged))
 
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):

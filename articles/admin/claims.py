@@ -1,16 +1,19 @@
 """Admin for claims and the links between them; every write goes through the services."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.forms.models import construct_instance
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import access, services
+from articles.admin.base import DeskAdminMixin
 from articles.admin.writes import ServiceWritesMixin, adopt, refusal_text
 from articles.exports import export_action
-from articles.models import Claim, ClaimLink
+from articles.models import Claim, ClaimLink, _count_of
 
 admin.site.index_title = "Desk console"
 
@@ -19,6 +22,9 @@ class ClaimAdminForm(forms.ModelForm):
     """Parses the fields; the service checks the span and the version (against lost updates)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One token per rendered add form: a double click posts it twice, and the second post finds the first's
+    # claim instead of making another (ClaimAdmin.save_model, services.idempotency).
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, initial=lambda: uuid.uuid4().hex)
 
     class Meta:
         model = Claim
@@ -89,7 +95,7 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
+class ClaimAdmin(DeskAdminMixin, OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
     may_change = staticmethod(access.can_change_claim)
     form = ClaimAdminForm
     list_display = ["__str__", "article", "speaker", "anchor_state", "link_count", "created_by", "updated_at"]
@@ -99,6 +105,8 @@ class ClaimAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["article", "speaker", "tags"]
     readonly_fields = ["prefix", "suffix", "created_by", "created_at", "updated_at", "deleted_at"]
     inlines = [LinksOutInline]
+    # Newest first, on the claim_created_idx index (the model's article/offset order suits the reader, not a list).
+    ordering = ["-created_at", "-id"]
     actions = [
         "delete_selected_claims",
         "restore_selected_claims",
@@ -107,11 +115,10 @@ class ClaimAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(link_count=Count("links_out", distinct=True) + Count("links_in", distinct=True))
-        )
+        # Correlated counts: computed for the page's rows only, not a GROUP BY over every claim.
+        links_out = ClaimLink.objects.filter(from_claim=OuterRef("pk"))
+        links_in = ClaimLink.objects.filter(to_claim=OuterRef("pk"))
+        return super().get_queryset(request).annotate(link_count=_count_of(links_out) + _count_of(links_in))
 
     def get_actions(self, request):
         # Claims are soft-deleted so that a deletion can be undone; the hard bulk delete is not offered.
@@ -145,7 +152,20 @@ class ClaimAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
                 reason="edited in admin",
             )
         else:
-            saved = services.create_claim(
+            saved = self._create_once(request, data, tags)
+        # The admin goes on to log and redirect with this instance; give it the saved row.
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+    def _create_once(self, request, data, tags):
+        """Create the claim, unless this add form's submission token already made one: then that claim.
+
+        The token's row is inserted first in the admin's transaction, so a second post of the same form, even
+        one at the same moment, waits for the first and finds its claim. A token sent again with other content
+        (the form changed after Back) is a new claim.
+        """
+
+        def create():
+            return services.create_claim(
                 user=request.user,
                 article=data["article"],
                 start=data["start"],
@@ -155,10 +175,31 @@ class ClaimAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
                 summary=data.get("summary", ""),
                 tags=tags,
             )
-        adopt(obj, saved)
+
+        token = data.get("submission")
+        if not token:
+            return create()
+        content = {name: str(data.get(name)) for name in ("article", "start", "end", "quote", "speaker", "summary")}
+        fingerprint = services.idempotency.fingerprint("POST", request.path, {**content, "tags": sorted(tags)})
+        try:
+            begun = services.idempotency.begin(
+                user=request.user, key=f"admin-claim-add:{token}", request_fingerprint=fingerprint
+            )
+        except services.idempotency.IdempotencyKeyReused:
+            return create()
+        if begun.replay:
+            request.claim_add_replayed = True  # its links were saved with the first post
+            return Claim.objects.get(pk=int(begun.record.response))
+        saved = create()
+        services.idempotency.finish(begun.record, status=201, response=str(saved.pk))
+        return saved
 
     def save_related(self, request, form, formsets, change):
-        # Tags were set by the service; the inline links go through the link services.
+        # Tags were set by the service; the inline links still go through their own validation.
+        if getattr(request, "claim_add_replayed", False):
+            for formset in formsets:  # nothing saved now; the admin's change message reads these
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         for formset in formsets:
             self.save_formset(request, form, formset, change)
 
@@ -241,7 +282,7 @@ class ClaimLinkAdminForm(forms.ModelForm):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
+class ClaimLinkAdmin(DeskAdminMixin, OwnedRecordAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
     may_change = staticmethod(access.can_change_link)
     form = ClaimLinkAdminForm
     list_display = ["__str__", "relation", "from_claim", "to_claim", "created_by", "created_at"]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.base import DeskAdminMixin
 from articles.admin.writes import ServiceWritesMixin, refusal_text
 from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
 from articles.exports import export_action
@@ -172,8 +173,22 @@ def _review_action(name):
     return admin.action(description=f"{transition.label} (selected verdicts)", permissions=[name])(action)
 
 
+class RelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Admin's RelatedOnlyFieldListFilter on a lean subquery: the related ids in use, from the verdicts table alone.
+
+    The stock filter builds the subquery from get_queryset(), which joins five tables for the list's columns;
+    on 100,000 verdicts four of those made the list take seconds. Verdicts are readable by every role, so no
+    row is hidden by skipping get_queryset.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        in_use = model_admin.model._default_manager.order_by().values_list(f"{self.field_path}__pk", flat=True)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, limit_choices_to={"pk__in": in_use}, ordering=ordering)
+
+
 @admin.register(Verdict)
-class VerdictAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
+class VerdictAdmin(DeskAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
     form = VerdictAdminForm
     inlines = [EvidenceInline]
     list_display = ["verdict", "claim_quote", "rating", "state", "author", "assigned_to", "updated_at"]
@@ -183,10 +198,10 @@ class VerdictAdmin(ServiceWritesMixin, SimpleHistoryAdmin):
         "state",
         "rating",
         AssignedFilter,
-        ("author", admin.RelatedOnlyFieldListFilter),
-        ("editor", admin.RelatedOnlyFieldListFilter),
-        ("claim__article__source", admin.RelatedOnlyFieldListFilter),
-        ("claim__speaker", admin.RelatedOnlyFieldListFilter),
+        ("author", RelatedOnlyFilter),
+        ("editor", RelatedOnlyFilter),
+        ("claim__article__source", RelatedOnlyFilter),
+        ("claim__speaker", RelatedOnlyFilter),
     ]
     search_fields = ["headline", "claim__quote", "claim__summary"]
     autocomplete_fields = ["claim"]
@@ -563,11 +578,12 @@ def dashboard_figures(now=None) -> dict:
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(DeskAdminMixin, SimpleHistoryAdmin):
     """Evidence is edited on its verdict's page; this list is for finding it (read-only)."""
 
     list_display = ["__str__", "url", "verdict"]
     list_select_related = ["verdict"]
+    ordering = ["-id"]  # the primary key's index; the model's (position, id) order is for one verdict's items
     search_fields = ["url", "title", "note"]
 
     def has_add_permission(self, request):

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from articles import access, services
+from articles.api.idempotency import idempotent
 from articles.api.pagination import NoCountPagination
 from articles.api.serializers import (
     ArticleListSerializer,
@@ -139,6 +140,7 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     def retrieve(self, request, pk=None):
         return _claim_out(request, self.get_object())
 
+    @idempotent
     def create(self, request):
         # Parse and read back outside the transaction: on SQLite it holds the database's write lock.
         data = self._parse(ClaimCreateSerializer, request.data)
@@ -240,11 +242,15 @@ class LinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
     def retrieve(self, request, pk=None):
         return self._out(access.get_link_for_user(request.user, pk))
 
+    @idempotent
     def create(self, request):
         serializer = LinkCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        link = services.link_claims(user=request.user, **serializer.validated_data)
-        return self._out(link, status.HTTP_201_CREATED)
+        # The link is read back in the transaction that made it, while its claims are still locked: a delete
+        # of either claim right after it would otherwise hide it from get_queryset() before it is shown.
+        with transaction.atomic():
+            link = services.link_claims(user=request.user, **serializer.validated_data)
+            return self._out(link, status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         link = access.get_link_for_user(request.user, pk, write=True)
@@ -281,6 +287,7 @@ class SpeakerViewSet(
     def get_object(self):
         return access.get_speaker_for_user(self.request.user, self.kwargs["pk"])
 
+    @idempotent
     def create(self, request):
         serializer = SpeakerInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from articles import access, services
+from articles.api.idempotency import idempotent
 from articles.api.serializers import RecordField
 from articles.errors import ConflictError, WorkflowError
 from articles.models import Evidence, Verdict
@@ -139,6 +140,7 @@ class VerdictViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body["current"] = self.get_serializer(_verdicts().get(pk=verdict.pk)).data
         return Response(body, status=status.HTTP_409_CONFLICT)
 
+    @idempotent
     def create(self, request):
         data = _parse(VerdictCreateSerializer, request)
         verdict = services.create_verdict(user=request.user, **data)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0010_api_tokens"),
+        ("articles", "0012_idempotency_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,6 +12,7 @@ text for an article, with its claims re-anchored), verdicts (the review workflow
 for scripts).
 """
 
+from articles.services import idempotency
 from articles.services.articles import (
     ARTICLE_DETAIL_FIELDS,
     create_article,
@@ -25,6 +26,7 @@ from articles.services.claims import (
     create_claim,
     delete_claim,
     lock_claim_at_version,
+    lock_claims,
     restore_claim,
     tag_names,
     update_claim,
@@ -104,10 +106,12 @@ __all__ = [
     "finish_job",
     "get_or_create_source",
     "get_or_create_speaker",
+    "idempotency",
     "is_editor",
     "job_queued",
     "link_claims",
     "lock_claim_at_version",
+    "lock_claims",
     "publish_verdict",
     "request_changes",
     "requeue_stale_jobs",

@@ -28,6 +28,17 @@ def lock_claim_at_version(claim: Claim, version: int, *, retry: str) -> Claim:
     return current
 
 
+def lock_claims(*ids: int) -> dict[int, Claim]:
+    """Lock these claims' rows for this transaction, always in ascending id order, and return them by id.
+
+    Every write that touches more than one claim (a link) or must see a claim's live state (a delete, a
+    restore) locks through here: one order means two transactions never wait on each other in a cycle, and a
+    link's check of `deleted_at` reads a row no delete can change until the link is committed or refused.
+    """
+    rows = Claim.objects.select_for_update().filter(pk__in=set(ids)).order_by("id")
+    return {claim.pk: claim for claim in rows}
+
+
 def validate_span(body: str, start, end, quote: str) -> None:
     """Refuse a span unless 0 <= start < end <= len(body) and quote == body[start:end]."""
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
@@ -159,9 +170,11 @@ def delete_claim(*, user, claim: Claim, reason: str = "", confirmed: bool = Fals
     """Soft-delete: the claim, its links and verdicts stay, hidden, and the deletion can be undone (Trash).
 
     A claim whose verdict went past draft is a fact-check under way or published: only an editor may
-    delete it, and only once they confirmed having seen what goes with it (ConfirmationRequired).
+    delete it, and only once they confirmed having seen what goes with it (ConfirmationRequired). The row
+    is locked (lock_claims) so that a link being made to it at the same moment either commits first (and
+    is hidden with the claim) or waits and is refused because the claim is deleted.
     """
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = lock_claims(claim.pk)[claim.pk]
     if current.is_deleted:
         return current
     verdicts = list(current.verdicts.exclude(state=Verdict.State.DRAFT).order_by("pk"))
@@ -193,7 +206,7 @@ def what_goes_with(claim: Claim) -> list[str]:
 @service_write
 def restore_claim(*, user, claim: Claim) -> Claim:
     """Undo a deletion."""
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    current = lock_claims(claim.pk)[claim.pk]
     if not current.is_deleted:
         return current
     current.deleted_at = None

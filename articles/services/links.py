@@ -4,19 +4,29 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from articles.models import Claim, ClaimLink
+from articles.services.claims import lock_claims
 from articles.services.history import service_write
 
 
 @service_write
 def link_claims(*, user, from_claim: Claim, to_claim: Claim, relation: str, note: str = "") -> ClaimLink:
-    """Relate two claims; refuse self-links, unknown relations and duplicates (also reversed symmetric ones)."""
+    """Relate two claims; refuse self-links, unknown relations, deleted claims and duplicates (also reversed
+    symmetric ones).
+
+    Both claims are locked (in id order, as delete_claim locks them) and their deletion is checked on the
+    locked rows, not on the instances the caller read: a claim deleted a moment ago is refused with a 400,
+    and a delete that comes a moment later waits until this link is committed.
+    """
     if relation not in ClaimLink.Relation.values:
         choices = ", ".join(ClaimLink.Relation.values)
         raise ValidationError({"relation": f"Unknown relation {relation!r}; choose one of {choices}."})
     if from_claim.pk == to_claim.pk:
         raise ValidationError({"to_claim": "A claim cannot be linked to itself."})
-    if from_claim.is_deleted or to_claim.is_deleted:
-        raise ValidationError({"to_claim": "A deleted claim cannot be linked."})
+    locked = lock_claims(from_claim.pk, to_claim.pk)
+    for field, claim in (("from_claim", from_claim), ("to_claim", to_claim)):
+        current = locked.get(claim.pk)
+        if current is None or current.is_deleted:
+            raise ValidationError({field: f"Claim #{claim.pk} is deleted; a deleted claim cannot be linked."})
     duplicates = ClaimLink.objects.filter(from_claim=from_claim, to_claim=to_claim, relation=relation)
     if relation in ClaimLink.SYMMETRIC:
         duplicates = duplicates | ClaimLink.objects.filter(from_claim=to_claim, to_claim=from_claim, relation=relation)

@@ -194,3 +194,29 @@ def test_every_persona_logs_into_admin(client, alice, bob, erin):
         assert client.login(username=user.username, password=PASSWORD)
         assert client.get(reverse("admin:index")).status_code == 200
         client.logout()
+
+
+def test_it_makes_one_claim_when_the_add_form_is_posted_twice(client, erin, article):
+    """A double click on Save posts the same form (same submission token) twice: one claim, both land on it."""
+    client.force_login(erin)
+    form = client.get(reverse("admin:articles_claim_add")).content.decode()
+    token = form.split('name="submission" value="')[1].split('"')[0]
+    data = {
+        "article": article.pk,
+        "start": 0,
+        "end": 6,
+        "quote": "",
+        "summary": "s",
+        "anchor_state": "anchored",
+        "submission": token,
+        "links_out-TOTAL_FORMS": 0,
+        "links_out-INITIAL_FORMS": 0,
+    }
+    first = client.post(reverse("admin:articles_claim_add"), data)
+    second = client.post(reverse("admin:articles_claim_add"), data)
+    assert first.status_code == second.status_code == 302
+    assert Claim.objects.count() == 1
+    # A new form (new token) for the same span is a new claim, as before.
+    assert client.post(reverse("admin:articles_claim_add"), {**data, "submission": "another"}).status_code == 302
+    assert Claim.objects.count() == 2
+    assert "articles/admin_submit_once.js" in form  # and the browser posts once in the first place
