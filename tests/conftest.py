@@ -129,7 +129,8 @@ def local_site(settings):
 # Tests that start a real queue worker (tests/jobs_helpers.py, fixture `job_worker`) need a database and a
 # queue another process can open: on SQLite the test database is a file (threads and worker processes meet
 # SQLite's file locks as gunicorn workers do), on PostgreSQL it already is one (test_<name>). The queue never is
-# the desk's own: an SQLite queue moves to a file of the test session; a Redis queue (FACTCHECK_QUEUE_URL) is emptied first.
+# the desk's own: an SQLite queue moves to a file of the test session; a Redis queue (FACTCHECK_QUEUE_URL)
+# is emptied first.
 
 
 @pytest.fixture(scope="session")
