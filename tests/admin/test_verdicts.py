@@ -492,3 +492,18 @@ def test_it_labels_every_other_week_so_labels_never_overlap(client, alice):
     assert len(labelled) == (len(bars) + 1) // 2
     assert all(f'text-anchor="middle">{label}</text>' in page for label in labelled)
     assert f'text-anchor="middle">{bars[-2]["label"]}</text>' not in page
+
+
+# ---------------------------------------------------------------- assignments (editors hand out work)
+
+
+def test_it_lets_an_editor_assign_a_claim_in_admin_and_tells_the_assignee(client, claim, bob, erin, alice):
+    from articles.models import Assignment, Notification
+
+    client.force_login(erin)
+    response = client.post("/admin/articles/assignment/add/", {"claim": claim.pk, "assignee": bob.pk, "due": ""})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Assignment.objects.get().assigned_by == erin
+    assert Notification.objects.filter(recipient=bob, kind="assigned").exists()
+    client.force_login(alice)
+    assert client.get("/admin/articles/assignment/add/").status_code == 403
