@@ -97,8 +97,7 @@ def article_detail(request, pk):
             "add_link": user.has_perm("articles.add_claimlink"),
         },
     }
-    safe_url = article.url if article.url.startswith(("http://", "https://")) else ""
-    return render(request, "articles/article_detail.html", {"article": article, "reader": reader, "url": safe_url})
+    return render(request, "articles/article_detail.html", {"article": article, "reader": reader})
 
 
 @login_required
