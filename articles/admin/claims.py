@@ -24,8 +24,10 @@ class ClaimAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quote"].required = False
-        self.fields["quote"].help_text = "Leave empty to take the text between start and end."
+        # A view-only page (someone else's claim) has no editable fields: the admin drops them all.
+        if "quote" in self.fields:
+            self.fields["quote"].required = False
+            self.fields["quote"].help_text = "Leave empty to take the text between start and end."
         if self.instance.pk:
             self.initial["version"] = self.instance.version
 

@@ -49,7 +49,8 @@ class VerdictAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        # A view-only page has no editable fields: the admin drops them all, this one included.
+        if self.instance.pk and "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
         if "assigned_to" in self.fields:
             # Only the people who can work on verdicts belong in a queue.
