@@ -162,6 +162,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
+    # One strict JSON parser (too deep, bad encoding, duplicate keys, too large: a 4xx naming it).
+    "DEFAULT_PARSER_CLASSES": ["articles.api.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",

@@ -1,5 +1,7 @@
 """One shape for every API error: {"detail": "...", "errors": {field: [messages]}}."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -11,6 +13,11 @@ from articles.errors import ConflictError
 def exception_handler(exc, context):
     if isinstance(exc, ConflictError):
         return Response({"detail": str(exc), "current_version": exc.current_version}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads request.body before our parser sees it; Django refuses a body over the limit there.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"Request body too large: at most {limit} bytes."
+        return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)
