@@ -17,6 +17,7 @@ from articles.api.pagination import NoCountPagination
 from articles.api.serializers import (
     ArticleListSerializer,
     ArticleSerializer,
+    BoundedIntegerField,
     ClaimCreateSerializer,
     ClaimListSerializer,
     ClaimUpdateSerializer,
@@ -34,7 +35,7 @@ from articles.queries import links_for_display
 
 
 class ClaimVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
 
 
 class RolePermissions(permissions.DjangoModelPermissions):

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import access
+from articles.filters import MAX_ID
 from articles.models import Article, Claim, ClaimLink, Speaker
 
 # ---------------------------------------------------------------- output
@@ -199,12 +200,22 @@ class LinkSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- input
 
 
-class RecordField(serializers.IntegerField):
+class BoundedIntegerField(serializers.IntegerField):
+    """A whole number in a body (offsets, versions, ids), from 0 to MAX_ID unless narrowed: a larger one is
+    a 400 naming the range, never a number the database cannot store."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class RecordField(BoundedIntegerField):
     """An id turned into a record through the access helper; unknown or hidden ids are a 400 naming the id."""
 
     def __init__(self, *, fetch, noun: str, **kwargs):
         self.fetch, self.noun = fetch, noun
-        super().__init__(**kwargs)
+        super().__init__(**{"min_value": 1, **kwargs})
 
     def to_internal_value(self, data):
         pk = super().to_internal_value(data)
@@ -252,15 +263,15 @@ class ClaimFieldsMixin(serializers.Serializer):
 class ClaimCreateSerializer(ClaimFieldsMixin):
     article = RecordField(fetch=access.get_article_for_user, noun="article")
     # Offsets are Unicode code points; the services check them against the article text.
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    start = BoundedIntegerField()
+    end = BoundedIntegerField()
     quote = serializers.CharField(trim_whitespace=False)
 
 
 class ClaimUpdateSerializer(ClaimFieldsMixin):
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
-    start = serializers.IntegerField(required=False)
-    end = serializers.IntegerField(required=False)
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
+    start = BoundedIntegerField(required=False)
+    end = BoundedIntegerField(required=False)
     quote = serializers.CharField(required=False, trim_whitespace=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 

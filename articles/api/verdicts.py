@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from articles import access, services
-from articles.api.serializers import RecordField
+from articles.api.serializers import BoundedIntegerField, RecordField
 from articles.errors import ConflictError, WorkflowError
 from articles.models import Evidence, Verdict
 
@@ -64,7 +64,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 class EvidenceInputSerializer(serializers.Serializer):
     # The URL is checked by the workflow (http/https only), so every write path says the same thing.
-    id = serializers.IntegerField(required=False, help_text="Keep (and update) this existing evidence item.")
+    id = BoundedIntegerField(min_value=1, required=False, help_text="Keep (and update) this existing evidence item.")
     url = serializers.CharField(trim_whitespace=False)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -82,14 +82,14 @@ class VerdictCreateSerializer(VerdictFieldsSerializer):
 
 
 class VerdictUpdateSerializer(VerdictFieldsSerializer):
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current verdict.")
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409 and the current verdict.")
     correction_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class StepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=list(services.TRANSITIONS))
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409.")
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409.")
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Required for request_changes and correct."
     )

@@ -5,6 +5,7 @@ JSON API (articles/api.py), which the reader's JavaScript calls.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from articles import access
 from articles.exports import FORMATS
-from articles.filters import ArticleFilter, ClaimFilter, page_without_count
+from articles.filters import ArticleFilter, ClaimFilter, page_number, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import links_for_display, reader_claims, reader_links
 
@@ -33,10 +34,11 @@ INVERSE_LABELS = {
 
 
 def _page_number(request) -> int:
+    """The page asked for; a page that is not a whole number from 1 to MAX_PAGE is a 400 naming the range."""
     try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+        return page_number(request.GET.get("page"))
+    except ValidationError as error:
+        raise BadRequest(" ".join(error.messages)) from None
 
 
 def _query_without_page(request) -> str:
@@ -55,7 +57,7 @@ def _export_links(kind: str, query: str) -> list[tuple[str, str]]:
 def article_list(request):
     articles = Article.objects.select_related("source").with_claim_counts().defer("body", "raw")
     filterset = ArticleFilter(request.GET, queryset=articles, request=request)
-    page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(_page_number(request))
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("articles", query)}
     return render(request, "articles/article_list.html", context)
