@@ -210,15 +210,17 @@ class BoundedIntegerField(serializers.IntegerField):
         super().__init__(**kwargs)
 
 
-class RecordField(BoundedIntegerField):
+class RecordField(serializers.IntegerField):
     """An id turned into a record through the access helper; unknown or hidden ids are a 400 naming the id."""
 
     def __init__(self, *, fetch, noun: str, **kwargs):
         self.fetch, self.noun = fetch, noun
-        super().__init__(**{"min_value": 1, **kwargs})
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
         pk = super().to_internal_value(data)
+        if not 1 <= pk <= MAX_ID:  # checked here, not by validators: those would see the record
+            raise serializers.ValidationError(f"An id is a whole number from 1 to {MAX_ID}, got {pk}.")
         try:
             return self.fetch(self.context["request"].user, pk)
         except (Http404, PermissionDenied):

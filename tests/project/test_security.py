@@ -1,6 +1,9 @@
 """Hostile input from the attack run (issue 16): stored URLs, headers, JSON bodies, big numbers, limits."""
 
 import json
+import re
+import runpy
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -89,3 +92,76 @@ def test_it_shows_a_hostile_url_stored_before_the_checks_as_text_on_the_public_p
     client.force_login(alice)
     page = client.get(article.get_absolute_url()).content.decode()
     assert "javascript:" not in page
+
+
+# --- 2. Content-Security-Policy, Permissions-Policy, no server banner --------------------------------------
+
+PAGES = ["/login/", "/articles/", "/claims/", "/admin/", "/api/docs/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_it_sends_a_strict_csp_and_permissions_policy_on_every_page(client, erin, url):
+    client.force_login(erin)
+    response = client.get(url)
+    assert response.status_code in (200, 302)
+    policy = response["Content-Security-Policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "report-uri /csp-report/",
+    ):
+        assert directive in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in response["Permissions-Policy"]
+
+
+def test_it_sends_the_policy_on_the_public_verdict_page_too(client, make_article, make_claim, alice, bob, erin):
+    claim = make_claim(make_article(), "We could have had eight or ten deaths", user=alice)
+    verdict = make_verdict(claim, author=bob, editor=erin, state="published")
+    response = client.get(verdict.get_absolute_url())
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", ["/articles/", "/claims/", "/admin/articles/verdict/dashboard/", "/api/docs/"])
+def test_it_has_no_inline_script_or_style_in_our_pages(client, erin, article, url):
+    client.force_login(erin)
+    page = client.get(url).content.decode()
+    assert "<style" not in page and ' style="' not in page
+    for script in re.findall(r"<script([^>]*)>", page):
+        assert "src=" in script or "application/json" in script or "application/ld+json" in script, script
+
+
+def test_it_serves_swagger_uis_start_up_script_from_a_url(client, erin):
+    client.force_login(erin)
+    page = client.get("/api/docs/").content.decode()
+    script_url = re.search(r'<script src="([^"]*script=[^"]*)"', page).group(1).replace("&amp;", "&")
+    response = client.get(script_url)
+    assert response.status_code == 200 and "SwaggerUIBundle" in response.content.decode()
+
+
+def test_it_logs_csp_reports(client, caplog):
+    report = {"csp-report": {"document-uri": "http://desk/articles/1/", "violated-directive": "script-src-elem"}}
+    response = client.post("/csp-report/", json.dumps(report), content_type="application/csp-report")
+    assert response.status_code == 204
+    assert "script-src-elem" in caplog.text
+
+
+def test_it_refuses_oversized_or_malformed_csp_reports(client):
+    assert client.post("/csp-report/", "x" * 20_000, content_type="application/csp-report").status_code == 413
+    assert client.post("/csp-report/", "[" * 10_000, content_type="application/csp-report").status_code == 400
+    assert client.get("/csp-report/").status_code == 405
+
+
+def test_it_hides_the_gunicorn_banner():
+    config = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    namespace = runpy.run_path(str(config))
+    import gunicorn.http.wsgi
+
+    assert namespace["wsgi_app"] == "factcheck.wsgi"
+    assert gunicorn.http.wsgi.SERVER == "desk" and "gunicorn" not in gunicorn.http.wsgi.SERVER_SOFTWARE
