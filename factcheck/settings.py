@@ -227,3 +227,6 @@ CONTENT_SECURITY_POLICY = {
         "report-uri": "/csp-report/",
     },
 }
+
+# How many claims one article may carry (a limit against runaway imports and scripts; README "Limits").
+FACTCHECK_MAX_CLAIMS_PER_ARTICLE = envint("FACTCHECK_MAX_CLAIMS_PER_ARTICLE", 10_000)

@@ -3,7 +3,9 @@
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
+from articles import limits
 from articles.errors import DuplicateArticle
+from articles.limits import check_length
 from articles.models import Article, Source, content_hash
 from articles.text import anchoring
 
@@ -43,6 +45,7 @@ def create_article(
     raw_format: str = Article.Format.MANUAL,
 ) -> Article:
     """Store a new article; raise DuplicateArticle when its text or URL is already stored."""
+    check_length("title", title.strip(), limits.MAX_TITLE)
     body = anchoring.normalise_newlines(body)
     duplicate = find_duplicate(body=body, url=url)
     if duplicate:
