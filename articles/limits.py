@@ -31,3 +31,28 @@ def check_length(field: str, value: str, limit: int) -> str:
 
 def max_claims_per_article() -> int:
     return getattr(settings, "FACTCHECK_MAX_CLAIMS_PER_ARTICLE", DEFAULT_MAX_CLAIMS_PER_ARTICLE)
+
+
+def text_limits_for(model) -> dict[str, int]:
+    """The limited text fields of `model` and their limits, for forms that show them (the admin's)."""
+    from articles.models import Article, Claim, ClaimLink, Evidence, Verdict
+
+    return {
+        Article: {"title": MAX_TITLE},
+        Claim: {"quote": MAX_QUOTE, "summary": MAX_SUMMARY},
+        ClaimLink: {"note": MAX_LINK_NOTE},
+        Verdict: {"headline": MAX_HEADLINE, "explanation": MAX_EXPLANATION, "correction_note": MAX_CORRECTION_NOTE},
+        Evidence: {"note": MAX_EVIDENCE_NOTE},
+    }.get(model, {})
+
+
+def apply_to_form(form) -> None:
+    """Give a model form's limited text fields their limit: a form error (and maxlength) before the service."""
+    from django.core.validators import MaxLengthValidator
+
+    for name, limit in text_limits_for(form._meta.model).items():
+        field = form.fields.get(name)
+        if field is not None:
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)

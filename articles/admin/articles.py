@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.forms import LimitedModelForm
 from articles.admin.imports import ArticleImportAdminMixin
 from articles.admin.revisions import AnchorAttentionFilter, ArticleRevisionsAdminMixin, annotate_anchor_counts
 from articles.models import Article, Source, Speaker, Tag, content_hash
@@ -27,7 +28,7 @@ class SourceAdmin(SimpleHistoryAdmin):
         return obj.article_count
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(LimitedModelForm):
     reason = forms.CharField(
         label="Reason for the change",
         max_length=500,

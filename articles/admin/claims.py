@@ -7,13 +7,14 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import access, services
+from articles.admin.forms import LimitedModelForm
 from articles.exports import export_action
 from articles.models import Claim, ClaimLink
 
 admin.site.index_title = "Desk console"
 
 
-class ClaimAdminForm(forms.ModelForm):
+class ClaimAdminForm(LimitedModelForm):
     """Validates a span the same way the API does; the version guards against lost updates."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -53,6 +54,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 class LinksOutInline(admin.TabularInline):
     model = ClaimLink
+    form = LimitedModelForm
     fk_name = "from_claim"
     extra = 0
     autocomplete_fields = ["to_claim"]
@@ -227,7 +229,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         self.message_user(request, message + ".", messages.WARNING if refused else messages.SUCCESS)
 
 
-class ClaimLinkAdminForm(forms.ModelForm):
+class ClaimLinkAdminForm(LimitedModelForm):
     class Meta:
         model = ClaimLink
         fields = ["from_claim", "relation", "to_claim", "note"]

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
+from articles.admin.forms import LimitedModelForm
 from articles.errors import ConflictError, WorkflowError
 from articles.exports import export_action
 from articles.models import Evidence, Verdict
@@ -38,7 +39,7 @@ State = Verdict.State
 # ---------------------------------------------------------------- forms
 
 
-class VerdictAdminForm(forms.ModelForm):
+class VerdictAdminForm(LimitedModelForm):
     """The verdict's content plus the version it was read at (optimistic locking)."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -91,6 +92,7 @@ class ReasonForm(forms.Form):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = LimitedModelForm
     fields = ["url", "title", "note"]
     extra = 1
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}

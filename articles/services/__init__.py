@@ -10,6 +10,7 @@ One module per concept: articles, claims (and their spans and tags), speakers, l
 text for an article, with its claims re-anchored) and verdicts (the review workflow).
 """
 
+from articles.limits import apply_to_form as apply_text_limits
 from articles.services.articles import create_article, find_duplicate, get_or_create_source
 from articles.services.claims import (
     UNSET,
@@ -47,6 +48,7 @@ from articles.services.verdicts import (
 )
 
 __all__ = [
+    "apply_text_limits",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "TRANSITIONS",

@@ -82,3 +82,27 @@ def test_it_shows_another_users_claim_read_only_to_an_annotator(client, alice, r
     assert response.status_code == 200
     assert "We could have had eight or ten deaths" in response.content.decode()
     assert 'name="quote"' not in response.content.decode()
+
+
+def test_it_refuses_a_summary_over_the_limit_with_a_form_error(client, erin, records):
+    from articles import limits
+
+    claim = Claim.objects.order_by("pk").first()
+    client.force_login(erin)
+    url = reverse("admin:articles_claim_change", args=[claim.pk])
+    page = client.get(url).content.decode()
+    assert f'maxlength="{limits.MAX_SUMMARY}"' in page
+    data = {
+        "article": claim.article_id,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.quote,
+        "summary": "x" * (limits.MAX_SUMMARY + 1),
+        "anchor_state": claim.anchor_state,
+        "version": claim.version,
+        "links_out-TOTAL_FORMS": 0,
+        "links_out-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert f"at most {limits.MAX_SUMMARY} characters" in response.content.decode()
