@@ -1,11 +1,12 @@
 """Response headers the settings cannot set on their own."""
 
-# Features no page of the desk uses; `()` denies them to the page and to every frame in it.
+# Features no page of the desk uses; `()` denies them to the page and to every frame in it. Only names
+# Chromium knows (an unknown one is a console error on every page).
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
-        "accelerometer", "ambient-light-sensor", "autoplay", "battery", "camera", "display-capture",
-        "geolocation", "gyroscope", "hid", "interest-cohort", "magnetometer", "microphone", "midi",
+        "accelerometer", "autoplay", "camera", "display-capture",
+        "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi",
         "payment", "publickey-credentials-get", "serial", "usb", "xr-spatial-tracking",
     )
 )  # fmt: skip
