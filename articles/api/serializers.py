@@ -201,13 +201,13 @@ class LinkSerializer(serializers.ModelSerializer):
 
 
 class BoundedIntegerField(serializers.IntegerField):
-    """A whole number in a body (offsets, versions, ids), from 0 to MAX_ID unless narrowed: a larger one is
-    a 400 naming the range, never a number the database cannot store."""
+    """A whole number in a body (offsets, versions, ids) no larger than MAX_ID: a larger one is a 400 naming
+    the limit, never a number the database cannot store. Lower bounds are the services' to say."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+        self.error_messages["max_value"] = f"Must be a whole number no larger than {MAX_ID}."
 
 
 class RecordField(serializers.IntegerField):
