@@ -60,6 +60,66 @@ def with_tiebreak(queryset, *, default: tuple[str, ...]):
     return queryset.order_by(*ordering)
 
 
+# Every id in a query string is checked against what the databases store (signed 64-bit, from 1) while
+# it is parsed: a larger number used to reach SQLite and fail with OverflowError (a 500, or a cut export).
+MAX_ID = 2**63 - 1
+
+
+# Pages past this are refused (a 400 naming it) rather than turned into an offset no database can take.
+MAX_PAGE = 1_000_000
+
+
+def page_number(raw, *, name: str = "page", maximum: int = MAX_PAGE) -> int:
+    """A page number or size from a query string: 1 by default, else a whole number from 1 to `maximum`.
+
+    Raises ValidationError keyed by `name` with a message naming the range; every list parses its
+    `page` (and the API its `page_size`) here.
+    """
+    if raw in (None, ""):
+        return 1
+    try:
+        value = int(raw) if str(raw).isascii() and str(raw).strip().lstrip("+-").isdigit() else None
+    except ValueError:
+        value = None
+    if value is None or not 1 <= value <= maximum:
+        raise forms.ValidationError(
+            {name: f"{name} must be a whole number from 1 to {maximum}, got {str(raw)[:40]!r}."}
+        )
+    return value
+
+
+class IdField(forms.IntegerField):
+    """A record id: a whole number from 1 to MAX_ID; anything else is a form error naming the range."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        message = f"Enter an id: a whole number from {kwargs['min_value']} to {kwargs['max_value']}."
+        kwargs["error_messages"] = {"invalid": message, "min_value": message, "max_value": message}
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """The one filter for an id given as a number (article, claim); see IdField."""
+
+    field_class = IdField
+
+
+class BoundedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """A record chosen by its id: the id is range-checked (IdField) before the database is asked."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and self.to_field_name is None:
+            IdField(required=False).clean(value)
+        return super().to_python(value)
+
+
+class ModelIdFilter(django_filters.ModelChoiceFilter):
+    """The one filter for a record chosen by id (speaker, source); tags by name stay ModelChoiceFilter."""
+
+    field_class = BoundedModelChoiceField
+
+
 class SpeakerPicker(forms.Widget):
     """A speaker filter typed by name and sent as the speaker's id, or as the typed name.
 
@@ -109,12 +169,12 @@ class SpeakerPicker(forms.Widget):
             return str(value), str(value.pk)
         text = str(value)
         if text.isdigit():
-            speaker = Speaker.objects.filter(pk=int(text)).first()
+            speaker = Speaker.objects.filter(pk=int(text)).first() if int(text) <= MAX_ID else None
             return (str(speaker), text) if speaker else ("", "")
         return text, ""
 
 
-class SpeakerChoiceField(forms.ModelChoiceField):
+class SpeakerChoiceField(BoundedModelChoiceField):
     """A speaker given by id, by plain name ("bonifacio bustamante") or by label ("Name (role)").
 
     Names are matched case-insensitively; a name several speakers share is refused with a message
@@ -173,7 +233,7 @@ RELATION_CHOICES = [(RELATION_ANY, "Any link"), (RELATION_NONE, "Not linked"), *
 
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search")
-    source = django_filters.ModelChoiceFilter(queryset=Source.objects.all(), empty_label="Any source")
+    source = ModelIdFilter(queryset=Source.objects.all(), empty_label="Any source")
     published = django_filters.DateFromToRangeFilter(label="Published", widget=LabelledDateRangeWidget("Published"))
     has_claims = django_filters.BooleanFilter(
         label="Claims", method="filter_has_claims", widget=forms.Select(choices=HAS_CLAIMS_CHOICES)
@@ -238,11 +298,9 @@ class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Quote, summary or speaker")
     speaker = SpeakerChoiceFilter(queryset=Speaker.objects.all())
     speaker_name = django_filters.CharFilter(label="Speaker name", field_name="speaker__name", lookup_expr="icontains")
-    article = django_filters.NumberFilter(field_name="article_id", label="Article id", widget=forms.HiddenInput)
+    article = IdFilter(field_name="article_id", label="Article id", widget=forms.HiddenInput)
     article_title = django_filters.CharFilter(label="Article title", method="filter_article_title")
-    source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), field_name="article__source", empty_label="Any source"
-    )
+    source = ModelIdFilter(queryset=Source.objects.all(), field_name="article__source", empty_label="Any source")
     relation = django_filters.ChoiceFilter(
         label="Linked", choices=RELATION_CHOICES, method="filter_relation", empty_label="Linked or not"
     )
@@ -332,8 +390,8 @@ class SpeakerFilter(django_filters.FilterSet):
 
 
 class LinkFilter(django_filters.FilterSet):
-    claim = django_filters.NumberFilter(label="Claim id (either end)", method="filter_claim")
-    article = django_filters.NumberFilter(label="Article id (either end)", method="filter_article")
+    claim = IdFilter(label="Claim id (either end)", method="filter_claim")
+    article = IdFilter(label="Article id (either end)", method="filter_article")
     relation = django_filters.ChoiceFilter(choices=ClaimLink.Relation.choices)
 
     class Meta:

@@ -16,6 +16,24 @@ from simple_history.models import HistoricalRecords
 
 http_url_validator = URLValidator(schemes=["http", "https"])
 
+# Stored URLs are printed as links, so only http(s) may be stored (a `javascript:` URL would be a stored
+# XSS). The form validator above guards forms; these checks guard every other write path (loaddata,
+# QuerySet.update(), raw imports). Templates print stored URLs through the `safe_url` filter, which
+# applies is_http_url() again for rows written before the checks existed.
+HTTP_SCHEMES = ("http://", "https://")
+
+
+def is_http_url(value) -> bool:
+    return isinstance(value, str) and value.startswith(HTTP_SCHEMES)
+
+
+def http_url_check(field: str, *, name: str, blank: bool) -> models.CheckConstraint:
+    """A named database CHECK that `field` is an http(s) URL (or empty when `blank`)."""
+    condition = Q(**{f"{field}__startswith": "http://"}) | Q(**{f"{field}__startswith": "https://"})
+    if blank:
+        condition |= Q(**{field: ""})
+    return models.CheckConstraint(condition=condition, name=name)
+
 
 def content_hash(body: str) -> str:
     """The identity of an article's text: SHA-256 of its normalised body."""
@@ -31,6 +49,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [http_url_check("homepage", name="source_homepage_http", blank=True)]
 
     def __str__(self):
         return self.name
@@ -74,6 +93,7 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_unique_url"),
             models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+            http_url_check("url", name="article_url_http", blank=True),
         ]
         indexes = [models.Index(fields=["published", "id"], name="article_published_idx")]
 
@@ -418,10 +438,7 @@ class Evidence(models.Model):
         ordering = ["position", "id"]
         verbose_name_plural = "evidence"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
-                name="evidence_url_http",
-            ),
+            http_url_check("url", name="evidence_url_http", blank=False),
         ]
 
     def __str__(self):

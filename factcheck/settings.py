@@ -165,6 +165,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
+    # One strict JSON parser (too deep, bad encoding, duplicate keys, too large: a 4xx naming it).
+    "DEFAULT_PARSER_CLASSES": ["articles.api.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check desk API",
@@ -333,3 +335,29 @@ if (
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={DB_STATEMENT_TIMEOUT_SECONDS * 1000}"
     )
+
+
+# ---- Content-Security-Policy (django-csp), Permissions-Policy (issue 16) --------------------------------
+# Scripts and styles come from our own static files only: no inline <script>, <style> or style="", no eval.
+# JSON data blocks (json_script, JSON-LD) are not run, so the policy leaves them alone. Browsers POST what
+# the policy blocks to /csp-report/, which logs it (logger "articles.csp").
+from csp.constants import NONE, SELF  # noqa: E402  (kept in this block for an easy merge)
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "factcheck.middleware.PermissionsPolicyMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "report-uri": "/csp-report/",
+    },
+}
+
+# How many claims one article may carry (a limit against runaway imports and scripts; README "Limits").
+FACTCHECK_MAX_CLAIMS_PER_ARTICLE = envint("FACTCHECK_MAX_CLAIMS_PER_ARTICLE", 10_000)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from articles.urls import desk_patterns, download_patterns, public_patterns
+from articles.views.security import csp_report
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="articles:article_list", permanent=False)),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("exports/", include(download_patterns)),
     path("verdicts/", include(public_patterns)),
     path("", include(desk_patterns)),
+    path("csp-report/", csp_report, name="csp_report"),
 ]
 
 if os.environ.get("FACTCHECK_BENCH_REFERENCE") == "1":

@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
 from articles.admin.base import DeskAdminMixin
+from articles.admin.forms import LimitedModelForm
 from articles.admin.imports import ArticleImportAdminMixin
 from articles.admin.revisions import AnchorAttentionFilter, ArticleRevisionsAdminMixin, annotate_anchor_counts
 from articles.admin.writes import ServiceWritesMixin, adopt
@@ -30,7 +31,7 @@ class SourceAdmin(DeskAdminMixin, SimpleHistoryAdmin):
         return obj.article_count
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(LimitedModelForm):
     reason = forms.CharField(
         label="Reason for the change",
         max_length=500,

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import access, services
 from articles.admin.base import DeskAdminMixin
+from articles.admin.forms import LimitedModelForm
 from articles.admin.writes import ServiceWritesMixin, adopt, refusal_text
 from articles.exports import export_action
 from articles.models import Claim, ClaimLink, _count_of
@@ -18,7 +19,7 @@ from articles.models import Claim, ClaimLink, _count_of
 admin.site.index_title = "Desk console"
 
 
-class ClaimAdminForm(forms.ModelForm):
+class ClaimAdminForm(LimitedModelForm):
     """Parses the fields; the service checks the span and the version (against lost updates)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -32,8 +33,10 @@ class ClaimAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quote"].required = False
-        self.fields["quote"].help_text = "Leave empty to take the text between start and end."
+        # A view-only page (someone else's claim) has no editable fields: the admin drops them all.
+        if "quote" in self.fields:
+            self.fields["quote"].required = False
+            self.fields["quote"].help_text = "Leave empty to take the text between start and end."
         if self.instance.pk:
             self.initial["version"] = self.instance.version
 
@@ -68,6 +71,7 @@ class OwnedRecordAdminMixin:
 
 class LinksOutInline(admin.TabularInline):
     model = ClaimLink
+    form = LimitedModelForm
     fk_name = "from_claim"
     extra = 0
     autocomplete_fields = ["to_claim"]
@@ -268,7 +272,7 @@ class ClaimAdmin(DeskAdminMixin, OwnedRecordAdminMixin, ServiceWritesMixin, Simp
         self.message_user(request, message + ".", messages.WARNING if refused else messages.SUCCESS)
 
 
-class ClaimLinkAdminForm(forms.ModelForm):
+class ClaimLinkAdminForm(LimitedModelForm):
     """Parses the fields; services.link_claims decides whether the link may exist."""
 
     class Meta:

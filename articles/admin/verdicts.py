@@ -29,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
 from articles.admin.base import DeskAdminMixin
+from articles.admin.forms import LimitedModelForm
 from articles.admin.writes import ServiceWritesMixin, refusal_text
 from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
 from articles.exports import export_action
@@ -40,7 +41,7 @@ State = Verdict.State
 # ---------------------------------------------------------------- forms
 
 
-class VerdictAdminForm(forms.ModelForm):
+class VerdictAdminForm(LimitedModelForm):
     """The verdict's content plus the version it was read at (optimistic locking)."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -51,7 +52,8 @@ class VerdictAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        # A view-only page has no editable fields: the admin drops them all, this one included.
+        if self.instance.pk and "expected_version" in self.fields:
             self.fields["expected_version"].initial = self.instance.version
         if "assigned_to" in self.fields:
             # Only the people who can work on verdicts belong in a queue.
@@ -78,6 +80,7 @@ class ReasonForm(forms.Form):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = LimitedModelForm
     fields = ["url", "title", "note"]
     extra = 1
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}

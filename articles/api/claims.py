@@ -18,6 +18,7 @@ from articles.api.pagination import NoCountPagination
 from articles.api.serializers import (
     ArticleListSerializer,
     ArticleSerializer,
+    BoundedIntegerField,
     ClaimCreateSerializer,
     ClaimListSerializer,
     ClaimUpdateSerializer,
@@ -35,7 +36,7 @@ from articles.queries import claim_statuses, links_for_display
 
 
 class ClaimVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
 
 
 class RolePermissions(permissions.DjangoModelPermissions):

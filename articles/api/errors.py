@@ -5,6 +5,8 @@ A refused input (a service's ValidationError, or a serializer's) is a 400 with {
 {"detail": "...", "current_version": n}; everything else keeps DRF's {"detail": "..."}.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -19,6 +21,11 @@ def exception_handler(exc, context):
     if isinstance(exc, ConfirmationRequired):
         body = {"detail": str(exc), "requires_confirmation": True, "goes_with": exc.goes_with}
         return Response(body, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, RequestDataTooBig):
+        # DRF reads request.body before our parser sees it; Django refuses a body over the limit there.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"Request body too large: at most {limit} bytes."
+        return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
     return drf_exception_handler(exc, context)

@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from articles.filters import page_without_count
+from articles.filters import MAX_PAGE, page_number, page_without_count
 
 
 class NoCountPagination(pagination.BasePagination):
@@ -28,13 +28,7 @@ class NoCountPagination(pagination.BasePagination):
         raw = request.query_params.get(name)
         if raw in (None, ""):
             return default
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ValidationError({name: f"{name} must be a whole number, got {raw!r}."}) from None
-        if value < 1:
-            raise ValidationError({name: f"{name} must be 1 or more, got {value}."})
-        return value
+        return page_number(raw, name=name, maximum=MAX_PAGE)
 
     def _page_link(self, number: int) -> str:
         url = self.request.build_absolute_uri()
@@ -64,6 +58,16 @@ class NoCountPagination(pagination.BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
-            {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer", "maximum": 500}},
+            {
+                "name": "page",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            },
+            {
+                "name": "page_size",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
         ]

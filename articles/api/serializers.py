@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from articles import access
+from articles.filters import MAX_ID
 from articles.models import Article, Claim, ClaimLink, Speaker, Verdict
 from articles.queries import CLAIM_FIELDS, CLAIM_LIST_FIELDS, ClaimPresenter, claim_row, claim_status
 
@@ -190,6 +191,16 @@ class LinkSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------- input
 
 
+class BoundedIntegerField(serializers.IntegerField):
+    """A whole number in a body (offsets, versions, ids) no larger than MAX_ID: a larger one is a 400 naming
+    the limit, never a number the database cannot store. Lower bounds are the services' to say."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+        self.error_messages["max_value"] = f"Must be a whole number no larger than {MAX_ID}."
+
+
 class RecordField(serializers.IntegerField):
     """An id turned into a record through the access helper; unknown or hidden ids are a 400 naming the id."""
 
@@ -199,6 +210,8 @@ class RecordField(serializers.IntegerField):
 
     def to_internal_value(self, data):
         pk = super().to_internal_value(data)
+        if not 1 <= pk <= MAX_ID:  # checked here, not by validators: those would see the record
+            raise serializers.ValidationError(f"An id is a whole number from 1 to {MAX_ID}, got {pk}.")
         try:
             return self.fetch(self.context["request"].user, pk)
         except (Http404, PermissionDenied):
@@ -243,15 +256,15 @@ class ClaimFieldsMixin(serializers.Serializer):
 class ClaimCreateSerializer(ClaimFieldsMixin):
     article = RecordField(fetch=access.get_article_for_user, noun="article")
     # Offsets are Unicode code points; the services check them against the article text.
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+    start = BoundedIntegerField()
+    end = BoundedIntegerField()
     quote = serializers.CharField(trim_whitespace=False)
 
 
 class ClaimUpdateSerializer(ClaimFieldsMixin):
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
-    start = serializers.IntegerField(required=False)
-    end = serializers.IntegerField(required=False)
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409 and the current claim.")
+    start = BoundedIntegerField(required=False)
+    end = BoundedIntegerField(required=False)
     quote = serializers.CharField(required=False, trim_whitespace=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 

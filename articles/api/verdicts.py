@@ -13,7 +13,7 @@ from rest_framework.routers import SimpleRouter
 
 from articles import access, services
 from articles.api.idempotency import idempotent
-from articles.api.serializers import RecordField
+from articles.api.serializers import BoundedIntegerField, RecordField
 from articles.errors import ConflictError, WorkflowError
 from articles.models import Evidence, Verdict
 
@@ -65,7 +65,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 class EvidenceInputSerializer(serializers.Serializer):
     # The URL is checked by the workflow (http/https only), so every write path says the same thing.
-    id = serializers.IntegerField(required=False, help_text="Keep (and update) this existing evidence item.")
+    id = BoundedIntegerField(min_value=1, required=False, help_text="Keep (and update) this existing evidence item.")
     url = serializers.CharField(trim_whitespace=False)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -83,14 +83,14 @@ class VerdictCreateSerializer(VerdictFieldsSerializer):
 
 
 class VerdictUpdateSerializer(VerdictFieldsSerializer):
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409 and the current verdict.")
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409 and the current verdict.")
     correction_note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class StepSerializer(serializers.Serializer):
     step = serializers.ChoiceField(choices=list(services.TRANSITIONS))
-    version = serializers.IntegerField(help_text="The version you read; a stale one gets 409.")
+    version = BoundedIntegerField(help_text="The version you read; a stale one gets 409.")
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Required for request_changes and correct."
     )

@@ -12,7 +12,7 @@ import json
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Verdict
+from articles.models import Verdict, is_http_url
 
 CONTEXT = "https://schema.org"
 # What json_script escapes: no "</script>" or "<!--" can form inside the script body.
@@ -36,14 +36,14 @@ def rating_for(verdict: Verdict) -> dict:
 
 def _appearance(article) -> dict:
     work = {"@type": "CreativeWork", "name": article.title}
-    if article.url:
+    if is_http_url(article.url):
         work["url"] = article.url
     if article.published:
         work["datePublished"] = article.published.isoformat()
     if article.source_id:
         # The outlet is the work's author as far as schema.org's Claim.appearance is concerned.
         work["author"] = {"@type": "Organization", "name": article.source.name}
-        if article.source.homepage:
+        if is_http_url(article.source.homepage):
             work["author"]["url"] = article.source.homepage
     return work
 

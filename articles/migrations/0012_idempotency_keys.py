@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0010_api_tokens"),
+        ("articles", "0011_url_scheme_checks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

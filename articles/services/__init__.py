@@ -12,6 +12,7 @@ text for an article, with its claims re-anchored), verdicts (the review workflow
 for scripts).
 """
 
+from articles.limits import apply_to_form as apply_text_limits
 from articles.services import idempotency
 from articles.services.articles import (
     ARTICLE_DETAIL_FIELDS,
@@ -79,6 +80,7 @@ from articles.services.verdicts import (
 
 __all__ = [
     "ARTICLE_DETAIL_FIELDS",
+    "apply_text_limits",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "TRANSITIONS",

@@ -3,7 +3,9 @@
 from django.core.exceptions import ValidationError
 from simple_history.utils import update_change_reason
 
+from articles import limits
 from articles.errors import DuplicateArticle
+from articles.limits import check_length
 from articles.models import Article, Source, content_hash
 from articles.services.history import service_write
 from articles.text import anchoring
@@ -46,6 +48,7 @@ def create_article(
     reason: str = "",
 ) -> Article:
     """Store a new article; raise DuplicateArticle when its text or URL is already stored."""
+    check_length("title", title.strip(), limits.MAX_TITLE)
     body = anchoring.normalise_newlines(body)
     duplicate = find_duplicate(body=body, url=url)
     if duplicate:

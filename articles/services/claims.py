@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import limits
 from articles.errors import ConfirmationRequired, ConflictError
+from articles.limits import check_length
 from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.services.history import service_write
 from articles.text import anchoring
@@ -100,6 +102,9 @@ def create_claim(
     # The body as stored, locked: a revision (which locks the article, then re-anchors its claims) either
     # finishes first, and the span is checked against its new text, or waits and re-anchors this claim too.
     body = Article.objects.select_for_update().values_list("body", flat=True).get(pk=article.pk)
+    check_length("quote", quote, limits.MAX_QUOTE)
+    check_length("summary", summary, limits.MAX_SUMMARY)
+    _check_claim_count(article)
     validate_span(body, start, end, quote)
     names = tag_names(tags)
     selector = anchoring.describe(body, start, end)
@@ -117,6 +122,13 @@ def create_claim(
     if names:
         _set_tags(claim, names, new=True)
     return claim
+
+
+def _check_claim_count(article: Article) -> None:
+    """Refuse a claim past the per-article limit (deleted claims count: they can be restored)."""
+    limit = limits.max_claims_per_article()
+    if Claim.objects.filter(article=article)[:limit].count() >= limit:
+        raise ValidationError({"article": f"This article already has {limit} claims, the most one article may have."})
 
 
 @service_write
@@ -142,6 +154,7 @@ def update_claim(
     fields = {"version", "updated_at"}
     if span is not None:
         start, end, quote = span
+        check_length("quote", quote, limits.MAX_QUOTE)
         body = current.article.body
         validate_span(body, start, end, quote)
         selector = anchoring.describe(body, start, end)
@@ -153,7 +166,7 @@ def update_claim(
         current.speaker = speaker
         fields.add("speaker")
     if summary is not UNSET:
-        current.summary = summary.strip()
+        current.summary = check_length("summary", summary.strip(), limits.MAX_SUMMARY)
         fields.add("summary")
     names = tag_names(tags) if tags is not UNSET else None
     current.version += 1

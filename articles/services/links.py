@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from articles import limits
+from articles.limits import check_length
 from articles.models import Claim, ClaimLink
 from articles.services.claims import lock_claims
 from articles.services.history import service_write
@@ -20,6 +22,7 @@ def link_claims(*, user, from_claim: Claim, to_claim: Claim, relation: str, note
     if relation not in ClaimLink.Relation.values:
         choices = ", ".join(ClaimLink.Relation.values)
         raise ValidationError({"relation": f"Unknown relation {relation!r}; choose one of {choices}."})
+    check_length("note", note, limits.MAX_LINK_NOTE)
     if from_claim.pk == to_claim.pk:
         raise ValidationError({"to_claim": "A claim cannot be linked to itself."})
     locked = lock_claims(from_claim.pk, to_claim.pk)
@@ -45,7 +48,7 @@ def link_claims(*, user, from_claim: Claim, to_claim: Claim, relation: str, note
 @service_write
 def update_link(*, user, link: ClaimLink, note: str) -> ClaimLink:
     """Change a link's note; its ends and relation are its identity (unlink and link again to change them)."""
-    link.note = note.strip()
+    link.note = check_length("note", note.strip(), limits.MAX_LINK_NOTE)
     link._change_reason = "note changed"
     link.save(update_fields=["note"])
     return link

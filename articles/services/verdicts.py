@@ -24,7 +24,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import limits
 from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
+from articles.limits import check_length
 from articles.models import Claim, Evidence, Verdict, http_url_validator
 from articles.services.assignments import close_claim_assignments
 from articles.services.claims import UNSET
@@ -148,12 +150,15 @@ def _save(verdict: Verdict, *, user, reason: str, fields: Iterable[str]) -> Verd
     return verdict
 
 
+TEXT_LIMITS = {
+    "headline": limits.MAX_HEADLINE,
+    "explanation": limits.MAX_EXPLANATION,
+    "correction_note": limits.MAX_CORRECTION_NOTE,
+}
+
+
 def _clean_text(value: str, field: str) -> str:
-    value = (value or "").strip()
-    limit = getattr(Verdict._meta.get_field(field), "max_length", None)
-    if limit and len(value) > limit:
-        raise ValidationError({field: f"The {field} is {len(value)} characters; the limit is {limit}."})
-    return value
+    return check_length(field, (value or "").strip(), TEXT_LIMITS[field])
 
 
 def _clean_rating(value: str) -> str:
@@ -208,6 +213,11 @@ def clean_evidence(items: Iterable) -> list[EvidenceItem]:
             ) from None
         if len(title) > title_limit:
             message = f"Evidence item {number}: the title is {len(title)} characters; the limit is {title_limit}."
+            raise ValidationError({"evidence": message})
+        if len(note) > limits.MAX_EVIDENCE_NOTE:
+            message = (
+                f"Evidence item {number}: the note is {len(note)} characters; the limit is {limits.MAX_EVIDENCE_NOTE}."
+            )
             raise ValidationError({"evidence": message})
         cleaned.append(EvidenceItem(url=url, title=title, note=note, id=item.get("id")))
     return cleaned

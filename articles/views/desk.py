@@ -5,6 +5,7 @@ JSON API (articles/api.py), which the reader's JavaScript calls.
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
@@ -13,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from articles import access
 from articles.exports import FORMATS
-from articles.filters import ArticleFilter, ClaimFilter, page_without_count
+from articles.filters import ArticleFilter, ClaimFilter, page_number, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
     claim_status,
@@ -41,10 +42,11 @@ INVERSE_LABELS = {
 
 
 def _page_number(request) -> int:
+    """The page asked for; a page that is not a whole number from 1 to MAX_PAGE is a 400 naming the range."""
     try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1
+        return page_number(request.GET.get("page"))
+    except ValidationError as error:
+        raise BadRequest(" ".join(error.messages)) from None
 
 
 def _query_without_page(request) -> str:
@@ -73,7 +75,7 @@ def _filter_state(filterset) -> dict:
 def article_list(request):
     articles = Article.objects.select_related("source").with_claim_counts().defer("body", "raw")
     filterset = ArticleFilter(request.GET, queryset=articles, request=request)
-    page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, ARTICLES_PER_PAGE).get_page(_page_number(request))
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("articles", query)}
     context.update(_filter_state(filterset), search=filterset.form.data.get("q", ""))
@@ -117,8 +119,7 @@ def article_detail(request, pk):
             "add_link": user.has_perm("articles.add_claimlink"),
         },
     }
-    safe_url = article.url if article.url.startswith(("http://", "https://")) else ""
-    return render(request, "articles/article_detail.html", {"article": article, "reader": reader, "url": safe_url})
+    return render(request, "articles/article_detail.html", {"article": article, "reader": reader})
 
 
 @never_cache  # Back after a change must show current data, not a cached page.

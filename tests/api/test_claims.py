@@ -56,8 +56,9 @@ def test_it_answers_a_create_with_the_claim_as_reading_it_back_would(
     as_user(api, alice).get("/api/claims/")  # warm the session
     # session, user, user permissions (2), article, speaker; in the transaction (2 savepoints, 2 releases):
     # body, claim, its history and history's tag snapshot; with tags also the tag names, a new tag and the
-    # names again, the through rows (2) and a second history record (3); then the tags, read once.
-    with django_assert_num_queries(23 if extra else 15):
+    # names again, the through rows (2) and a second history record (3); then the tags, read once; and the
+    # article's claim count against FACTCHECK_MAX_CLAIMS_PER_ARTICLE.
+    with django_assert_num_queries(24 if extra else 16):
         created = api.post("/api/claims/", payload(article, speaker=mayor.pk, **extra), format="json")
     assert created.status_code == 201, created.json()
     assert created.json() == api.get(f"/api/claims/{created.json()['id']}/").json()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import RequestFactory
 
 from articles.models import Claim, ClaimLink, Tag, Verdict
+from tests.db_helpers import store_bypassing_checks
 
 
 def reader_data(response):
@@ -88,7 +89,8 @@ def test_it_escapes_hostile_article_text(client, alice, make_article):
 
 
 def test_it_never_links_to_a_javascript_url(client, alice, article):
-    type(article).objects.filter(pk=article.pk).update(url="javascript:alert(1)")
+    # Refused by the database since migration 0011; a row from before it is still never linked.
+    store_bypassing_checks(type(article), article.pk, url="javascript:alert(1)")
     client.force_login(alice)
     assert "javascript:" not in client.get(f"/articles/{article.pk}/").content.decode()
 

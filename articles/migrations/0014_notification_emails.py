@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("articles", "0015_assignments_notifications"),
+        ("articles", "0013_assignments_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
