@@ -67,7 +67,13 @@ def test_it_creates_twice_without_a_key_as_before(client, cases, kind):
     client.force_login(user)
     before = model.objects.count()
     assert post(client, path, payload, None).status_code == 201
-    assert post(client, path, payload, None).status_code == 201
+    second = post(client, path, payload, None)
+    if kind == "verdicts":
+        # A claim has at most one open verdict: the second draft is refused whatever the key.
+        assert second.status_code == 400 and "already has an open verdict" in second.content.decode()
+        assert model.objects.count() == before + 1
+        return
+    assert second.status_code == 201
     assert model.objects.count() == before + 2
 
 
@@ -160,7 +166,9 @@ def test_it_makes_one_row_when_the_same_key_arrives_at_the_same_moment(live_case
             assert response.status_code in (201, 400), response.content[:300]
         created = [r for r in responses if r.status_code == 201]
         assert len({r.content for r in created}) == 1  # every 201 is the same answer
-        if kind == "links":
-            break  # a second key for the same link is a duplicate link (400), not an idempotency question
+        if kind in ("links", "verdicts"):
+            # A second key for the same link is a duplicate link, for the same claim a second open verdict
+            # (400): not an idempotency question.
+            break
         assert all(r.status_code == 201 for r in responses)
         assert model.objects.count() == before + round_ + 1

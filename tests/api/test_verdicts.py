@@ -19,9 +19,13 @@ def draft(claim, bob, erin):
     return make_verdict(claim, author=bob, editor=erin)
 
 
-def test_it_lists_verdicts_with_a_fixed_number_of_queries(client, claim, bob, erin, django_assert_num_queries):
-    for state in (State.DRAFT, State.IN_REVIEW, State.PUBLISHED):
-        make_verdict(claim, author=bob, editor=erin, state=state)
+def test_it_lists_verdicts_with_a_fixed_number_of_queries(
+    client, article, make_claim, alice, bob, erin, django_assert_num_queries
+):
+    # One claim each: a claim has at most one verdict under way.
+    quotes = ("Police in the coastal town", "ran from gunmen", "a video shows")
+    for quote, state in zip(quotes, (State.DRAFT, State.IN_REVIEW, State.PUBLISHED), strict=True):
+        make_verdict(make_claim(article, quote, user=alice), author=bob, editor=erin, state=state)
     client.force_login(erin)
     # session, user, count, rows with users, evidence, 2 permission lookups (allowed steps)
     with django_assert_num_queries(7):
