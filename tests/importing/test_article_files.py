@@ -449,9 +449,20 @@ def test_it_keeps_every_story_line_of_a_seed_and_drops_its_boilerplate(prefix):
     dropped, categories, kept = expected_split(lines, expected)
 
     parsed = parse_text(path.read_text(encoding="utf-8"))
+    # A line that is only a date is left out with a note of its own (the article's date comes from one), not
+    # reported as boilerplate: count it with the lines the seed's reader marked as dropped.
+    date_lines = [note.split("'")[1] for note in parsed.notes if note.startswith("left out the date line")]
+    categories = categories.copy()
+    for line in date_lines:
+        categories[
+            next(c for c, hashes in expected["dropped"].items() if sha(line) in hashes)
+            if any(sha(line) in hashes for hashes in expected["dropped"].values())
+            else "related"
+        ] -= 1
+    reported = Counter(sha(line) for _, line in parsed.dropped) + Counter(sha(line) for line in date_lines)
 
-    assert Counter(sha(line) for _, line in parsed.dropped) == dropped
-    assert Counter(category for category, _ in parsed.dropped) == categories
+    assert reported == dropped
+    assert Counter(category for category, _ in parsed.dropped) == +categories
     assert parsed.body.split("\n\n") == kept
     assert sha(parsed.title) == expected["title"]
     assert (sha(parsed.byline) if parsed.byline else None) == expected["byline"]

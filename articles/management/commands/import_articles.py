@@ -7,11 +7,11 @@ fetcher (articles/importing/fetch.py), and import them the same way.
 import sys
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from articles import exports
 from articles.importing import article_files
 from articles.importing import jobs as import_jobs
 
@@ -133,7 +133,7 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        page = settings.FACTCHECK_SITE_URL + job.get_absolute_url()
+        page = exports.Urls.for_site().site + job.get_absolute_url()
         self.stdout.write(f"Started job #{job.pk}: {job.total} item{'s' if job.total != 1 else ''} to import.")
         self.stdout.write(f"Watch it at {page}")
 
