@@ -68,5 +68,5 @@ def test_it_answers_in_a_fixed_number_of_queries(
     client.force_login(alice)
     client.get(f"/claims/{claim.pk}/")
     # session, user, claim (access), claim for display, tags, verdicts, links, user permissions (2)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(12):  # + top-bar counts (2), the claim's status
         client.get(f"/claims/{claim.pk}/")

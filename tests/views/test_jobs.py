@@ -95,7 +95,9 @@ def test_it_shows_a_job_with_progress_and_each_result(client, alice, django_asse
     job = a_job(alice, [("buses.txt", STORY), ("<b>broken</b>.txt", b"")])
     run_queued_jobs()
     client.force_login(alice)
-    with django_assert_num_queries(6):  # session, user, 2 x permissions (editor?), the job with its starter, items
+    with django_assert_num_queries(
+        8
+    ):  # session, user, 2 x permissions (editor?), the job with its starter, items, top-bar counts (2)
         response = client.get(job.get_absolute_url())
     page = response.content.decode()
     article = Article.objects.get()
@@ -128,7 +130,9 @@ def test_it_lists_my_jobs_only(client, alice, carol, django_assert_num_queries):
     mine = [a_job(alice), a_job(alice, [("b.txt", b"B\n\nbody b")])]
     theirs = a_job(carol)
     client.force_login(alice)
-    with django_assert_num_queries(6):  # session, user, count, 2 x permissions (import button), page of jobs
+    with django_assert_num_queries(
+        8
+    ):  # session, user, count, 2 x permissions (import button), page of jobs, top-bar counts (2)
         page = client.get(reverse("articles:job_list")).content.decode()
     for job in mine:
         assert f'href="/jobs/{job.pk}/"' in page
