@@ -60,10 +60,9 @@ def clean_url_lines(text: str) -> list[str]:
         raise ValidationError(error.message_dict["urls"]) from None
 
 
-class ImportForm(forms.Form):
-    """The desk's import page: files and/or addresses, imported by a background job."""
-
-    files = MultipleFileField(
+def article_files_field() -> MultipleFileField:
+    """The file box of both import pages (desk and admin): what it accepts, and the limits in words."""
+    return MultipleFileField(
         label="Article files",
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
@@ -72,6 +71,12 @@ class ImportForm(forms.Form):
             f"{article_files.MAX_FILE_BYTES // 1024 // 1024} MB each and {MAX_FILES} at a time."
         ),
     )
+
+
+class ImportForm(forms.Form):
+    """The desk's import page: files and/or addresses, imported by a background job."""
+
+    files = article_files_field()
     urls = forms.CharField(
         label="Addresses",
         required=False,

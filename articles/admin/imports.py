@@ -15,21 +15,13 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from articles.forms import ACCEPT, MAX_FILES, MultipleFileField, MultipleFileInput, check_uploads, clean_url_lines
+from articles.forms import article_files_field, check_uploads, clean_url_lines
 from articles.importing import article_files
 from articles.importing import jobs as import_jobs
 
 
 class ArticleImportForm(forms.Form):
-    files = MultipleFileField(
-        label="Article files",
-        required=False,
-        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
-        help_text=(
-            f"Plain text (.txt) or saved web pages (.html, .htm), UTF-8, up to "
-            f"{article_files.MAX_FILE_BYTES // 1024 // 1024} MB each and {MAX_FILES} at a time."
-        ),
-    )
+    files = article_files_field()
     source = forms.CharField(
         max_length=200, required=False, help_text="The outlet that published them; added to the outlets if new."
     )
