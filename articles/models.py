@@ -40,6 +40,23 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+class SuggestionProvenance(models.Model):
+    """Where a machine suggestion came from: which model, which version, which file, how sure, and when.
+
+    Every suggestion row carries these, so a figure can be traced to the model that made it; exports carry
+    only what people accepted, never a suggestion itself.
+    """
+
+    model_name = models.CharField(max_length=100)
+    model_version = models.CharField(max_length=50)
+    model_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the model file that scored it.")
+    score = models.FloatField()
+    suggested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
     homepage = models.URLField(max_length=500, blank=True, validators=[http_url_validator])
