@@ -243,15 +243,17 @@ export function startKeyboard({ root, store, panel, highlights, claimForm, linkF
       paint();
       return;
     }
-    const sentence = event.code === 'BracketLeft' || event.code === 'BracketRight' || '[]{}'.includes(event.key);
+    // Brackets by the character typed, whatever the layout (AltGr types them on many European keyboards).
+    const altGraph = event.getModifierState && event.getModifierState('AltGraph');
+    const sentence = ['[', ']', '{', '}'].includes(event.key) && (altGraph || (!event.ctrlKey && !event.altKey));
     const move = MOVES[event.key];
-    if ((!move && !sentence) || (sentence && (event.ctrlKey || event.altKey)) || !event.key) { return; }
+    if (!move && !sentence) { return; }
     event.preventDefault();
     keyMoves += 1;
     ensureCaret();
-    const extend = event.shiftKey;
+    const extend = event.shiftKey || event.key === '{' || event.key === '}';
     if (sentence) {
-      bySentence(event.code === 'BracketRight' || event.key === ']' || event.key === '}', extend);
+      bySentence(event.key === ']' || event.key === '}', extend);
     } else {
       let [direction, granularity] = move;
       const byWord = event.ctrlKey || event.altKey;
