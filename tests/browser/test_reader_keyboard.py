@@ -24,13 +24,13 @@ LONG_BODY = "\n\n".join(
 
 SELECTED = "() => window.getSelection().toString()"
 ACTIVE = "() => document.activeElement && (document.activeElement.id || document.activeElement.className)"
-# The selection's first line box and the visible top of the text (below the top bar, inside the pane).
+# The selection's first line box and the visible top of the text (inside the pane, or below the sticky top bar).
 SELECTION_TOP = """() => {
   const range = window.getSelection().getRangeAt(0);
   const first = range.getClientRects()[0];
   const pane = document.querySelector('.reader-article');
   const scrolls = pane.scrollHeight > pane.clientHeight && getComputedStyle(pane).overflowY === 'auto';
-  const top = scrolls ? Math.max(0, pane.getBoundingClientRect().top) : 0;
+  const top = scrolls ? Math.max(0, pane.getBoundingClientRect().top) : document.querySelector('.topbar').getBoundingClientRect().bottom;
   return {selection: first.top, visible: top};
 }"""
 
@@ -111,19 +111,21 @@ def test_it_starts_the_selection_at_the_reading_position_of_a_scrolled_article(p
     article = make_article(LONG_BODY)
     page.set_viewport_size({"width": width, "height": 800})
     open_reader(page, alice, article)
-    # Read down to paragraph 30: on a wide screen the text pane scrolls, on a phone the page does.
+    # Read down to paragraph 30: on a wide screen the text pane scrolls, on a phone the page does, under a
+    # top bar made sticky here (the caret must not be found under it). Paragraph 29 ends hidden under the bar.
     page.evaluate(
         """() => {
+          const bar = document.querySelector('.topbar');
+          bar.style.position = 'sticky'; bar.style.top = '0'; bar.style.zIndex = '30';
           const root = document.getElementById('article-text');
           const at = root.textContent.indexOf('Paragraph 30 ');
-          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-          const node = walker.nextNode();
+          const node = document.createTreeWalker(root, NodeFilter.SHOW_TEXT).nextNode();
           const range = document.createRange();
           range.setStart(node, at); range.setEnd(node, at + 1);
           const pane = document.querySelector('.reader-article');
           const scrolls = pane.scrollHeight > pane.clientHeight && getComputedStyle(pane).overflowY === 'auto';
-          const top = range.getBoundingClientRect().top - (scrolls ? pane.getBoundingClientRect().top : 0) - 3;
-          (scrolls ? pane : window).scrollBy(0, top);
+          const top = scrolls ? pane.getBoundingClientRect().top : bar.getBoundingClientRect().height;
+          (scrolls ? pane : window).scrollBy(0, range.getBoundingClientRect().top - top - 3);
         }"""
     )
     page.locator("#article-text").focus()

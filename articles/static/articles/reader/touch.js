@@ -34,7 +34,7 @@ export function startTouchControl({ root, highlights, take }) {
     const paneBox = pane.getBoundingClientRect();
     const left = Math.min(rect.left - paneBox.left, pane.clientWidth - button.offsetWidth - 8);
     button.style.left = Math.max(8, left) + 'px';
-    button.style.top = (rect.bottom - paneBox.top + pane.scrollTop + 12) + 'px';
+    button.style.top = (rect.bottom - paneBox.top + pane.scrollTop + 20) + 'px';
   }
 
   root.addEventListener('pointerdown', function (event) { lastPointer = event.pointerType; });
