@@ -30,7 +30,8 @@ SELECTION_TOP = """() => {
   const first = range.getClientRects()[0];
   const pane = document.querySelector('.reader-article');
   const scrolls = pane.scrollHeight > pane.clientHeight && getComputedStyle(pane).overflowY === 'auto';
-  const top = scrolls ? Math.max(0, pane.getBoundingClientRect().top) : document.querySelector('.topbar').getBoundingClientRect().bottom;
+  const bar = document.querySelector('.topbar').getBoundingClientRect();
+  const top = scrolls ? Math.max(0, pane.getBoundingClientRect().top) : bar.bottom;
   return {selection: first.top, visible: top};
 }"""
 
