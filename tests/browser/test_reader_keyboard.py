@@ -144,7 +144,8 @@ def test_it_starts_the_selection_at_the_reading_position_of_a_scrolled_article(p
     expect(page.locator(".popover")).to_be_in_viewport()
 
 
-def test_it_steps_by_word_and_sentence(page, alice, article):
+def test_it_steps_by_word_and_sentence(page, alice, article, make_claim):
+    deaths = make_claim(article, "eight or ten deaths", user=alice)
     open_reader(page, alice, article)
     put_caret_before(page, "video shows")
     page.locator("#article-text").focus()
@@ -159,6 +160,11 @@ def test_it_steps_by_word_and_sentence(page, alice, article):
     assert page.evaluate(SELECTED).strip() == "The mayor"
     page.keyboard.press("Shift+ArrowLeft")
     assert page.evaluate(SELECTED).strip() == "The mayo"
+    # Enter on a highlight, with nothing selected, goes to the claim's card.
+    put_caret_before(page, "ten deaths")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#card-{deaths.pk}")).to_be_focused()
+    expect(page.locator(".popover")).to_have_count(0)
 
 
 def test_enter_in_the_speaker_combobox_picks_and_never_saves(page, alice, article, mayor):
