@@ -2,18 +2,23 @@
  * The claim form: a floating "New claim" form next to a selection in the text, or an edit form in a
  * card's slot; with its speaker field (suggestions from this article, then /api/speakers/?q=, or a
  * new speaker). Saving goes through the store; errors are shown in the form, which stays open.
+ *
+ * Events (for keyboard.js, which moves focus): "saved" {claim} after a save, "cancel" {span, claim}
+ * when the user closes the form with Escape or Cancel (span: the selection of a new claim; claim: the
+ * claim being edited).
  */
 import * as TextMath from '../textmath.js';
 import * as api from './api.js';
 import { debounce, el, fromTemplate } from './dom.js';
 
-export class ClaimForm {
+export class ClaimForm extends EventTarget {
   /*
    * store, highlights: see store.js and highlights.js; articleId: the article claims are added to;
    * mayAddSpeaker: whether the user may create speakers; onOpen(): called before a form opens (main.js
    * closes the link form there, so one form is open at a time).
    */
   constructor({ store, highlights, articleId, mayAddSpeaker, onOpen }) {
+    super();
     this.store = store;
     this.highlights = highlights;
     this.articleId = articleId;
@@ -21,6 +26,15 @@ export class ClaimForm {
     this.onOpen = onOpen;
     this.form = null;
     this.popover = null;
+    this.editing = null;
+  }
+
+  /* Escape or Cancel: close, and say so with what the form was for. */
+  cancel() {
+    if (!this.form) { return; }
+    const detail = { span: this.highlights.pending, claim: this.editing };
+    this.close();
+    this.dispatchEvent(new CustomEvent('cancel', { detail: detail }));
   }
 
   close() {
@@ -28,6 +42,7 @@ export class ClaimForm {
     if (this.popover) { this.popover.remove(); }
     this.form = null;
     this.popover = null;
+    this.editing = null;
     if (this.highlights.pending) { this.highlights.pending = null; this.highlights.redraw(); }
   }
 
@@ -65,6 +80,7 @@ export class ClaimForm {
     const form = this.build(claim, null);
     slot.replaceChildren(form);
     this.form = form;
+    this.editing = claim;
     form.querySelector('textarea').focus();
   }
 
@@ -83,9 +99,9 @@ export class ClaimForm {
     }
     const error = form.querySelector('.form-error');
     const self = this;
-    form.querySelector('.cancel').addEventListener('click', function () { self.close(); });
+    form.querySelector('.cancel').addEventListener('click', function () { self.cancel(); });
     form.addEventListener('keydown', function (event) {
-      if (event.key === 'Escape') { event.preventDefault(); self.close(); }
+      if (event.key === 'Escape') { event.preventDefault(); event.stopPropagation(); self.cancel(); }
     });
     form.addEventListener('submit', function (event) {
       event.preventDefault();
@@ -102,7 +118,11 @@ export class ClaimForm {
         : store.create(Object.assign({ article: articleId }, highlights.serverSpan(span), fields));
       request.then(function (result) {
         submit.disabled = false;
-        if (result.ok) { self.close(); return; }
+        if (result.ok) {
+          self.close();
+          self.dispatchEvent(new CustomEvent('saved', { detail: { claim: result.data } }));
+          return;
+        }
         error.textContent = result.status === 409
           ? 'Someone else changed this claim while you were editing (it is now version ' + result.data.current_version +
             '). The card shows their version; your changes are still in this form: save again to apply them.'
@@ -135,10 +155,11 @@ function speakerField(form, initial, { store, mayAdd }) {
 
   function render(speakers, typed) {
     options.replaceChildren();
-    active = -1;
+    activate(-1);
     speakers.slice(0, 8).forEach(function (speaker) {
       const option = el('li', 'option');
       option.setAttribute('role', 'option');
+      option.dataset.name = speaker.name;
       option.appendChild(el('span', 'name', speaker.name));
       if (speaker.description) { option.appendChild(el('span', 'muted small', ' · ' + speaker.description)); }
       option.addEventListener('mousedown', function (event) { event.preventDefault(); choose(speaker); });
@@ -151,23 +172,47 @@ function speakerField(form, initial, { store, mayAdd }) {
       create.addEventListener('mousedown', function (event) { event.preventDefault(); chooseNew(); });
       options.appendChild(create);
     }
+    Array.from(options.children).forEach(function (option, index) {
+      option.id = options.id + '-' + index;
+      option.setAttribute('aria-selected', 'false');
+    });
     options.hidden = options.children.length === 0;
     input.setAttribute('aria-expanded', String(!options.hidden));
+  }
+
+  /* The highlighted option (-1: none), told to assistive technology through aria-activedescendant. */
+  function activate(index) {
+    const items = Array.from(options.children);
+    active = index;
+    items.forEach(function (item, at) {
+      item.classList.toggle('is-active', at === index);
+      item.setAttribute('aria-selected', String(at === index));
+    });
+    if (index >= 0 && items[index]) {
+      input.setAttribute('aria-activedescendant', items[index].id);
+      items[index].scrollIntoView({ block: 'nearest' });
+    } else {
+      input.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  function hide() {
+    options.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
   }
 
   function choose(speaker) {
     chosen = { id: speaker.id, label: speaker.label || speaker.name };
     input.value = chosen.label;
-    options.hidden = true;
+    hide();
     newFields.hidden = true;
-    input.setAttribute('aria-expanded', 'false');
   }
 
   function chooseNew() {
     chosen = null;
-    options.hidden = true;
+    hide();
     newFields.hidden = false;
-    input.setAttribute('aria-expanded', 'false');
     newFields.querySelector('input').focus();
   }
 
@@ -185,20 +230,31 @@ function speakerField(form, initial, { store, mayAdd }) {
     search(typed);
   });
   input.addEventListener('focus', function () { if (!input.value.trim()) { render(store.speakers(), ''); } });
-  input.addEventListener('blur', function () { options.hidden = true; input.setAttribute('aria-expanded', 'false'); });
+  input.addEventListener('blur', hide);
   input.addEventListener('keydown', function (event) {
     const items = Array.from(options.children);
-    if (options.hidden || items.length === 0) { return; }
+    // Enter in the combobox picks, never submits: the half-typed name is not a speaker yet.
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      if (options.hidden || items.length === 0) { return; }
+      const typed = input.value.trim().toLowerCase();
+      const exact = items.findIndex(function (item) { return item.dataset.name && item.dataset.name.toLowerCase() === typed; });
+      const pick = active >= 0 ? active : exact;
+      if (pick >= 0) { items[pick].dispatchEvent(new MouseEvent('mousedown', { cancelable: true })); }
+      return;
+    }
+    if (options.hidden || items.length === 0) {
+      if (event.key === 'ArrowDown' && !input.value.trim()) { event.preventDefault(); render(store.speakers(), ''); }
+      return;
+    }
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      active = (active + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
-      items.forEach(function (item, index) { item.classList.toggle('is-active', index === active); });
-    } else if (event.key === 'Enter' && active >= 0) {
-      event.preventDefault();
-      items[active].dispatchEvent(new MouseEvent('mousedown', { cancelable: true }));
+      activate((active + (event.key === 'ArrowDown' ? 1 : items.length - 1 + (active < 0 ? 1 : 0))) % items.length);
     } else if (event.key === 'Escape') {
+      // The first Escape closes the list; the next one closes the form.
       event.stopPropagation();
-      options.hidden = true;
+      event.preventDefault();
+      hide();
     }
   });
 

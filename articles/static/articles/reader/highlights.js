@@ -5,14 +5,12 @@
  * the one place that converts between them (textmath.js does the maths), so the other modules hand
  * it UTF-16 spans from the selection and get code point spans back for the API (serverSpan).
  *
- * The hook for other modules: when the user finishes a selection (mouse up, or Enter after
- * Shift + arrows), main.js calls offerSelection(), which dispatches a cancelable "textselect"
+ * The hook for other modules: when the user finishes a selection (pointer up, or Enter after
+ * Shift + arrows: keyboard.js), main.js calls offerSelection(), which dispatches a cancelable "textselect"
  * event here. A listener that takes the selection (re-attaching a claim) calls preventDefault();
  * otherwise the reader offers the "new claim" form.
  */
 import * as TextMath from '../textmath.js';
-
-const ARROWS = { ArrowLeft: 'backward', ArrowRight: 'forward', ArrowUp: 'backward', ArrowDown: 'forward' };
 
 export class Highlights extends EventTarget {
   /* root: the element holding the text; body: the text; store: where the claims are (store.js). */
@@ -122,32 +120,25 @@ export class Highlights extends EventTarget {
     return this.dispatchEvent(new CustomEvent('textselect', { cancelable: true, detail: { span: this.selection() } }));
   }
 
-  /*
-   * Keyboard selection: Shift + arrows extend the selection (by word with Ctrl/Alt); without one,
-   * it starts at the first line visible in the window. Browsers do not offer this on read-only text.
-   * Returns true when it handled the key.
-   */
-  onKeydown(event) {
-    if (!event.shiftKey || !ARROWS[event.key]) { return false; }
-    const root = this.root;
-    const selection = window.getSelection();
-    if (!selection.rangeCount || !root.contains(selection.anchorNode)) {
-      const box = root.getBoundingClientRect();
-      const x = box.left + 2;
-      const y = Math.max(box.top, 0) + 4;
-      let range = null;
-      if (document.caretRangeFromPoint) {
-        range = document.caretRangeFromPoint(x, y);
-      } else if (document.caretPositionFromPoint) {
-        const position = document.caretPositionFromPoint(x, y);
-        if (position) { range = document.createRange(); range.setStart(position.offsetNode, position.offset); }
-      }
-      if (!range || !root.contains(range.startContainer)) { range = document.createRange(); range.setStart(root, 0); }
-      selection.collapse(range.startContainer, range.startOffset);
+  /* The DOM position (text node, offset) of a UTF-16 offset in the text. */
+  positionAt(offset) {
+    const walker = document.createTreeWalker(this.root, NodeFilter.SHOW_TEXT);
+    let node;
+    let seen = 0;
+    let last = null;
+    while ((node = walker.nextNode())) {
+      if (seen + node.length > offset) { return [node, offset - seen]; }
+      seen += node.length;
+      last = node;
     }
-    const granularity = event.key === 'ArrowUp' || event.key === 'ArrowDown' ? 'line' : (event.ctrlKey || event.altKey ? 'word' : 'character');
-    selection.modify('extend', ARROWS[event.key], granularity);
-    event.preventDefault();
-    return true;
+    return last ? [last, last.length] : [this.root, 0];
+  }
+
+  /* Make a UTF-16 span the document's selection again (after a form closes, or a tap cleared it). */
+  selectSpan(span) {
+    const selection = window.getSelection();
+    const [startNode, startOffset] = this.positionAt(span.start);
+    const [endNode, endOffset] = this.positionAt(span.end);
+    selection.setBaseAndExtent(startNode, startOffset, endNode, endOffset);
   }
 }

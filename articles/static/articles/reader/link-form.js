@@ -1,14 +1,17 @@
 /*
  * The link form in a card's slot: search claims (text, speaker, article title) through
  * /api/claims/, choose one and a relation, and link the card's claim to it through the store.
+ * Events (for keyboard.js, which moves focus): "saved" {claim} after linking, "cancel" {claim} on
+ * Escape or Cancel.
  */
 import * as TextMath from '../textmath.js';
 import * as api from './api.js';
 import { debounce, el, fromTemplate } from './dom.js';
 
-export class LinkForm {
+export class LinkForm extends EventTarget {
   /* store: see store.js; relations: [{value, label}]; onOpen(): called before the form opens. */
   constructor({ store, relations, onOpen }) {
+    super();
     this.store = store;
     this.relations = relations;
     this.onOpen = onOpen;
@@ -18,6 +21,11 @@ export class LinkForm {
   close() {
     if (this.form) { this.form.remove(); }
     this.form = null;
+  }
+
+  cancel(claim) {
+    this.close();
+    this.dispatchEvent(new CustomEvent('cancel', { detail: { claim: claim } }));
   }
 
   open(claim, slot) {
@@ -72,8 +80,10 @@ export class LinkForm {
     }, 200);
     ['q', 'speaker_name', 'article_title'].forEach(function (name) { form.elements[name].addEventListener('input', search); });
 
-    form.querySelector('.cancel').addEventListener('click', function () { self.close(); });
-    form.addEventListener('keydown', function (event) { if (event.key === 'Escape') { self.close(); } });
+    form.querySelector('.cancel').addEventListener('click', function () { self.cancel(claim); });
+    form.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') { event.preventDefault(); event.stopPropagation(); self.cancel(claim); }
+    });
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       if (!target) { return; }
@@ -81,7 +91,11 @@ export class LinkForm {
       error.hidden = true;
       store.link(claim, { to_claim: target.id, relation: relation.value, note: form.elements.note.value }).then(function (result) {
         submit.disabled = false;
-        if (result.ok) { self.close(); return; }
+        if (result.ok) {
+          self.close();
+          self.dispatchEvent(new CustomEvent('saved', { detail: { claim: claim } }));
+          return;
+        }
         error.textContent = api.errorMessage(result);
         error.hidden = false;
       });

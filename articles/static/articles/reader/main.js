@@ -7,12 +7,13 @@
  * text enters the DOM as text, never as HTML.
  */
 import { ClaimForm } from './claim-form.js';
-import { debounce } from './dom.js';
 import { Highlights } from './highlights.js';
+import { startKeyboard } from './keyboard.js';
 import { LinkForm } from './link-form.js';
 import { Panel } from './panel.js';
 import { startReanchoring } from './reanchor.js';
 import { ClaimStore } from './store.js';
+import { startTouchControl } from './touch.js';
 
 performance.mark('reader-start');
 const data = JSON.parse(document.getElementById('reader-data').textContent);
@@ -67,10 +68,6 @@ store.addEventListener('select', function (event) {
 
 /* ------------------------------------------------------------ the text's mouse and keyboard */
 
-function updateAddButton() {
-  if (addButton) { addButton.disabled = !highlights.selection(); }
-}
-
 function offerForm() {
   if (!data.may.add_claim) { return; }
   const span = highlights.selection();
@@ -81,14 +78,6 @@ function offerForm() {
 function selectionFinished() {
   if (highlights.offerSelection()) { offerForm(); }
 }
-
-textRoot.addEventListener('mouseup', function () {
-  // Let the browser finish the selection first.
-  setTimeout(function () {
-    const selection = window.getSelection();
-    if (selection && !selection.isCollapsed) { selectionFinished(); }
-  }, 0);
-});
 
 textRoot.addEventListener('click', function (event) {
   const mark = event.target.closest('mark.hl');
@@ -101,20 +90,20 @@ textRoot.addEventListener('click', function (event) {
   store.select(ids[(position + 1) % ids.length], { scrollCard: true });
 });
 
-textRoot.addEventListener('keydown', function (event) {
-  if (highlights.onKeydown(event)) { updateAddButton(); return; }
-  if (event.key === 'Enter' && highlights.selection()) { event.preventDefault(); selectionFinished(); }
+// When a selection counts as finished, the caret, focus after forms, "?" (keyboard.js); touch (touch.js).
+startKeyboard({
+  root: textRoot,
+  store: store,
+  panel: panel,
+  highlights: highlights,
+  claimForm: claimForm,
+  linkForm: linkForm,
+  addButton: addButton,
+  take: selectionFinished,
 });
-textRoot.addEventListener('keyup', function (event) {
-  if (event.key === 'Shift') { updateAddButton(); }
-});
-document.addEventListener('selectionchange', debounce(updateAddButton, 100));
-if (addButton) {
-  addButton.addEventListener('mousedown', function (event) { event.preventDefault(); });
-  addButton.addEventListener('click', offerForm);
-}
+startTouchControl({ root: textRoot, highlights: highlights, take: selectionFinished });
 document.addEventListener('keydown', function (event) {
-  if (event.key === 'Escape' && claimForm.popover) { claimForm.close(); }
+  if (event.key === 'Escape' && claimForm.popover) { claimForm.cancel(); }
 });
 
 function followHash() {
