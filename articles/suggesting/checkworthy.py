@@ -41,8 +41,57 @@ class Sentence:
 
 
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev hon pres vs etc inc ltd co corp no nos "
-    "jan feb mar apr jun jul aug sep sept oct nov dec fig al approx dept est sra sres srta lic ing".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "hon",
+        "pres",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "no",
+        "nos",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "fig",
+        "al",
+        "approx",
+        "dept",
+        "est",
+        "sra",
+        "sres",
+        "srta",
+        "lic",
+        "ing",
+    ]
 )
 # A sentence ends at . ! ? or … (with closing quotes/brackets after it) followed by white space, or at a line break.
 _END = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s)|\n+""")
@@ -55,9 +104,8 @@ def split_sentences(text: str) -> list[Sentence]:
     start = 0
     for match in _END.finditer(text):
         end = match.end()
-        if match.group().startswith("."):
-            if _is_abbreviation(text, match.start(), end):
-                continue
+        if match.group().startswith(".") and _is_abbreviation(text, match.start(), end):
+            continue
         _append(sentences, text, start, end)
         start = end
     _append(sentences, text, start, len(text))
