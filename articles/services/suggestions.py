@@ -131,9 +131,9 @@ def open_suggestions(article_id: int):
     """The article's suggestions for its current text, not dismissed, not covered by a live claim, strongest first."""
     article_hash = Article.objects.filter(pk=article_id).values_list("content_hash", flat=True).first()
     rows = list(
-        SentenceSuggestion.objects.filter(article_id=article_id, text_hash=article_hash, dismissed_at__isnull=True)
-        .order_by("-score", "start")
-        .only("id", "start", "end", "quote", "reasons", "score", "model_name", "model_version", "suggested_at")
+        SentenceSuggestion.objects.filter(
+            article_id=article_id, text_hash=article_hash, dismissed_at__isnull=True
+        ).order_by("-score", "start")
     )
     spans = claimed_spans(article_id)
     return [row for row in rows if not _overlaps(row.start, row.end, spans)]
@@ -185,9 +185,7 @@ def desk_training_data() -> DeskData:
         for sentence in checkworthy.split_sentences(body):
             if sum(char.isalnum() for char in sentence.text) < checkworthy.MIN_CHARS:
                 continue
-            overlap = max(
-                (min(sentence.end, end) - max(sentence.start, start) for start, end, _ in spans), default=0
-            )
+            overlap = max((min(sentence.end, end) - max(sentence.start, start) for start, end, _ in spans), default=0)
             claimed = overlap * 2 >= sentence.end - sentence.start
             texts.append(sentence.text)
             labels.append(1 if claimed else 0)
