@@ -142,6 +142,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_SCALED = re.compile(r"[$€£¥%]|percent|per cent|por ciento|million|billion|trillion|thousand|millones", re.I)
 _WORD_NUMBERS = re.compile(
     r"\b(?:half|third|quarter|twice|double[ds]?|tripled?|dozens?|hundreds|thousands|millions|billions|"
     r"one in (?:two|three|four|five|ten)|majority|minority)\b",
@@ -190,8 +191,8 @@ def _numbers(text: str) -> list[str]:
     for match in _NUMBER.finditer(text):
         figure = match.group().strip()
         digits = re.sub(r"\D", "", figure.split()[0] if figure.split() else figure)
-        if _YEAR.match(digits) and len(figure.split()) == 1:
-            continue  # a bare year is a date, not a statistic
+        if _YEAR.match(digits) and not _SCALED.search(figure):
+            continue  # a year is a date, not a statistic ("in 2019 the town…")
         found.append(figure)
     return found
 
