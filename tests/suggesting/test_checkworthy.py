@@ -54,7 +54,10 @@ def test_a_bare_year_is_not_a_statistic():
 def test_score_text_scores_every_sentence_and_suggest_keeps_those_above_the_threshold():
     text = "Thanks. The state recorded 1,200 murders last year, up 20 percent, officials said."
     scored = checkworthy.score_text(text)
-    assert [s.text for s in scored] == ["Thanks.", "The state recorded 1,200 murders last year, up 20 percent, officials said."]
+    assert [s.text for s in scored] == [
+        "Thanks.",
+        "The state recorded 1,200 murders last year, up 20 percent, officials said.",
+    ]
     assert scored[0].score == 0.0 and scored[0].reasons == []  # too short to suggest
     assert [s.text for s in checkworthy.suggest(text)] == [scored[1].text]
 
