@@ -49,11 +49,12 @@ def article_of_words(texts: list[str], words: int = 800) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _ms_per_sentence(model, texts: list[str]) -> float:
-    began = time.perf_counter()
+def _ms_per_sentence(model, texts: list[str]) -> tuple[float, float]:
+    """(CPU ms, wall ms) per sentence: CPU time is what the machine's other work does not inflate."""
+    began, began_cpu = time.perf_counter(), time.process_time()
     for text in texts:
         model.score(text)
-    return (time.perf_counter() - began) * 1000 / len(texts)
+    return (time.process_time() - began_cpu) * 1000 / len(texts), (time.perf_counter() - began) * 1000 / len(texts)
 
 
 def figures(log) -> list[Figure]:
@@ -110,23 +111,26 @@ def figures(log) -> list[Figure]:
 
     for label, model in (("shipped", shipped), ("CT24-trained", trained)):
         runs = [_ms_per_sentence(model, test_texts) for _ in range(3)]
-        value = statistics.median(runs)
+        value = statistics.median(cpu for cpu, _ in runs)
+        wall = statistics.median(wall for _, wall in runs)
         result.append(
-            Figure(WORKLOAD, f"scoring, ms per sentence ({label} model)", round(value, 3), "ms", target="≤ 5 ms",
-                   passed=value <= 5, note=f"median of 3 passes over {len(test_texts)} dev-test sentences")
+            Figure(WORKLOAD, f"scoring, CPU ms per sentence ({label} model)", round(value, 3), "ms", target="≤ 5 ms",
+                   passed=value <= 5,
+                   note=f"median of 3 passes over {len(test_texts)} dev-test sentences; wall {wall:.3f} ms")
         )  # fmt: skip
 
     text = article_of_words(test_texts + splits["dev"][0])
-    timings = []
+    timings, walls = [], []
     for _ in range(5):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         scored = checkworthy.score_text(text, shipped)
-        timings.append(time.perf_counter() - began)
-    value = statistics.median(timings)
+        timings.append(time.process_time() - began_cpu)
+        walls.append(time.perf_counter() - began)
+    value, wall = statistics.median(timings), statistics.median(walls)
     result.append(
-        Figure(WORKLOAD, "800-word article fully scored (split, score, reasons; one core)", round(value, 4), "s",
-               target="≤ 3 s", passed=value <= 3,
-               note=f"{len(text.split())} words, {len(scored)} sentences; median of 5")
+        Figure(WORKLOAD, "800-word article fully scored, CPU s (split, score, reasons; one core)", round(value, 4),
+               "s", target="≤ 3 s", passed=value <= 3,
+               note=f"{len(text.split())} words, {len(scored)} sentences; median of 5; wall {wall:.3f} s")
     )  # fmt: skip
     result.append(
         Figure(WORKLOAD, "shipped model load (JSON)", round(load_seconds, 4), "s", target="≤ 2 s",
