@@ -12,9 +12,9 @@ from tests.jobs_helpers import wait_for
 pytestmark = [pytest.mark.jobs, pytest.mark.django_db(transaction=True)]
 
 STORY = (
-    "Port report\n\nThe port handled 3 million containers in 2024, up 12 percent, the harbour master said. "
-    "Gulls circled over the quay."
-).encode()
+    b"Port report\n\nThe port handled 3 million containers in 2024, up 12 percent, the harbour master said. "
+    b"Gulls circled over the quay."
+)
 
 
 def test_the_worker_scores_an_imported_article_and_re_scores_its_revision(job_worker):
