@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from articles.models import ApiToken, Article, Claim, ClaimLink, Job, Speaker, Verdict
+from articles.models import ApiToken, Article, Claim, ClaimLink, Job, SentenceSuggestion, Speaker, Verdict
 
 
 def owner_or_editor(user, own_permission: str) -> Callable[[int | None], bool]:
@@ -136,3 +136,17 @@ def get_job_for_user(user, pk) -> Job:
         return jobs.get(pk=pk)
     except (Job.DoesNotExist, ValueError, TypeError):
         raise Http404("No such job.") from None
+
+
+def get_sentence_suggestion_for_user(user, pk, *, write: bool = False) -> SentenceSuggestion:
+    """A check-worthy sentence suggestion: every logged-in user reads them; dismissing one (write=True) needs
+    the right to add claims, since a dismissal decides about a claim that will not be made."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        suggestion = SentenceSuggestion.objects.get(pk=pk)
+    except (SentenceSuggestion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such suggestion.") from None
+    if write and not user.has_perm("articles.add_claim"):
+        raise PermissionDenied("Your role may not add claims, so it may not dismiss suggested ones.")
+    return suggestion

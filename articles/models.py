@@ -716,3 +716,75 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.key} ({self.user_id})"
+
+
+class SentenceSuggestion(SuggestionProvenance):
+    """A sentence of an article the check-worthiness model suggests as a claim (issue 13).
+
+    Rows belong to one text of the article (`text_hash` is its content_hash when scored): a revision
+    re-scores the article and replaces them. Dismissing is a person's decision and survives re-scoring
+    (a dismissed sentence stays dismissed while its words are unchanged). Never exported.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentence_suggestions")
+    text_hash = models.CharField(max_length=64, help_text="The article's content_hash when it was scored.")
+    # Unicode code points into article.body, like a claim's span.
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.TextField()
+    reasons = models.JSONField(default=list, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["article_id", "-score", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="sentencesuggestion_span_valid"),
+            models.UniqueConstraint(fields=["article", "start", "end"], name="sentencesuggestion_unique_span"),
+        ]
+        indexes = [models.Index(fields=["article", "-score"], name="sentencesugg_article_score_idx")]
+
+    def __str__(self):
+        text = self.quote if len(self.quote) <= 80 else self.quote[:77] + "…"
+        return f"{self.score:.2f} “{text}”"
+
+    @property
+    def dismissed(self) -> bool:
+        return self.dismissed_at is not None
+
+
+class CheckworthyModel(models.Model):
+    """A check-worthiness model the desk trained from its own work (`manage.py retrain_checkworthy`).
+
+    At most one is live; with none live the shipped model (articles/suggesting/data) scores. The model
+    itself is kept here as its JSON (no pickle), so every worker loads the same bytes (checked by sha256).
+    """
+
+    version = models.CharField(max_length=50, unique=True)
+    sha256 = models.CharField(max_length=64)
+    model_json = models.TextField(help_text="The model as the scorer reads it (JSON: vocabulary and weights).")
+    trained_at = models.DateTimeField(auto_now_add=True)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    n_samples = models.PositiveIntegerField(default=0)
+    n_positive = models.PositiveIntegerField(default=0, help_text="Claimed sentences (positives).")
+    desk_f1 = models.FloatField(null=True, blank=True, help_text="F1 of claimed sentences, cross-validated.")
+    desk_precision = models.FloatField(null=True, blank=True)
+    desk_recall = models.FloatField(null=True, blank=True)
+    shipped_f1 = models.FloatField(
+        null=True, blank=True, help_text="The shipped model's F1 on the same desk data, for comparison."
+    )
+    live = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = "check-worthiness model"
+        constraints = [
+            models.UniqueConstraint(fields=["live"], condition=Q(live=True), name="checkworthymodel_one_live")
+        ]
+
+    def __str__(self):
+        return f"check-worthiness v{self.version}" + (" (live)" if self.live else "")

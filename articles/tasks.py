@@ -69,3 +69,24 @@ def send_notification_digest(recipient_id: int) -> None:
 def schedule_digests(sender, recipient_ids: list[int], **kwargs) -> None:
     for recipient_id in set(recipient_ids):
         send_notification_digest.schedule(args=(recipient_id,), delay=settings.FACTCHECK_EMAIL_DIGEST_SECONDS)
+
+
+# Check-worthy sentences (issue 13): an article created or revised is scored once its transaction commits.
+# Scoring is idempotent (same text, same model: nothing to do), so a repeated message costs one query.
+@db_task(retries=3, retry_delay=5, retry_backoff=2)
+def score_article_sentences(article_id: int) -> None:
+    services.score_article(article_id)
+
+
+@receiver(services.article_text_changed)
+def schedule_scoring(sender, article_id: int, **kwargs) -> None:
+    score_article_sentences(article_id)
+
+
+@db_task(retries=1, retry_delay=30)
+def retrain_checkworthy_model(user_id: int | None = None, activate: bool = False) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    row = services.retrain_checkworthy(user=user, activate=activate)
+    logger.info("check-worthiness model v%s trained: desk F1 %.3f", row.version, row.desk_f1 or 0)

@@ -32,7 +32,11 @@ WORKLOADS = {
     "reanchor": "bench.harness:reanchor",
     "browser": "bench.browser:run",
     "api_create": "bench.api_create:run",
+    "suggestions": "bench.suggestions:run",
 }
+# Workloads that need neither the benchmark database nor its corpus: asked for alone (`--only suggestions`),
+# the harness skips building them.
+STANDALONE = {"suggestions"}
 
 
 @dataclass
@@ -105,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     load_at_start = os.getloadavg()
     configure_environment()
+    if args.only and set(args.only) <= STANDALONE:
+        return main_standalone(args, scale, started, load_at_start)
     database.RUNS_DIR.mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix=f"{scale.name}-", dir=database.RUNS_DIR))
     bench_db = database.prepare(scale.name, work_dir)
@@ -147,6 +153,34 @@ def main(argv: list[str] | None = None) -> int:
             "database": {"vendor": bench_db.vendor, "name": bench_db.name, "version": vendor_version},
             "migrate_seconds": run.details["migrate_seconds"],
             "corpus": run.corpus.as_dict(),
+            "figures": [figure.as_dict() for figure in figures],
+            "notes": run.notes,
+            "details": run.details,
+        },
+    )
+    print(f"\nfigures written to {output}")
+    return 0
+
+
+def main_standalone(args: argparse.Namespace, scale: Scale, started: datetime, load_at_start) -> int:
+    """Workloads without a database (STANDALONE): run them, print the table, write the JSON."""
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+    with tempfile.TemporaryDirectory(prefix="standalone-") as work_dir:
+        run = Run(scale=scale, corpus=None, args=args, work_dir=Path(work_dir))
+        figures = run_workloads(run)
+    print()
+    print(table(figures))
+    print(f"\nload average (1, 5, 15 min) at start {_loads(load_at_start)}, at end {_loads(os.getloadavg())}")
+    output = args.output or RESULTS_DIR / f"{started:%Y%m%dT%H%M%S}-{'-'.join(args.only)}.json"
+    write_json(
+        output,
+        {
+            "started": started.isoformat(),
+            "finished": datetime.now(UTC).isoformat(),
+            "machine": {**machine(), "load_average_at_start": load_at_start, "load_average_at_end": os.getloadavg()},
             "figures": [figure.as_dict() for figure in figures],
             "notes": run.notes,
             "details": run.details,

@@ -6,7 +6,7 @@ related rows and annotate their counts, so a page costs the same number of queri
 
 from django.contrib import admin
 
-from articles.admin import articles, claims, jobs, tokens, verdicts, work  # noqa: F401  (each registers its models)
+from articles.admin import articles, claims, jobs, suggestions, tokens, verdicts, work  # noqa: F401  (each registers its models)
 
 admin.site.site_header = "Fact-check desk"
 admin.site.site_title = "Fact-check desk"

@@ -54,6 +54,16 @@ from articles.services.notifications import (
 )
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
+from articles.services.suggestions import (
+    activate_model,
+    announce_text_changed,
+    article_text_changed,
+    dismiss_suggestion,
+    live_model,
+    open_suggestions,
+    retrain_checkworthy,
+    score_article,
+)
 from articles.services.tokens import CreatedToken, authenticate_token, clean_token_input, create_token, revoke_token
 from articles.services.verdicts import (
     EDITABLE_STATES,
@@ -148,4 +158,13 @@ __all__ = [
     "clean_token_input",
     "create_token",
     "revoke_token",
+    # Check-worthy sentence suggestions (issue 13)
+    "activate_model",
+    "announce_text_changed",
+    "article_text_changed",
+    "dismiss_suggestion",
+    "live_model",
+    "open_suggestions",
+    "retrain_checkworthy",
+    "score_article",
 ]

@@ -8,6 +8,7 @@ from articles.errors import DuplicateArticle
 from articles.limits import check_length
 from articles.models import Article, Source, content_hash
 from articles.services.history import service_write
+from articles.services.suggestions import announce_text_changed
 from articles.text import anchoring
 
 
@@ -68,6 +69,7 @@ def create_article(
     article.full_clean()
     article.save()
     update_change_reason(article, reason or f"imported ({raw_format})")
+    announce_text_changed(article.pk)  # check-worthy sentences are scored by a queue task after commit
     return article
 
 

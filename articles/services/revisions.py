@@ -24,6 +24,7 @@ from django.utils import timezone
 from articles.models import Article, Claim, content_hash
 from articles.services.claims import lock_claim_at_version
 from articles.services.history import service_write
+from articles.services.suggestions import announce_text_changed
 from articles.text import anchoring
 
 # The fields re-anchoring may change on a claim (besides version and updated_at).
@@ -107,6 +108,7 @@ def revise_article(
         return RevisionResult(article=current, body_changed=False, **_live_counts(current))
 
     moved = _reanchor_claims(current, old_body, user=user, reason=reason)
+    announce_text_changed(current.pk)  # re-score the check-worthy sentences of the new text after commit
     return RevisionResult(article=current, body_changed=True, moved=moved, **_live_counts(current))
 
 

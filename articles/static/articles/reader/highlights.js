@@ -9,6 +9,10 @@
  * Shift + arrows: keyboard.js), main.js calls offerSelection(), which dispatches a cancelable "textselect"
  * event here. A listener that takes the selection (re-attaching a claim) calls preventDefault();
  * otherwise the reader offers the "new claim" form.
+ *
+ * A second hook: `decorations`, a function another module may set that returns extra spans to mark
+ * faintly where no claim is ({id, start, end, title}, code points): suggestions.js marks the sentences
+ * the machine suggests with it (<mark class="sugg" data-suggestion="id" title="…">).
  */
 import * as TextMath from '../textmath.js';
 
@@ -22,6 +26,7 @@ export class Highlights extends EventTarget {
     this.offsets = TextMath.offsetMap(body);
     this.marksByClaim = new Map();
     this.pending = null; // UTF-16 span of the selection whose "new claim" form is open
+    this.decorations = null; // () => [{id, start, end, title}]: faint marks (see the top of this file)
   }
 
   /* Redraw every claim, the pending selection, and the selected claim. */
@@ -40,13 +45,29 @@ export class Highlights extends EventTarget {
       spans.push({ id: claim.id, start: offsets.toUtf16(claim.start), end: offsets.toUtf16(claim.end) });
     });
     if (pending) { spans.push({ id: 'pending', start: pending.start, end: pending.end }); }
+    const titles = new Map();
+    (this.decorations ? this.decorations() : []).forEach(function (decoration) {
+      const id = 'd:' + decoration.id;
+      titles.set(id, decoration.title);
+      spans.push({ id: id, start: offsets.toUtf16(decoration.start), end: offsets.toUtf16(decoration.end) });
+    });
     const fragment = document.createDocumentFragment();
     const marksByClaim = new Map();
     TextMath.segments(body.length, spans).forEach(function (segment) {
       const text = document.createTextNode(body.slice(segment.start, segment.end));
       if (segment.ids.length === 0) { fragment.appendChild(text); return; }
       const mark = document.createElement('mark');
-      const claimIds = segment.ids.filter(function (id) { return id !== 'pending'; });
+      const decorated = segment.ids.filter(function (id) { return titles.has(id); });
+      if (decorated.length === segment.ids.length) {
+        // Only decorations here: a faint mark, its title saying why (not colour alone).
+        mark.className = 'sugg';
+        mark.dataset.suggestion = decorated[0].slice(2);
+        mark.title = titles.get(decorated[0]);
+        mark.appendChild(text);
+        fragment.appendChild(mark);
+        return;
+      }
+      const claimIds = segment.ids.filter(function (id) { return id !== 'pending' && !titles.has(id); });
       mark.className = 'hl depth-' + Math.min(claimIds.length, 3) + (claimIds.length < segment.ids.length ? ' hl-pending' : '');
       mark.dataset.claims = claimIds.join(' ');
       mark.appendChild(text);

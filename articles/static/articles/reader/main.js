@@ -14,6 +14,7 @@ import { Panel } from './panel.js';
 import { startReanchoring } from './reanchor.js';
 import { ClaimStore } from './store.js';
 import { startTouchControl } from './touch.js';
+import { Suggestions } from './suggestions.js';
 
 performance.mark('reader-start');
 const data = JSON.parse(document.getElementById('reader-data').textContent);
@@ -39,6 +40,14 @@ const claimForm = new ClaimForm({
 });
 const linkForm = new LinkForm({ store: store, relations: data.relations, onOpen: function () { claimForm.close(); } });
 startReanchoring({ store: store, panel: panel, highlights: highlights });
+const suggestions = new Suggestions({
+  articleId: data.article.id,
+  highlights: highlights,
+  store: store,
+  mayAct: data.may.add_claim,
+  openClaim: function (span) { claimForm.openCreate(span); },
+  status: function (text) { panel.showStatus(text); },
+});
 
 /* ------------------------------------------------------------ the store's changes, shown */
 
@@ -54,6 +63,9 @@ store.addEventListener('remove', function (event) {
   highlights.redraw();
   panel.refreshLinks();
 });
+// A claim covering a suggested sentence takes it off the "Suggested" list (the marks follow on redraw).
+store.addEventListener('claim', function () { suggestions.render(); });
+store.addEventListener('remove', function () { suggestions.render(); });
 store.addEventListener('deleted', function (event) { panel.addDeleted(event.detail.claim); });
 store.addEventListener('restored', function (event) { panel.removeDeleted(event.detail.id); });
 store.addEventListener('links', function () { panel.refreshLinks(); });
@@ -125,3 +137,4 @@ performance.mark('highlights-drawn');
 performance.measure('highlights', 'reader-start', 'highlights-drawn');
 textRoot.dataset.ready = 'true';
 followHash();
+suggestions.load(); // after the first draw: the suggestions come from their own request

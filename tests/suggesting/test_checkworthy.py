@@ -1,0 +1,99 @@
+"""The check-worthiness scorer (plain Python): sentence offsets, scores, reasons, the model file."""
+
+import json
+
+import pytest
+
+from articles.suggesting import checkworthy, checkworthy_training
+
+
+def test_sentences_keep_exact_code_point_offsets_including_astral_characters():
+    text = "🚓🚓 Police hired 262 officers in 2023. “Crime fell,” the mayor said! Was it 𝟐𝟎 %?\n\nNew paragraph here."
+    sentences = checkworthy.split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "🚓🚓 Police hired 262 officers in 2023.",
+        "“Crime fell,” the mayor said!",
+        "Was it 𝟐𝟎 %?",
+        "New paragraph here.",
+    ]
+    for sentence in sentences:
+        assert text[sentence.start : sentence.end] == sentence.text  # Python indices are code points
+    assert sentences[1].start == text.index("“Crime")
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence():
+    text = "Dr. Ruiz met Mr. J. Smith at 9 a.m. on Monday. The U.S. embassy said nothing."
+    assert [s.text for s in checkworthy.split_sentences(text)] == [
+        "Dr. Ruiz met Mr. J. Smith at 9 a.m. on Monday.",
+        "The U.S. embassy said nothing.",
+    ]
+
+
+def test_scores_are_between_zero_and_one_and_a_statistic_outranks_a_greeting():
+    model = checkworthy.shipped_model()
+    claim = model.score("The state recorded 1,200 murders last year, more than in any year since 2010.")
+    greeting = model.score("Thank you all for being here tonight.")
+    assert 0 <= greeting < claim <= 1
+    assert claim >= model.threshold > greeting
+
+
+def test_reasons_name_what_a_reviewer_would_check():
+    reasons = checkworthy.reasons("The mayor said the city hired 262 officers, more than last year, and will hire 50.")
+    assert "a statistic: '262 officers'" in reasons
+    assert any(reason.startswith("a comparison") for reason in reasons)
+    assert any(reason.startswith("an official speaks") for reason in reasons)
+    assert any(reason.startswith("a prediction") for reason in reasons)
+    assert "a quote" in checkworthy.reasons('"We could have had ten deaths," he said.')
+    assert checkworthy.reasons("The sun came out.") == []
+
+
+def test_a_bare_year_is_not_a_statistic():
+    assert not any(r.startswith("a statistic") for r in checkworthy.reasons("It happened in 2019 in the town."))
+
+
+def test_score_text_scores_every_sentence_and_suggest_keeps_those_above_the_threshold():
+    text = "Thanks. The state recorded 1,200 murders last year, up 20 percent, officials said."
+    scored = checkworthy.score_text(text)
+    assert [s.text for s in scored] == [
+        "Thanks.",
+        "The state recorded 1,200 murders last year, up 20 percent, officials said.",
+    ]
+    assert scored[0].score == 0.0 and scored[0].reasons == []  # too short to suggest
+    assert [s.text for s in checkworthy.suggest(text)] == [scored[1].text]
+
+
+def test_the_shipped_model_is_json_with_a_version_and_hash_and_loads_once(tmp_path):
+    model = checkworthy.shipped_model()
+    assert checkworthy.shipped_model() is model  # once per process
+    assert model.version == checkworthy_training.SHIPPED_VERSION
+    assert len(model.sha256) == 64
+    data = json.loads(checkworthy.DEFAULT_MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["format"] == checkworthy.FORMAT
+    assert checkworthy.check_shipped_model() == []
+
+
+def test_a_corrupt_or_foreign_model_file_is_a_clear_error(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(checkworthy.ModelError, match="not JSON"):
+        checkworthy.load_file(broken)
+    broken.write_text(json.dumps({"format": "something-else"}))
+    with pytest.raises(checkworthy.ModelError, match="not a check-worthiness model"):
+        checkworthy.load_file(broken)
+    with pytest.raises(checkworthy.ModelError, match="cannot read"):
+        checkworthy.load_file(tmp_path / "missing.json")
+
+
+def test_training_round_trips_through_json_and_scores_as_fitted():
+    texts, labels = checkworthy_training.read_corpus()
+    model = checkworthy_training.fit(texts[::3], labels[::3], version="t")
+    reloaded = checkworthy.load_bytes(checkworthy.model_bytes(model))
+    assert reloaded.sha256 == model.sha256
+    for text in texts[:20]:
+        assert reloaded.score(text) == pytest.approx(model.score(text), abs=1e-9)
+
+
+def test_the_shipped_model_is_what_the_desk_corpus_trains():
+    """The shipped file is reproducible from the corpus in the repository (no third-party data)."""
+    rebuilt = checkworthy_training.build_shipped_model()
+    assert rebuilt.sha256 == checkworthy.shipped_model().sha256
