@@ -31,8 +31,27 @@ export class Highlights extends EventTarget {
 
   /* Redraw every claim, the pending selection, and the selected claim. */
   redraw() {
+    // Rebuilding the marks replaces the text nodes, which would drop a selection the user is making
+    // (suggestions and saves from elsewhere redraw at any time): keep it, anchor and focus alike.
+    const kept = this.selectionEnds();
     this.draw(this.store.all(), this.pending);
     if (this.store.selectedId !== null) { this.setSelected(this.store.selectedId, null); }
+    if (kept) {
+      const [anchorNode, anchorOffset] = this.positionAt(kept.anchor);
+      const [focusNode, focusOffset] = this.positionAt(kept.focus);
+      window.getSelection().setBaseAndExtent(anchorNode, anchorOffset, focusNode, focusOffset);
+    }
+  }
+
+  /* The selection's anchor and focus as UTF-16 offsets when both are inside the text, else null. */
+  selectionEnds() {
+    const selection = window.getSelection();
+    if (!selection || selection.rangeCount === 0 || !selection.anchorNode || !selection.focusNode) { return null; }
+    if (!this.root.contains(selection.anchorNode) || !this.root.contains(selection.focusNode)) { return null; }
+    return {
+      anchor: this.offsetOf(selection.anchorNode, selection.anchorOffset),
+      focus: this.offsetOf(selection.focusNode, selection.focusOffset),
+    };
   }
 
   /* Replace the text with a <mark> per segment covered by claims; `pending` is the selection being saved. */
