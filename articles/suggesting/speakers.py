@@ -137,6 +137,7 @@ OTHER_CUES = frozenset(
         "decide",
     ]
 )
+QUOTES = frozenset("\"“‘'«")
 SPEECH_NOUNS = frozenset(
     [
         "claim",
@@ -425,7 +426,11 @@ def _suggest_english(text: str, start: int, end: int) -> SpeakerGuess | None:
     # The sentence right after the span too: `"…." The mayor said it twice.` is rarer but happens.
     following = [sent for sent in doc.sents if sent.start_char >= rel_end][:1]
     # And the one before: `He said:` then the quote.
+    # Only for a quotation or after a colon: a plain statement after someone spoke is the paper's own.
     preceding = [sent for sent in doc.sents if sent.end_char <= rel_start][-1:]
+    quoted = doc.text[max(0, rel_start - 2) : rel_start + 1].strip()[:1] in QUOTES
+    if preceding and not (quoted or preceding[0].text.rstrip().endswith(":")):
+        preceding = []
     candidates: list[tuple[int, float, int, SpeakerGuess]] = []
     for sent in [*sentences, *following, *preceding]:
         penalty = 0.0 if sent in sentences else 0.15
