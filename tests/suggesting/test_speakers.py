@@ -13,8 +13,8 @@ def guess(text: str, quote: str, language: str = "en"):
 @pytest.mark.parametrize(
     ("text", "quote", "name", "cue"),
     [
-        ('"We could have had eight or ten deaths," said the mayor of Escuinapa.', "We could have had eight or ten deaths",
-         "the mayor of Escuinapa", "said"),
+        ('"We could have had eight or ten deaths," said the mayor of Escuinapa.',
+         "We could have had eight or ten deaths", "the mayor of Escuinapa", "said"),
         ("According to Governor Rubén Rocha, the army arrived at dawn.", "the army arrived at dawn",
          "Governor Rubén Rocha", "according to"),
         ("Bonifacio Bustamante told reporters the town was safe again.", "the town was safe again",
@@ -74,3 +74,12 @@ def test_the_model_comes_from_the_installed_package_with_its_provenance():
     provenance = speakers.provenance()
     assert provenance["model_version"].startswith("3.8.0")
     assert len(provenance["model_sha256"]) == 64
+
+
+def test_a_missing_model_is_a_start_up_error(monkeypatch):
+    from django.core import checks
+
+    assert not [error for error in checks.run_checks() if error.id == "articles.E101"]
+    monkeypatch.setattr(speakers, "MODEL_PACKAGE", "en_core_web_sm_not_installed")
+    errors = [error for error in checks.run_checks() if error.id == "articles.E101"]
+    assert errors and "not installed" in errors[0].msg and "pip install" in errors[0].msg
