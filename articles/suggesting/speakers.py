@@ -229,9 +229,9 @@ def suggest_speaker(text: str, start: int, end: int, language: str = "en") -> Sp
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
     """A window around the span, cut at paragraph or sentence ends so the parse sees whole sentences."""
     low = max(0, start - WINDOW_BEFORE)
-    if low > 0:
-        cut = max(text.rfind("\n", low, start), text.rfind(". ", low, start))
-        low = cut + 1 if cut >= 0 else low
+    if low > 0:  # from the first sentence or paragraph that starts inside the window
+        cuts = [cut for cut in (text.find("\n", low, start), text.find(". ", low, start)) if cut >= 0]
+        low = min(cuts) + 1 if cuts else low
     high = min(len(text), end + WINDOW_AFTER)
     if high < len(text):
         cut = text.find("\n", end, high)
@@ -279,6 +279,18 @@ def _persons_before(doc, position: int, labels=("PERSON",)):
 
 def _guess_from(noun, cue: str, score: float, offset: int) -> SpeakerGuess | None:
     doc = noun.doc
+    if noun.is_punct or noun.is_space:
+        return None
+    if noun.lower_ in ("who", "which", "that") and noun.head.dep_ == "relcl":
+        # "… said Mr. Kamin, who emphasized that …": the words point at "who"; the name is what it stands for.
+        antecedent = _name_tokens(noun.head.head)
+        return SpeakerGuess(
+            name=antecedent.text,
+            mention=(offset + noun.idx, offset + noun.idx + len(noun.text)),
+            cue=f"{cue} (who → {antecedent.text})",
+            score=round(score * 0.85, 2),
+            variants=name_variants(antecedent.text),
+        )
     if noun.lower_ in PRONOUNS or noun.pos_ == "PRON" or noun.tag_ == "PRP":
         if noun.lower_ not in PRONOUNS:
             return None  # "it", "this", "someone": no person

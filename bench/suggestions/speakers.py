@@ -95,20 +95,25 @@ def run(data: Path = DEFAULT_DATA, limit: int | None = None) -> dict:
         return {"skipped": f"no PolNeAR data at {data} (../shared/intel absent): nothing measured"}
     from articles.suggesting import speakers
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     speakers.load()
-    load_s = time.perf_counter() - started
+    load_s, load_cpu_s = time.perf_counter() - started, time.process_time() - cpu_started
     totals = {"speech": [0, 0], "all": [0, 0]}
-    timings = []
+    timings, cpu_timings = [], []
     done = 0
     for text, attributions in read_attributions(data):
         for attribution in attributions:
             if limit is not None and done >= limit:
                 break
-            start, end = attribution.content[0][0], attribution.content[-1][1]
-            began = time.perf_counter()
+            # A reader selects one stretch of words: a quote split by its attribution ("…," she said, "…")
+            # is measured on its first part, as the reader would select it.
+            start, end = attribution.content[0]
+            if end <= start:
+                continue  # an empty Content span in the data: nothing to select
+            began, cpu_began = time.perf_counter(), time.process_time()
             guess = speakers.suggest_speaker(text, start, end, "en")
             timings.append((time.perf_counter() - began) * 1000)
+            cpu_timings.append((time.process_time() - cpu_began) * 1000)
             right = guess is not None and _overlap(guess.mention, attribution.source)
             groups = ["all", "speech"] if is_speech_cue(attribution.cue) else ["all"]
             for group in groups:
@@ -123,7 +128,9 @@ def run(data: Path = DEFAULT_DATA, limit: int | None = None) -> dict:
         "all_n": totals["all"][1],
         "ms_per_suggestion_median": statistics.median(timings) if timings else 0.0,
         "ms_per_suggestion_p95": sorted(timings)[int(0.95 * (len(timings) - 1))] if timings else 0.0,
+        "cpu_ms_per_suggestion_median": statistics.median(cpu_timings) if cpu_timings else 0.0,
         "load_s": load_s,
+        "load_cpu_s": load_cpu_s,
         "rss_mb": rss_mb,
         "model": speakers.provenance(),
     }
@@ -136,9 +143,11 @@ def report(result: dict) -> str:
         ("right, speech-verb cue", f"{result['speech_cue_accuracy']:.1%} of {result['speech_cue_n']}",
          f"≥ {TARGET_SPEECH:.0%}"),
         ("right, all attributions", f"{result['all_accuracy']:.1%} of {result['all_n']}", "(reported)"),
-        ("ms per suggestion (median / p95)",
-         f"{result['ms_per_suggestion_median']:.0f} / {result['ms_per_suggestion_p95']:.0f}", "(reported)"),
-        ("model load", f"{result['load_s']:.2f} s", f"≤ {TARGET_LOAD_S:.0f} s"),
+        ("ms per suggestion (median / p95; CPU median)",
+         f"{result['ms_per_suggestion_median']:.0f} / {result['ms_per_suggestion_p95']:.0f}; "
+         f"{result['cpu_ms_per_suggestion_median']:.0f}", "(reported)"),
+        ("model load (wall; CPU)", f"{result['load_s']:.2f} s; {result['load_cpu_s']:.2f} s",
+         f"≤ {TARGET_LOAD_S:.0f} s"),
         ("peak resident memory", f"{result['rss_mb']:.0f} MB", f"≤ {TARGET_RSS_MB} MB"),
     ]  # fmt: skip
     width = max(len(row[0]) for row in rows)
