@@ -354,7 +354,8 @@ def _suggest_english(text: str, start: int, end: int) -> SpeakerGuess | None:
     # And the one before: `He said:` then the quote.
     # Only for a quotation or after a colon: a plain statement after someone spoke is the paper's own.
     preceding = [sent for sent in doc.sents if sent.end_char <= rel_start][-1:]
-    quoted = doc.text[max(0, rel_start - 2) : rel_start + 1].strip()[:1] in QUOTES
+    # The span opens a quotation: its first character, or the one just before it, is a quotation mark.
+    quoted = any(char in QUOTES for char in doc.text[max(0, rel_start - 1) : rel_start + 1])
     if preceding and not (quoted or preceding[0].text.rstrip().endswith(":")):
         preceding = []
     candidates: list[tuple[int, float, int, SpeakerGuess]] = []
