@@ -2,18 +2,19 @@
 
 Each suggestion kind adds one function to MODEL_CHECKS returning its problems as text; a missing or
 corrupt model file or package is an error at start-up (`manage.py check`, runserver, migrate), not a 500
-later in a job.
+later in a request or a job.
 """
 
 from collections.abc import Callable
 
 from django.core import checks
 
-from articles.suggesting import checkworthy
+from articles.suggesting import checkworthy, speakers
 
 # (check id, what it checks, function returning a list of problems). Others append their models here.
 MODEL_CHECKS: list[tuple[str, str, Callable[[], list[str]]]] = [
     ("articles.E100", "the shipped check-worthiness model", checkworthy.check_shipped_model),
+    ("articles.E101", "the speaker suggestion model (spaCy en_core_web_sm)", speakers.check_model),
 ]
 
 

@@ -14,7 +14,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Claim, ClaimLink, Source, Speaker, Tag, Verdict
+from articles.models import Article, Claim, ClaimLink, Source, Speaker, SpeakerAlias, Tag, Verdict
+from articles.suggesting.speakers import normalise
 
 # A search box term: a "quoted phrase" or a single word.
 TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -40,6 +41,13 @@ def match_all_terms(queryset, text: str, fields: list[str]):
 MAX_SPEAKER_IDS = 200
 
 
+def named_like(term: str) -> Q:
+    """Speakers whose name or one of whose aliases ("the mayor", "Bustamante") contains `term`; an alias is
+    also found written without its accents or in other case ("bustamante", "ruben")."""
+    aliases = SpeakerAlias.objects.filter(Q(alias__icontains=term) | Q(normalised__contains=normalise(term) or term))
+    return Q(name__icontains=term) | Q(pk__in=aliases.values("speaker_id"))
+
+
 def speakers_named(term: str):
     """Speakers whose name contains `term`: their ids when few, else a subquery.
 
@@ -47,7 +55,7 @@ def speakers_named(term: str):
     row, so PostgreSQL can combine the trigram indexes (migration 0006) and the speaker index for a rare
     term instead of reading every claim joined to its speaker.
     """
-    speakers = Speaker.objects.filter(name__icontains=term).values_list("pk", flat=True)
+    speakers = Speaker.objects.filter(named_like(term)).values_list("pk", flat=True)
     ids = list(speakers[: MAX_SPEAKER_IDS + 1])
     return ids if len(ids) <= MAX_SPEAKER_IDS else speakers
 
@@ -190,6 +198,9 @@ class SpeakerChoiceField(BoundedModelChoiceField):
         if text.isdigit():
             return super().to_python(text)
         matches = list(self.queryset.filter(name__iexact=text)[:MAX_NAMESAKES])
+        if not matches:  # an alias: "the mayor", "Bustamante"
+            aliases = SpeakerAlias.objects.filter(normalised=normalise(text)).values("speaker_id")
+            matches = list(self.queryset.filter(pk__in=aliases)[:MAX_NAMESAKES])
         if not matches:
             matches = [
                 speaker
@@ -297,7 +308,7 @@ class ArticleFilter(django_filters.FilterSet):
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Quote, summary or speaker")
     speaker = SpeakerChoiceFilter(queryset=Speaker.objects.all())
-    speaker_name = django_filters.CharFilter(label="Speaker name", field_name="speaker__name", lookup_expr="icontains")
+    speaker_name = django_filters.CharFilter(label="Speaker name", method="filter_speaker_name", help_text="Or alias")
     article = IdFilter(field_name="article_id", label="Article id", widget=forms.HiddenInput)
     article_title = django_filters.CharFilter(label="Article title", method="filter_article_title")
     source = ModelIdFilter(queryset=Source.objects.all(), field_name="article__source", empty_label="Any source")
@@ -333,6 +344,10 @@ class ClaimFilter(django_filters.FilterSet):
             speakers = speakers_named(term)
             queryset = queryset.filter(Q(quote__icontains=term) | Q(summary__icontains=term) | Q(speaker__in=speakers))
         return queryset
+
+    def filter_speaker_name(self, queryset, name, value):
+        term = " ".join(value.split())
+        return queryset.filter(speaker__in=speakers_named(term)) if term else queryset
 
     def filter_article_title(self, queryset, name, value):
         return match_all_terms(queryset, value, ["article__title"])
@@ -386,7 +401,12 @@ class SpeakerFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        return match_all_terms(queryset, value, ["name", "description", "affiliation"])
+        # Each term in the name, role, affiliation or an alias (a subquery: no duplicate rows from a join).
+        for term in search_terms(value):
+            queryset = queryset.filter(
+                named_like(term) | Q(description__icontains=term) | Q(affiliation__icontains=term)
+            )
+        return queryset
 
 
 class LinkFilter(django_filters.FilterSet):

@@ -151,6 +151,26 @@ class Speaker(models.Model):
         return f"{self.name} ({self.description})" if self.description else self.name
 
 
+class SpeakerAlias(models.Model):
+    """Another name a speaker goes by ("the mayor", "Bustamante"); matched case- and accent-insensitively."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200)
+    normalised = models.CharField(max_length=200, editable=False, help_text="Lower case, accents and spacing removed.")
+
+    class Meta:
+        ordering = ["speaker_id", "alias", "id"]
+        verbose_name_plural = "speaker aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "normalised"], name="speakeralias_unique_per_speaker"),
+            models.CheckConstraint(condition=~Q(normalised=""), name="speakeralias_not_empty"),
+        ]
+        indexes = [models.Index(fields=["normalised"], name="speakeralias_normalised_idx")]
+
+    def __str__(self):
+        return self.alias
+
+
 class Tag(models.Model):
     name = models.SlugField(max_length=60, unique=True, allow_unicode=True)
 
@@ -788,3 +808,34 @@ class CheckworthyModel(models.Model):
 
     def __str__(self):
         return f"check-worthiness v{self.version}" + (" (live)" if self.live else "")
+
+
+class SpeakerSuggestion(SuggestionProvenance):
+    """The speaker the machine suggested for a span of an article, and whether the claim saved with it kept it.
+
+    `speaker` is the matched record (None when the name matched nobody: the form offered to create one);
+    `claim` and `accepted` are set when a claim is saved from the form that showed the suggestion.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="speaker_suggestions")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    speaker = models.ForeignKey(Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions")
+    name = models.CharField(max_length=200, help_text="The name as found in the text.")
+    cue = models.CharField(max_length=100, help_text='The attribution rule that found it, e.g. "said X".')
+    claim = models.ForeignKey(
+        Claim, on_delete=models.SET_NULL, null=True, blank=True, related_name="speaker_suggestions"
+    )
+    accepted = models.BooleanField(null=True, help_text="Kept by the reviewer (None: not decided yet).")
+    suggested_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-suggested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="speakersuggestion_span_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.cue}, {self.score:.2f})"

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import OuterRef
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
@@ -11,7 +13,7 @@ from articles.admin.forms import LimitedModelForm
 from articles.admin.imports import ArticleImportAdminMixin
 from articles.admin.revisions import AnchorAttentionFilter, ArticleRevisionsAdminMixin, annotate_anchor_counts
 from articles.admin.writes import ServiceWritesMixin, adopt
-from articles.models import Article, Claim, Source, Speaker, Tag, _count_of
+from articles.models import Article, Claim, Source, Speaker, SpeakerAlias, Tag, _count_of
 from articles.text.anchoring import normalise_newlines
 
 admin.site.index_title = "Desk console"
@@ -108,11 +110,53 @@ class ArticleAdmin(
         return [*self.readonly_fields, "raw"] if obj else self.readonly_fields
 
 
+class SpeakerAliasInline(admin.TabularInline):
+    """Other names of the speaker ("the mayor", "Bustamante"): the speaker box, the lists and the suggestions
+    find the speaker by them, whatever their case and accents."""
+
+    model = SpeakerAlias
+    fields = ["alias"]
+    extra = 1
+    verbose_name = "alias"
+    verbose_name_plural = "aliases (other names: “the mayor”, “Bustamante”)"
+
+    # An alias is part of its speaker: whoever may change the speaker (annotators and up) edits its aliases.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_speaker")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_speaker")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_speaker")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_speaker")
+
+
+# Merging more speakers at once than this is refused: pick them in smaller groups.
+MAX_MERGE = 50
+
+
+class MergeForm(forms.Form):
+    target = forms.TypedChoiceField(label="Keep this speaker", coerce=int, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason (kept in the claims' history)", max_length=200, required=False, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, speakers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [(speaker.pk, f"#{speaker.pk} {speaker}") for speaker in speakers]
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(DeskAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
     list_display = ["name", "description", "affiliation", "claim_count"]
-    search_fields = ["name", "description", "affiliation"]
+    search_fields = ["name", "description", "affiliation", "aliases__alias"]
     list_filter = ["affiliation"]
+    inlines = [SpeakerAliasInline]
+    actions = ["merge_selected"]
+    merge_template = "admin/articles/speaker/merge.html"
 
     def get_queryset(self, request):
         live_claims = Claim.objects.filter(speaker=OuterRef("pk"), deleted_at__isnull=True)
@@ -130,8 +174,67 @@ class SpeakerAdmin(DeskAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
             saved = services.get_or_create_speaker(user=request.user, **fields)
         adopt(obj, saved)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SpeakerAlias:
+            return super().save_formset(request, form, formset, change)
+        # Aliases go through the services, which normalise them and keep one per spelling.
+        for alias in formset.save(commit=False):
+            if alias.pk:
+                current = SpeakerAlias.objects.get(pk=alias.pk)
+                services.update_alias(user=request.user, alias=current, text=alias.alias)
+            else:
+                services.add_alias(user=request.user, speaker=form.instance, alias=alias.alias)
+        for alias in formset.deleted_objects:
+            services.remove_alias(user=request.user, alias=alias)
+        return None
+
     def delete_model(self, request, obj):
         services.delete_speaker(user=request.user, speaker=obj)
+
+    @admin.action(description="Merge selected speakers into…", permissions=["delete"])
+    def merge_selected(self, request, queryset):
+        """A confirmation page: the reviewer picks the speaker to keep; the others are merged into it (their
+        claims, aliases and history follow; their names become aliases)."""
+        speakers = list(queryset.order_by("name", "id")[: MAX_MERGE + 1])
+        if len(speakers) < 2 or len(speakers) > MAX_MERGE:
+            self.message_user(
+                request, f"Select between 2 and {MAX_MERGE} speakers to merge (you selected {len(speakers)}).",
+                messages.ERROR,
+            )  # fmt: skip
+            return None
+        form = MergeForm(request.POST if "confirm" in request.POST else None, speakers=speakers)
+        if form.is_bound and form.is_valid():
+            target = next(speaker for speaker in speakers if speaker.pk == form.cleaned_data["target"])
+            claims = 0
+            for source in speakers:
+                if source.pk != target.pk:
+                    result = services.merge_speakers(
+                        user=request.user, source=source, target=target, reason=form.cleaned_data["reason"]
+                    )
+                    claims += result.claims
+            merged = len(speakers) - 1
+            self.message_user(
+                request, f"Merged {merged} speaker(s) into {target}; {claims} claim(s) moved.", messages.SUCCESS
+            )
+            return None
+        aliases = {}
+        for alias in SpeakerAlias.objects.filter(speaker__in=speakers).order_by("alias"):
+            aliases.setdefault(alias.speaker_id, []).append(alias.alias)
+        counts = dict(
+            self.get_queryset(request).filter(pk__in=[s.pk for s in speakers]).values_list("pk", "claim_count")
+        )
+        rows = [(speaker, counts.get(speaker.pk, 0), aliases.get(speaker.pk, [])) for speaker in speakers]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge speakers",
+            "opts": self.model._meta,
+            "rows": rows,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_name": request.POST.get("action", ""),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, self.merge_template, context)
 
 
 @admin.register(Tag)

@@ -25,8 +25,10 @@ from articles.api.serializers import (
     LinkCreateSerializer,
     LinkSerializer,
     LinkUpdateSerializer,
+    SpanSerializer,
     SpeakerInputSerializer,
     SpeakerSerializer,
+    SpeakerSuggestionSerializer,
     SpeakerUpdateSerializer,
 )
 from articles.errors import ConflictError
@@ -96,6 +98,40 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         article.claim_count = article.claims.live().count()
         return article
 
+    @extend_schema(
+        request=SpanSerializer,
+        responses={200: SpeakerSuggestionSerializer, 503: OpenApiResponse(description="The model is not installed")},
+        summary="Suggest the speaker of a span (stored with its provenance)",
+    )
+    @action(detail=True, methods=["post"], url_path="speaker-suggestion")
+    @idempotent
+    def speaker_suggestion(self, request, pk=None):
+        article = access.get_article_for_user(request.user, pk)
+        _require(request.user, "articles.add_claim", "Your role may not add claims.")
+        span = SpanSerializer(data=request.data)
+        span.is_valid(raise_exception=True)
+        try:
+            suggestion = services.suggest_speaker(user=request.user, article=article, **span.validated_data)
+        except services.ModelUnavailable as error:
+            return Response({"detail": str(error)}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        if suggestion is None:
+            empty = {"id": None, "speaker_id": None, "speaker": None, "name": "", "cue": "", "score": 0.0, "model": {}}
+            return Response(SpeakerSuggestionSerializer(empty).data)
+        body = {
+            "id": suggestion.pk,
+            "speaker_id": suggestion.speaker_id,
+            "speaker": suggestion.speaker,
+            "name": suggestion.name,
+            "cue": suggestion.cue,
+            "score": suggestion.score,
+            "model": {
+                "model_name": suggestion.model_name,
+                "model_version": suggestion.model_version,
+                "model_sha256": suggestion.model_sha256,
+            },
+        }
+        return Response(SpeakerSuggestionSerializer(body).data)
+
 
 # ---------------------------------------------------------------- claims
 
@@ -156,6 +192,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                 summary=data.get("summary", ""),
                 tags=data.get("tags", ()),
             )
+            if "speaker_suggestion" in data:
+                services.settle_speaker_suggestion(
+                    user=request.user, claim=claim, suggestion_id=data["speaker_suggestion"]
+                )
         return _new_claim_out(request, claim)
 
     @transaction.atomic

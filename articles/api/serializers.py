@@ -259,6 +259,27 @@ class ClaimCreateSerializer(ClaimFieldsMixin):
     start = BoundedIntegerField()
     end = BoundedIntegerField()
     quote = serializers.CharField(trim_whitespace=False)
+    speaker_suggestion = BoundedIntegerField(
+        required=False,
+        help_text="The id of the speaker suggestion the form showed; the claim records whether its speaker kept it.",
+    )
+
+
+class SpanSerializer(serializers.Serializer):
+    start = BoundedIntegerField(min_value=0, help_text="Offset in Unicode code points into the article's body.")
+    end = BoundedIntegerField(min_value=1)
+
+
+class SpeakerSuggestionSerializer(serializers.Serializer):
+    """A suggested speaker: the matched record (speaker_id/speaker) or only the name found (null id)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="Send it as `speaker_suggestion` with the claim.")
+    speaker_id = serializers.IntegerField(allow_null=True)
+    speaker = SpeakerSerializer(allow_null=True)
+    name = serializers.CharField(help_text="The name as found in the text (empty: no attribution found).")
+    cue = serializers.CharField()
+    score = serializers.FloatField()
+    model = serializers.DictField(help_text="model_name, model_version, model_sha256")
 
 
 class ClaimUpdateSerializer(ClaimFieldsMixin):

@@ -53,7 +53,18 @@ from articles.services.notifications import (
     set_email_kinds,
 )
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
-from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
+from articles.services.speaker_suggestions import ModelUnavailable, settle_speaker_suggestion, suggest_speaker
+from articles.services.speakers import (
+    MergeResult,
+    add_alias,
+    delete_speaker,
+    get_or_create_speaker,
+    merge_speakers,
+    remove_alias,
+    speakers_matching,
+    update_alias,
+    update_speaker,
+)
 from articles.services.suggestions import (
     activate_model,
     announce_text_changed,
@@ -140,6 +151,16 @@ __all__ = [
     "update_link",
     "update_verdict",
     "update_speaker",
+    # speakers: aliases, merging, suggestions
+    "MergeResult",
+    "ModelUnavailable",
+    "add_alias",
+    "merge_speakers",
+    "remove_alias",
+    "settle_speaker_suggestion",
+    "speakers_matching",
+    "suggest_speaker",
+    "update_alias",
     "validate_complete",
     "assign",
     "can_assign",

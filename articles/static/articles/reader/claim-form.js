@@ -6,6 +6,9 @@
  * Events (for keyboard.js, which moves focus): "saved" {claim} after a save, "cancel" {span, claim}
  * when the user closes the form with Escape or Cancel (span: the selection of a new claim; claim: the
  * claim being edited).
+ * A new claim's speaker is pre-filled from the machine's suggestion for the span
+ * (POST /api/articles/<id>/speaker-suggestion/), marked "Suggested" in words until the reviewer
+ * changes it; the claim is saved with the suggestion's id, so the desk knows whether it was kept.
  */
 import * as TextMath from '../textmath.js';
 import * as api from './api.js';
@@ -72,6 +75,27 @@ export class ClaimForm extends EventTarget {
     this.popover = popover;
     this.form = form;
     form.querySelector('.speaker-input').focus();
+    this.suggestSpeaker(form, span);
+  }
+
+  /* Ask for the span's speaker; pre-fill it unless the reviewer already typed one or closed the form. */
+  suggestSpeaker(form, span) {
+    const self = this;
+    const where = this.highlights.serverSpan(span);
+    const status = el('p', 'speaker-suggestion-status muted small', 'Looking for the speaker…');
+    status.setAttribute('role', 'status');
+    form.querySelector('.speaker-row').appendChild(status);
+    api.request('POST', '/api/articles/' + this.articleId + '/speaker-suggestion/', { start: where.start, end: where.end })
+      .then(function (result) {
+        if (self.form !== form) { return; }
+        if (!result.ok || !result.data.name) {
+          status.textContent = result.ok ? 'No speaker suggested for this span.' : '';
+          status.hidden = !result.ok;
+          return;
+        }
+        status.remove();
+        form.speakerField.suggest(result.data);
+      });
   }
 
   openEdit(claim, slot) {
@@ -92,6 +116,7 @@ export class ClaimForm extends EventTarget {
     const quote = claim ? claim.quote : highlights.quoteOf(span);
     form.querySelector('.form-quote').textContent = '“' + TextMath.truncate(quote, 200) + '”';
     const speaker = speakerField(form, claim ? claim.speaker : null, { store: store, mayAdd: this.mayAddSpeaker });
+    form.speakerField = speaker;
     if (claim) {
       form.elements.summary.value = claim.summary;
       form.elements.tags.value = claim.tags.join(', ');
@@ -152,6 +177,16 @@ function speakerField(form, initial, { store, mayAdd }) {
   let chosen = initial ? { id: initial.id, label: initial.label } : null;
   let active = -1;
   if (chosen) { input.value = chosen.label; }
+  // The machine's suggestion shown in the field: {id, label, marker}, until the reviewer changes the field.
+  let suggested = null;
+  let suggestionId = null;
+
+  function unmark() {
+    if (!suggested) { return; }
+    suggested.marker.remove();
+    input.removeAttribute('aria-describedby');
+    suggested = null;
+  }
 
   function render(speakers, typed) {
     options.replaceChildren();
@@ -203,6 +238,7 @@ function speakerField(form, initial, { store, mayAdd }) {
   }
 
   function choose(speaker) {
+    unmark();
     chosen = { id: speaker.id, label: speaker.label || speaker.name };
     input.value = chosen.label;
     hide();
@@ -223,6 +259,7 @@ function speakerField(form, initial, { store, mayAdd }) {
   }, 180);
 
   input.addEventListener('input', function () {
+    unmark();
     chosen = null;
     const typed = input.value.trim();
     newFields.hidden = !typed || !mayAdd;
@@ -259,20 +296,51 @@ function speakerField(form, initial, { store, mayAdd }) {
   });
 
   return {
-    /* Chosen speaker -> {speaker: id}; typed name -> {new_speaker}; cleared -> {speaker: null}. */
-    payload: function (claim) {
-      const typed = input.value.trim();
-      if (chosen && typed === chosen.label) {
-        return claim && claim.speaker && claim.speaker.id === chosen.id ? {} : { speaker: chosen.id };
+    /* Pre-fill a suggestion ({id, speaker, name, cue, score}) unless the field was already filled in. */
+    suggest: function (suggestion) {
+      if (input.value.trim() || chosen) { return; }
+      suggestionId = suggestion.id;
+      const known = suggestion.speaker;
+      if (known) {
+        chosen = { id: known.id, label: known.label || known.name };
+        input.value = chosen.label;
+      } else {
+        input.value = suggestion.name;
+        newFields.hidden = !mayAdd;
       }
-      if (!typed) { return claim && !claim.speaker ? {} : { speaker: null }; }
-      return {
-        new_speaker: {
-          name: typed,
-          description: form.elements.speaker_description.value,
-          affiliation: form.elements.speaker_affiliation.value,
-        },
-      };
+      const marker = el('p', 'speaker-suggested small');  // after the label: a <p> may not sit inside one
+      marker.id = options.id + '-suggested';
+      marker.appendChild(el('strong', null, 'Suggested'));
+      marker.appendChild(document.createTextNode(
+        (known ? ' speaker' : ' new speaker') + ', from “' + suggestion.cue + '” (' +
+        Math.round(suggestion.score * 100) + '% sure). Save to keep it, or change it.'));
+      (input.closest('label') || input).insertAdjacentElement('afterend', marker);
+      input.setAttribute('aria-describedby', marker.id);
+      suggested = { marker: marker };
+    },
+    /* Whether the suggestion is still shown as it came (for tests and the form's state). */
+    isSuggested: function () { return suggested !== null; },
+    /* Chosen speaker -> {speaker: id}; typed name -> {new_speaker}; cleared -> {speaker: null}; plus the
+     * suggestion's id when one was shown, so the server records whether it was kept. */
+    payload: function (claim) {
+      const fields = speakerPayload(claim);
+      if (suggestionId !== null && !claim) { fields.speaker_suggestion = suggestionId; }
+      return fields;
     },
   };
+
+  function speakerPayload(claim) {
+    const typed = input.value.trim();
+    if (chosen && typed === chosen.label) {
+      return claim && claim.speaker && claim.speaker.id === chosen.id ? {} : { speaker: chosen.id };
+    }
+    if (!typed) { return claim && !claim.speaker ? {} : { speaker: null }; }
+    return {
+      new_speaker: {
+        name: typed,
+        description: form.elements.speaker_description.value,
+        affiliation: form.elements.speaker_affiliation.value,
+      },
+    };
+  }
 }
