@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from articles.api import claims, exports, jobs, verdicts
+from articles.api import claims, exports, jobs, verdicts, work
 from articles.exports import FORMATS
 
 router = DefaultRouter(trailing_slash=True)
@@ -14,6 +14,8 @@ router.register("claims", claims.ClaimViewSet, basename="api-claim")
 router.register("links", claims.LinkViewSet, basename="api-link")
 router.register("speakers", claims.SpeakerViewSet, basename="api-speaker")
 router.register("verdicts", verdicts.VerdictViewSet, basename="api-verdict")
+router.register("assignments", work.AssignmentViewSet, basename="api-assignment")
+router.register("notifications", work.NotificationViewSet, basename="api-notification")
 
 # /api/exports/claims.<ext> and /api/exports/articles.<ext>: export_api:claims_csv, ..., articles_claimreview.
 export_patterns = [
