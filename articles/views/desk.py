@@ -159,6 +159,10 @@ def claim_detail(request, pk):
         "can_edit": access.can_change_claim(request.user, claim),
         "status": status,
         "verdict_action": VerdictActions(request.user)(status, claim.pk),
+        # Editors hand the claim to a fact-checker: the admin's add form with this claim filled in.
+        "assign_url": reverse("admin:articles_assignment_add") + f"?claim={claim.pk}"
+        if access.can_assign(request.user)
+        else None,
     }
     return render(request, "articles/claim_detail.html", context)
 
