@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from articles import services, tasks
 from articles.models import Assignment, Claim, Notification, Verdict
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import log_in, select_with_mouse
 from tests.browser.test_reader import REPORT, SENTENCE, imported
 from tests.conftest import make_user
@@ -100,6 +101,7 @@ def test_a_claim_goes_from_highlight_to_published_verdict_between_five_people(
     # 2. erin assigns it to bob from the claim's page (the admin's add form, the claim filled in).
     editor = desk_of(erin)
     editor.goto(claim.get_absolute_url())
+    assert_accessible(editor, "compare page with Write verdict and Assign…")
     editor.get_by_role("link", name="Assign…").click()
     expect(editor.locator("#id_claim")).to_have_value(str(claim.pk))
     editor.select_option("#id_assignee", label="bob")
@@ -122,6 +124,7 @@ def test_a_claim_goes_from_highlight_to_published_verdict_between_five_people(
     expect(checker.locator("#article-text")).to_have_attribute("data-ready", "true")
     card = card_of(checker, claim)
     expect(card.locator(".claim-status")).to_have_text("No verdict")
+    assert_accessible(checker, "reader card with Write verdict")
     card.get_by_role("link", name="Write verdict").click()
     expect(checker.locator("#claim-preview-heading")).to_have_text(f"New verdict on claim #{claim.pk}")
     checker.select_option("#id_rating", "false")
@@ -161,6 +164,7 @@ def test_a_claim_goes_from_highlight_to_published_verdict_between_five_people(
     card = card_of(checker, claim)
     expect(card.locator(".claim-status")).to_have_text("Changes requested")
     expect(card.locator(".status-reason")).to_have_text(f"Editor's reason: {REASON}")
+    assert_accessible(checker, "reader card with changes requested, its reason and Open verdict")
     card.get_by_role("link", name="Open verdict").click()
     checker.fill("#id_headline", HEADLINE)
     checker.locator("input[name=_continue]").click()
