@@ -5,6 +5,7 @@ from values() rows, the same shape as the API's), links with both ends for displ
 text versions.
 """
 
+import functools
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -340,7 +341,7 @@ def claim_status(claim_id: int) -> ClaimStatus:
 def _status_of(verdicts: list[dict]) -> ClaimStatus:
     """The open verdict (at most one) tells where the work is; else the published one; else the last corrected."""
     State = Verdict.State
-    ratings = dict(Verdict.Rating.choices)
+    ratings = _rating_labels()
     published = next((v for v in verdicts if v["state"] == State.PUBLISHED), None)
     open_one = next((v for v in verdicts if v["state"] in Verdict.OPEN_STATES), None)
     if open_one and not (published and open_one["corrects_id"] == published["id"]):
@@ -354,6 +355,12 @@ def _status_of(verdicts: list[dict]) -> ClaimStatus:
     if corrected:
         return ClaimStatus(State.CORRECTED, "Corrected", corrected["id"], rating=corrected["rating"])
     return NO_VERDICT
+
+
+@functools.cache
+def _rating_labels() -> dict[str, str]:
+    """Each rating's label as text, made once: the reader builds thousands of statuses."""
+    return {value: str(label) for value, label in Verdict.Rating.choices}
 
 
 def _open_status(verdict: dict) -> ClaimStatus:
