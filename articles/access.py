@@ -9,7 +9,18 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from articles.models import ApiToken, Article, Claim, ClaimLink, Job, SentenceSuggestion, Speaker, Verdict
+from articles.models import (
+    ApiToken,
+    Article,
+    Assignment,
+    Claim,
+    ClaimLink,
+    Job,
+    Notification,
+    SentenceSuggestion,
+    Speaker,
+    Verdict,
+)
 
 
 def owner_or_editor(user, own_permission: str) -> Callable[[int | None], bool]:
@@ -150,3 +161,41 @@ def get_sentence_suggestion_for_user(user, pk, *, write: bool = False) -> Senten
     if write and not user.has_perm("articles.add_claim"):
         raise PermissionDenied("Your role may not add claims, so it may not dismiss suggested ones.")
     return suggestion
+
+
+def can_assign(user) -> bool:
+    """Editors hand out work (the same permission that lets them edit anyone's claims)."""
+    return user.is_authenticated and user.has_perm("articles.change_any_claim")
+
+
+def assignments_for_user(user):
+    """The assignments a user may see: every one for editors, their own (as assignee) for anyone else."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    assignments = Assignment.objects.select_related("article", "claim", "assignee", "assigned_by").defer(
+        "article__body", "article__raw"
+    )
+    return assignments if can_assign(user) else assignments.filter(assignee=user)
+
+
+def get_assignment_for_user(user, pk) -> Assignment:
+    """An assignment the user may see (assignments_for_user); another person's is a 404 to a non-editor. Who may
+    close it is the service's rule (services.finish: the assignee or an editor)."""
+    try:
+        return assignments_for_user(user).get(pk=pk)
+    except (Assignment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assignment.") from None
+
+
+def notifications_for_user(user):
+    """A person's own notifications, newest first; nobody, not even an editor, reads another's inbox."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return Notification.objects.filter(recipient=user).select_related("actor")
+
+
+def get_notification_for_user(user, pk) -> Notification:
+    try:
+        return notifications_for_user(user).get(pk=pk)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such notification.") from None

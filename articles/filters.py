@@ -14,7 +14,18 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Claim, ClaimLink, Source, Speaker, SpeakerAlias, Tag, Verdict
+from articles.models import (
+    Article,
+    Assignment,
+    Claim,
+    ClaimLink,
+    Notification,
+    Source,
+    Speaker,
+    SpeakerAlias,
+    Tag,
+    Verdict,
+)
 from articles.suggesting.speakers import normalise
 
 # A search box term: a "quoted phrase" or a single word.
@@ -423,6 +434,27 @@ class LinkFilter(django_filters.FilterSet):
 
     def filter_article(self, queryset, name, value):
         return queryset.filter(Q(from_claim__article_id=value) | Q(to_claim__article_id=value))
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    assignee = django_filters.CharFilter(field_name="assignee__username", label="Assignee (username)")
+    article = IdFilter(field_name="article_id", label="Article id")
+    claim = IdFilter(field_name="claim_id", label="Claim id")
+    open = django_filters.BooleanFilter(field_name="done_at", lookup_expr="isnull", label="Open (true) or done (false)")
+    due_before = django_filters.DateFilter(field_name="due", lookup_expr="lte", label="Due on or before (YYYY-MM-DD)")
+
+    class Meta:
+        model = Assignment
+        fields = []
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Unread (true) or read")
+    kind = django_filters.ChoiceFilter(choices=Notification.Kind.choices)
+
+    class Meta:
+        model = Notification
+        fields = []
 
 
 @dataclass

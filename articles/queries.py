@@ -5,6 +5,7 @@ from values() rows, the same shape as the API's), links with both ends for displ
 text versions.
 """
 
+import functools
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -55,8 +56,10 @@ CLAIM_FIELDS = (
     "id", "article", *CLAIM_SPAN_FIELDS, "speaker", "summary", "tags", "anchor_state", "created_by", "created_at",
     "updated_at", "version", "deleted", "link_count", "verdict", "can_edit", "url",
 )  # fmt: skip
-READER_CLAIM_FIELDS = tuple(name for name in CLAIM_FIELDS if name not in ("created_at", "updated_at"))
-CLAIM_LIST_FIELDS = (*CLAIM_FIELDS, "article_title", "source", "reader_url")
+# Where the claim stands (ClaimStatus.as_dict) and the user's next step on its verdict (VerdictActions).
+STATUS_FIELDS = ("status", "verdict_action")
+READER_CLAIM_FIELDS = (*(name for name in CLAIM_FIELDS if name not in ("created_at", "updated_at")), *STATUS_FIELDS)
+CLAIM_LIST_FIELDS = (*CLAIM_FIELDS, "article_title", "source", "reader_url", *STATUS_FIELDS)
 
 # The values() columns a claim's dict is built from (READER_ROW_FIELDS: all the reader needs).
 READER_ROW_FIELDS = (
@@ -123,8 +126,9 @@ class ClaimPresenter:
         self.timestamp = DateTimeField().to_representation
         self.timestamps = "created_at" in fields
         self.listing = "reader_url" in fields
+        self.verdict_action = VerdictActions(user)
 
-    def __call__(self, row: dict, *, tags: list[str], link_count: int) -> dict:
+    def __call__(self, row: dict, *, tags: list[str], link_count: int, status: "ClaimStatus | None" = None) -> dict:
         claim_id = row["id"]
         values = {
             "id": claim_id,
@@ -149,6 +153,9 @@ class ClaimPresenter:
             values["article_title"] = row["article__title"]
             values["source"] = row["article__source__name"]
             values["reader_url"] = self.reader_url.format(row["article_id"], claim_id)
+        if status is not None:
+            values["status"] = status.as_dict()
+            values["verdict_action"] = self.verdict_action(status, claim_id)
         return {name: values[name] for name in self.fields}
 
 
@@ -174,8 +181,17 @@ def reader_claims(article, request, links: list[dict]) -> list[dict]:
     link_counts = Counter(
         end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
     )
+    statuses = article_claim_statuses(article)
     present = ClaimPresenter(request.user, READER_CLAIM_FIELDS)
-    return [present(row, tags=tags.get(row["id"], []), link_count=link_counts.get(row["id"], 0)) for row in rows]
+    return [
+        present(
+            row,
+            tags=tags.get(row["id"], []),
+            link_count=link_counts.get(row["id"], 0),
+            status=statuses.get(row["id"], NO_VERDICT),
+        )
+        for row in rows
+    ]
 
 
 def _verdict_badge_maker():
@@ -299,11 +315,23 @@ _STATUS_FIELDS = ("id", "claim_id", "state", "rating", "corrects_id", "changes_r
 
 def claim_statuses(claim_ids) -> dict[int, ClaimStatus]:
     """The status of each claim, from its verdicts, in one query (claims without verdicts: NO_VERDICT)."""
-    by_claim: dict[int, list[dict]] = {}
-    rows = Verdict.objects.filter(claim_id__in=list(claim_ids)).order_by("claim_id", "-id").values(*_STATUS_FIELDS)
-    for row in rows:
-        by_claim.setdefault(row["claim_id"], []).append(row)
+    claim_ids = list(claim_ids)
+    by_claim = _verdict_rows(Verdict.objects.filter(claim_id__in=claim_ids))
     return {claim_id: _status_of(by_claim.get(claim_id, [])) for claim_id in claim_ids}
+
+
+def article_claim_statuses(article) -> dict[int, ClaimStatus]:
+    """The status of each of the article's claims that has a verdict, in one query (the reader's thousands of
+    claims are not sent back as a list of ids); claims missing from it have NO_VERDICT."""
+    by_claim = _verdict_rows(Verdict.objects.filter(claim__article=article))
+    return {claim_id: _status_of(rows) for claim_id, rows in by_claim.items()}
+
+
+def _verdict_rows(verdicts) -> dict[int, list[dict]]:
+    by_claim: dict[int, list[dict]] = {}
+    for row in verdicts.order_by("claim_id", "-id").values(*_STATUS_FIELDS):
+        by_claim.setdefault(row["claim_id"], []).append(row)
+    return by_claim
 
 
 def claim_status(claim_id: int) -> ClaimStatus:
@@ -313,7 +341,7 @@ def claim_status(claim_id: int) -> ClaimStatus:
 def _status_of(verdicts: list[dict]) -> ClaimStatus:
     """The open verdict (at most one) tells where the work is; else the published one; else the last corrected."""
     State = Verdict.State
-    ratings = dict(Verdict.Rating.choices)
+    ratings = _rating_labels()
     published = next((v for v in verdicts if v["state"] == State.PUBLISHED), None)
     open_one = next((v for v in verdicts if v["state"] in Verdict.OPEN_STATES), None)
     if open_one and not (published and open_one["corrects_id"] == published["id"]):
@@ -329,6 +357,12 @@ def _status_of(verdicts: list[dict]) -> ClaimStatus:
     return NO_VERDICT
 
 
+@functools.cache
+def _rating_labels() -> dict[str, str]:
+    """Each rating's label as text, made once: the reader builds thousands of statuses."""
+    return {value: str(label) for value, label in Verdict.Rating.choices}
+
+
 def _open_status(verdict: dict) -> ClaimStatus:
     State = Verdict.State
     state = verdict["state"]
@@ -342,6 +376,28 @@ def _open_status(verdict: dict) -> ClaimStatus:
         label = f"Approved by {verdict['editor__username']}" if verdict["editor__username"] else "Approved"
     reason = verdict["changes_reason"] if state == State.CHANGES_REQUESTED else ""
     return ClaimStatus(state, label, verdict["id"], reason=reason, rating=verdict["rating"])
+
+
+class VerdictActions:
+    """A user's next step on a claim's verdict, the one rule for the reader's cards, the claim list, the compare
+    page and the API: fact-checkers and editors (add_verdict) get "Write verdict" on a claim without one (the
+    admin's add form with the claim filled in) and "Open verdict" on one under way; nothing once it is published
+    (a correction starts from the published verdict's page) nor for other roles."""
+
+    def __init__(self, user):
+        self.may = bool(user is not None and user.is_authenticated and user.has_perm("articles.add_verdict"))
+        if self.may:
+            self.add_url = reverse("admin:articles_verdict_add") + "?claim={}"
+            self.open_url = reverse("admin:articles_verdict_change", args=[0]).replace("/0/", "/{}/")
+
+    def __call__(self, status: ClaimStatus, claim_id: int) -> dict | None:
+        if not self.may:
+            return None
+        if status.code == "none":
+            return {"label": "Write verdict", "url": self.add_url.format(claim_id)}
+        if status.verdict_id and status.code in Verdict.OPEN_STATES:
+            return {"label": "Open verdict", "url": self.open_url.format(status.verdict_id)}
+        return None
 
 
 # ---------------------------------------------------------------- a person's work

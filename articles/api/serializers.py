@@ -12,7 +12,7 @@ from rest_framework import serializers
 from articles import access
 from articles.filters import MAX_ID
 from articles.models import Article, Claim, ClaimLink, Speaker, Verdict
-from articles.queries import CLAIM_FIELDS, CLAIM_LIST_FIELDS, ClaimPresenter, claim_row, claim_status
+from articles.queries import CLAIM_FIELDS, CLAIM_LIST_FIELDS, STATUS_FIELDS, ClaimPresenter, claim_row, claim_status
 
 # ---------------------------------------------------------------- output
 
@@ -80,6 +80,13 @@ class ClaimStatusSerializer(serializers.Serializer):
     rating = serializers.CharField()
 
 
+class VerdictActionSerializer(serializers.Serializer):
+    """The user's next step on the claim's verdict (queries.VerdictActions): Write verdict or Open verdict."""
+
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="The admin's add form with the claim filled in, or the open verdict.")
+
+
 class ClaimSerializer(serializers.ModelSerializer):
     """A claim as the reader's panel shows it; expects a queryset from Claim.objects.for_display().
 
@@ -96,23 +103,24 @@ class ClaimSerializer(serializers.ModelSerializer):
     can_edit = serializers.BooleanField(read_only=True)
     url = serializers.CharField(read_only=True)
     status = ClaimStatusSerializer(read_only=True)
+    verdict_action = VerdictActionSerializer(
+        read_only=True, allow_null=True, help_text="Fact-checkers and editors only; null for others."
+    )
 
     class Meta:
         model = Claim
-        fields = [*CLAIM_FIELDS, "status"]
+        fields = [*CLAIM_FIELDS, *STATUS_FIELDS]
         read_only_fields = fields
 
     def to_representation(self, claim):
         if not hasattr(self, "_presenter"):
             request = self.context.get("request")
-            shape = [name for name in self.Meta.fields if name != "status"]
-            self._presenter = ClaimPresenter(request.user if request else None, shape)
+            self._presenter = ClaimPresenter(request.user if request else None, self.Meta.fields)
         tags = [tag.name for tag in claim.tags.all()]
-        data = self._presenter(claim_row(claim), tags=tags, link_count=claim.link_count)
         # Lists pass every row's status in the context (one query); a single claim reads its own.
         statuses = self.context.get("statuses")
-        data["status"] = (statuses[claim.pk] if statuses and claim.pk in statuses else claim_status(claim.pk)).as_dict()
-        return data
+        status = statuses[claim.pk] if statuses and claim.pk in statuses else claim_status(claim.pk)
+        return self._presenter(claim_row(claim), tags=tags, link_count=claim.link_count, status=status)
 
 
 class ClaimListSerializer(ClaimSerializer):
@@ -123,7 +131,7 @@ class ClaimListSerializer(ClaimSerializer):
     reader_url = serializers.CharField(read_only=True)
 
     class Meta(ClaimSerializer.Meta):
-        fields = [*CLAIM_LIST_FIELDS, "status"]
+        fields = list(CLAIM_LIST_FIELDS)
         read_only_fields = fields
 
 

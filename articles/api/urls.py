@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from articles.api import claims, exports, jobs, suggestions, verdicts
+from articles.api import claims, exports, jobs, suggestions, verdicts, work
 from articles.exports import FORMATS
 
 router = DefaultRouter(trailing_slash=True)
@@ -15,6 +15,8 @@ router.register("links", claims.LinkViewSet, basename="api-link")
 router.register("speakers", claims.SpeakerViewSet, basename="api-speaker")
 router.register("verdicts", verdicts.VerdictViewSet, basename="api-verdict")
 router.register("suggestions/sentences", suggestions.SentenceSuggestionViewSet, basename="api-sentence-suggestion")
+router.register("assignments", work.AssignmentViewSet, basename="api-assignment")
+router.register("notifications", work.NotificationViewSet, basename="api-notification")
 
 # /api/exports/claims.<ext> and /api/exports/articles.<ext>: export_api:claims_csv, ..., articles_claimreview.
 export_patterns = [

@@ -4,14 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from articles.access import can_assign
+from articles.limits import MAX_ASSIGNMENT_NOTE, check_length
 from articles.models import Article, Assignment, Claim
 from articles.services.history import service_write
 from articles.services.notifications import Kind, notify
 
-
-def can_assign(user) -> bool:
-    """Editors hand out work (the same permission that lets them edit anyone's claims)."""
-    return user.is_authenticated and user.has_perm("articles.change_any_claim")
+__all__ = ["assign", "can_assign", "close_claim_assignments", "finish"]
 
 
 @service_write
@@ -25,9 +24,7 @@ def assign(*, user, assignee, article: Article | None = None, claim: Claim | Non
         raise ValidationError({"assignee": f"{assignee.get_username()} cannot log in and cannot take work."})
     if claim is not None and claim.is_deleted:
         raise ValidationError({"claim": "This claim is deleted; restore it before assigning it."})
-    note = note.strip()
-    if len(note) > Assignment._meta.get_field("note").max_length:
-        raise ValidationError({"note": "The note is longer than 500 characters."})
+    note = check_length("note", (note or "").strip(), MAX_ASSIGNMENT_NOTE)
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(

@@ -17,6 +17,7 @@ from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_number, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
+    VerdictActions,
     claim_status,
     claim_statuses,
     count_or_estimate,
@@ -128,8 +129,10 @@ def claim_list(request):
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.live().for_display(), request=request)
     page = page_without_count(filterset.qs, _page_number(request), CLAIMS_PER_PAGE)
     statuses = claim_statuses([claim.pk for claim in page.rows])
+    verdict_action = VerdictActions(request.user)
     for claim in page.rows:
         claim.status = statuses[claim.pk]
+        claim.verdict_action = verdict_action(claim.status, claim.pk)
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
     context.update(_filter_state(filterset), search=filterset.form.data.get("q", ""))
@@ -148,12 +151,18 @@ def claim_detail(request, pk):
             from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
         )
     ).order_by("relation", "id")
+    status = claim_status(claim.pk)
     context = {
         "claim": display,
         "context": _context(claim),
         "groups": _group_links(claim, links),
         "can_edit": access.can_change_claim(request.user, claim),
-        "status": claim_status(claim.pk),
+        "status": status,
+        "verdict_action": VerdictActions(request.user)(status, claim.pk),
+        # Editors hand the claim to a fact-checker: the admin's add form with this claim filled in.
+        "assign_url": reverse("admin:articles_assignment_add") + f"?claim={claim.pk}"
+        if access.can_assign(request.user)
+        else None,
     }
     return render(request, "articles/claim_detail.html", context)
 

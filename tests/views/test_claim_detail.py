@@ -1,5 +1,7 @@
 """The compare page: a claim in its context beside its linked claims, grouped by relation."""
 
+import pytest
+
 from articles.models import ClaimLink
 
 
@@ -70,3 +72,12 @@ def test_it_answers_in_a_fixed_number_of_queries(
     # session, user, claim (access), claim for display, tags, verdicts, links, user permissions (2)
     with django_assert_num_queries(12):  # + top-bar counts (2), the claim's status
         client.get(f"/claims/{claim.pk}/")
+
+
+@pytest.mark.parametrize(("persona", "assigns"), [("alice", False), ("bob", False), ("erin", True)])
+def test_it_offers_editors_to_assign_the_claim(client, request, article, make_claim, alice, persona, assigns):
+    claim = make_claim(article, "tactical retreat", user=alice)
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert (f'href="/admin/articles/assignment/add/?claim={claim.pk}"' in page) is assigns
+    assert ("Write verdict" in page) is (persona != "alice")

@@ -9,8 +9,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import RequestFactory
 
+from articles import services
 from articles.models import Claim, ClaimLink, Tag, Verdict
 from tests.db_helpers import store_bypassing_checks
+from tests.verdict_helpers import make_verdict
 
 
 def reader_data(response):
@@ -119,8 +121,8 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     client.force_login(alice)
     client.get(f"/articles/{article.pk}/")
-    # session, user, article, claims, tags, verdicts, links, user permissions (2)
-    with django_assert_num_queries(11):  # + the top bar's work and inbox counts
+    # session, user, article, claims, tags, links, link ends, user permissions (2), the claims' statuses
+    with django_assert_num_queries(12):  # + the top bar's work and inbox counts
         response = client.get(f"/articles/{article.pk}/")
     data = reader_data(response)
     assert len(data["claims"]) == 1000 and len(data["links"]) == 100
@@ -152,8 +154,8 @@ def test_it_presents_claims_exactly_as_the_api_does(
     expected = ClaimSerializer(
         Claim.objects.live().filter(article=article).for_display(), many=True, context={"request": request}
     ).data
-    # The reader leaves out the timestamps, which the panel does not show, and the status (not on cards yet).
-    left_out = ("created_at", "updated_at", "status")
+    # The reader leaves out the timestamps, which the panel does not show.
+    left_out = ("created_at", "updated_at")
     api_shape = [{k: v for k, v in claim.items() if k not in left_out} for claim in expected]
     assert embedded == json.loads(json.dumps(api_shape))
     assert [c["link_count"] for c in embedded] == [2, 1]
@@ -212,3 +214,30 @@ def test_it_loads_the_reader_as_es_modules_with_no_inline_script(client, alice, 
     # Every module main.js imports, and only those, is preloaded so the browser fetches them at once.
     preloaded = set(re.findall(r'<link rel="modulepreload" href="/static/([^"]+)">', html))
     assert preloaded | {"articles/reader/main.js"} == module_graph("articles/reader/main.js")
+
+
+def test_it_gives_each_card_its_status_and_the_verdict_step_by_role(
+    client, alice, bob, erin, frank, article, make_claim
+):
+    fresh = make_claim(article, "tactical retreat", user=alice)
+    returned = make_claim(article, "eight or ten deaths", user=alice)
+    done = make_claim(article, "Police in the coastal town", user=alice)
+    sent_back = make_verdict(returned, author=bob, editor=erin, state=Verdict.State.IN_REVIEW)
+    services.request_changes(user=frank, verdict=sent_back, reason="Name the <b>register</b>.")
+    make_verdict(done, author=bob, editor=erin, state=Verdict.State.PUBLISHED, rating="false")
+
+    client.force_login(bob)
+    cards = {c["id"]: c for c in reader_data(client.get(f"/articles/{article.pk}/"))["claims"]}
+    assert cards[fresh.pk]["status"]["label"] == "No verdict"
+    assert cards[fresh.pk]["verdict_action"] == {
+        "label": "Write verdict", "url": f"/admin/articles/verdict/add/?claim={fresh.pk}",
+    }  # fmt: skip
+    assert cards[returned.pk]["status"]["label"] == "Changes requested"
+    assert cards[returned.pk]["status"]["reason"] == "Name the <b>register</b>."  # panel.js puts it in as text
+    assert cards[returned.pk]["verdict_action"]["url"] == f"/admin/articles/verdict/{sent_back.pk}/change/"
+    assert cards[done.pk]["status"]["label"] == "Published: False" and cards[done.pk]["verdict_action"] is None
+
+    client.force_login(alice)  # an annotator sees the status but has no verdict step
+    cards = {c["id"]: c for c in reader_data(client.get(f"/articles/{article.pk}/"))["claims"]}
+    assert cards[returned.pk]["status"]["code"] == "changes_requested"
+    assert all(card["verdict_action"] is None for card in cards.values())

@@ -80,12 +80,33 @@ export class Panel extends EventTarget {
     tags.replaceChildren();
     claim.tags.forEach(function (tag) { tags.appendChild(el('span', 'tag', tag)); });
     tags.hidden = claim.tags.length === 0;
+    this.fillStatus(card, claim);
     card.querySelector('.compare-link').href = claim.url;
     card.querySelector('.edit-button').hidden = !claim.can_edit;
     card.querySelector('.delete-button').hidden = !claim.can_edit;
     card.querySelector('.link-button').hidden = !this.mayLink;
     card.dataset.search = [claim.quote, claim.summary, speaker ? speaker.name : '', claim.tags.join(' ')].join(' ').toLowerCase();
     this.fillLinks(card, claim.id);
+  }
+
+  /* Where the claim stands on its way to a published verdict, and the user's next step on it (the server's
+   * rule, queries.VerdictActions: Write verdict, Open verdict or nothing). */
+  fillStatus(card, claim) {
+    const status = claim.status || { code: 'none', label: 'No verdict', reason: '' };
+    const label = card.querySelector('.claim-status');
+    label.className = 'claim-status status-' + status.code;
+    label.textContent = status.label;
+    const reason = card.querySelector('.status-reason');
+    reason.textContent = status.reason ? 'Editor\'s reason: ' + status.reason : '';
+    reason.hidden = !status.reason;
+    const action = card.querySelector('.verdict-action');
+    action.hidden = !claim.verdict_action;
+    if (claim.verdict_action) {
+      action.textContent = claim.verdict_action.label;
+      action.href = claim.verdict_action.url;
+    } else {
+      action.removeAttribute('href');
+    }
   }
 
   fillLinks(card, claimId) {
