@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from articles.api import claims, exports, jobs, verdicts
+from articles.api import claims, comments, exports, jobs, verdicts
 from articles.exports import FORMATS
 
 router = DefaultRouter(trailing_slash=True)
@@ -14,6 +14,7 @@ router.register("claims", claims.ClaimViewSet, basename="api-claim")
 router.register("links", claims.LinkViewSet, basename="api-link")
 router.register("speakers", claims.SpeakerViewSet, basename="api-speaker")
 router.register("verdicts", verdicts.VerdictViewSet, basename="api-verdict")
+router.register("comments", comments.CommentViewSet, basename="api-comment")
 
 # /api/exports/claims.<ext> and /api/exports/articles.<ext>: export_api:claims_csv, ..., articles_claimreview.
 export_patterns = [
@@ -40,5 +41,6 @@ urlpatterns = [
     path("imports/", jobs.ImportView.as_view(), name="api-import"),
     path("jobs/", jobs.JobListView.as_view(), name="api-job-list"),
     path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="api-job-detail"),
+    path("users/", comments.UserSuggestionView.as_view(), name="api-user-suggestions"),
     *router.urls,
 ]
