@@ -371,7 +371,14 @@ def my_work(user) -> dict:
     my_verdicts = list(mine.select_related("claim").order_by(first, "-updated_at"))
     waiting = Verdict.objects.filter(state=Verdict.State.IN_REVIEW, claim__deleted_at__isnull=True).exclude(author=user)
     to_review = list(waiting.select_related("claim", "author").order_by("submitted_at")) if _reviews(user) else []
-    return {"articles": articles, "claims": claims, "my_verdicts": my_verdicts, "to_review": to_review}
+    mentions = mentioned_threads(user)
+    return {
+        "articles": articles,
+        "claims": claims,
+        "my_verdicts": my_verdicts,
+        "to_review": to_review,
+        "mentions": mentions,
+    }
 
 
 def _reviews(user) -> bool:
@@ -382,15 +389,13 @@ def work_counts(user) -> dict:
     """The top bar's counts (two queries): My work's open items (assignments, plus unresolved threads that
     mention the user, counted in the same query) and unread notifications."""
     assignments = Assignment.objects.filter(assignee=user, done_at__isnull=True)
-    counts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values(assignments=_subquery_count(assignments), mentions=_subquery_count(mentioned_thread_count(user)))
-    )
-    found = counts.first() or {"assignments": 0, "mentions": 0}
+    counts = get_user_model().objects.filter(pk=user.pk)
+    found = counts.values(
+        n_assigned=_subquery_count(assignments), n_mentions=_subquery_count(mentioned_thread_count(user))
+    ).first() or {"n_assigned": 0, "n_mentions": 0}
     return {
-        "work": found["assignments"] + found["mentions"],
-        "mentions": found["mentions"],
+        "work": found["n_assigned"] + found["n_mentions"],
+        "mentions": found["n_mentions"],
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }
 

@@ -17,6 +17,7 @@ from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_number, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
+    article_comment_counts,
     claim_status,
     claim_statuses,
     count_or_estimate,
@@ -107,6 +108,8 @@ def article_detail(request, pk):
     reader = {
         "article": {"id": article.pk, "body": article.body},
         "claims": reader_claims(article, request, links),
+        # Only counts: a card's threads are fetched when its comments are opened.
+        "comment_counts": article_comment_counts(article),
         "links": links,
         "relations": [
             {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}

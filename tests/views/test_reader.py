@@ -119,8 +119,8 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     client.force_login(alice)
     client.get(f"/articles/{article.pk}/")
-    # session, user, article, claims, tags, verdicts, links, user permissions (2)
-    with django_assert_num_queries(11):  # + the top bar's work and inbox counts
+    # session, user, article, claims, tags, verdicts, links, comment counts, user permissions (2)
+    with django_assert_num_queries(12):  # + the top bar's work and inbox counts
         response = client.get(f"/articles/{article.pk}/")
     data = reader_data(response)
     assert len(data["claims"]) == 1000 and len(data["links"]) == 100

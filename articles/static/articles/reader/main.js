@@ -7,6 +7,7 @@
  * text enters the DOM as text, never as HTML.
  */
 import { ClaimForm } from './claim-form.js';
+import { startComments } from './comments.js';
 import { debounce } from './dom.js';
 import { Highlights } from './highlights.js';
 import { LinkForm } from './link-form.js';
@@ -38,6 +39,7 @@ const claimForm = new ClaimForm({
 });
 const linkForm = new LinkForm({ store: store, relations: data.relations, onOpen: function () { claimForm.close(); } });
 startReanchoring({ store: store, panel: panel, highlights: highlights });
+startComments({ panel: panel, counts: data.comment_counts });
 
 /* ------------------------------------------------------------ the store's changes, shown */
 
