@@ -208,7 +208,7 @@ class ClaimDiscussion {
 
   showCount() {
     this.toggle.textContent = 'Comments (' + this.count + ')';
-    this.toggle.setAttribute('aria-label', countLabel(this.count) + ': ' + (this.region.hidden ? 'show' : 'hide'));
+    this.toggle.title = countLabel(this.count);
   }
 
   flip() {
