@@ -514,16 +514,22 @@ def speaker_dict(row: dict) -> dict | None:
 def visible_comments():
     """Comments on live claims and on verdicts of live claims. Deleted comments are left out, except a deleted
     thread root that still has live replies (shown as "deleted" so the replies keep their thread)."""
-    live_replies = Comment.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
     return (
-        Comment.objects.filter(
-            Q(claim__isnull=False, claim__deleted_at__isnull=True)
-            | Q(verdict__isnull=False, verdict__claim__deleted_at__isnull=True)
+        shown(
+            Comment.objects.filter(
+                Q(claim__isnull=False, claim__deleted_at__isnull=True)
+                | Q(verdict__isnull=False, verdict__claim__deleted_at__isnull=True)
+            )
         )
-        .exclude(Q(deleted_at__isnull=False) & (Q(parent__isnull=False) | ~Exists(live_replies)))
         .select_related("author", "resolved_by", "parent__resolved_by")
         .prefetch_related("mentioned")
     )
+
+
+def shown(comments):
+    """Leave out deleted comments, except a deleted thread root with live replies (the pages, API and exports)."""
+    live_replies = Comment.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
+    return comments.exclude(Q(deleted_at__isnull=False) & (Q(parent__isnull=False) | ~Exists(live_replies)))
 
 
 def comment_counts(claim_ids) -> dict[int, int]:

@@ -38,6 +38,7 @@ from articles.services.comments import (
     comment_url,
     delete_comment,
     edit_comment,
+    import_comment,
     mentioned_users,
     resolve_thread,
 )
@@ -155,6 +156,7 @@ __all__ = [
     "comment_url",
     "delete_comment",
     "edit_comment",
+    "import_comment",
     "mentioned_users",
     "resolve_thread",
     # API tokens

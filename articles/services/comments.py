@@ -162,3 +162,41 @@ def resolve_thread(*, user, comment: Comment, resolved: bool = True) -> Comment:
     root.version += 1
     root.save(update_fields=["resolved_at", "resolved_by", "version"])
     return root
+
+
+@service_write
+def import_comment(
+    *,
+    user,
+    text: str,
+    created_at,
+    claim: Claim | None = None,
+    verdict: Verdict | None = None,
+    parent: Comment | None = None,
+    edited_at=None,
+    deleted_at=None,
+    resolved_at=None,
+    resolved_by=None,
+) -> Comment:
+    """A comment restored from an export (importing.jsonl), as it was: times, deletion and thread state.
+
+    Validated like a new comment (the same limit and target rules); nobody is notified, and mentions are
+    read again from the text. A deleted comment comes without its text.
+    """
+    text = text if deleted_at is not None and not text else _clean_text(text)
+    if parent is not None:
+        claim, verdict = parent.claim, parent.verdict
+        resolved_at = resolved_by = None
+    if (claim is None) == (verdict is None):
+        raise ValidationError({"claim": "A comment is on a claim or on a verdict (one of the two)."})
+    comment = Comment(
+        claim=claim, verdict=verdict, parent=parent, author=user, text=text, edited_at=edited_at,
+        deleted_at=deleted_at, resolved_at=resolved_at, resolved_by=resolved_by if resolved_at else None,
+    )  # fmt: skip
+    comment._change_reason = "imported"
+    comment.full_clean(exclude=["text"] if not text else None)
+    comment.save()
+    Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+    if text and deleted_at is None:
+        comment.mentioned.set(mentioned_users(text))
+    return comment
