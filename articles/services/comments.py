@@ -80,7 +80,9 @@ def add_comment(
         claim, verdict = parent.claim, parent.verdict
     if (claim is None) == (verdict is None):
         raise ValidationError({"claim": "A comment is on a claim or on a verdict (one of the two)."})
-    if claim is not None and claim.is_deleted:
+    # The claim's row as stored (locked: a deletion at the same moment commits first or waits for this).
+    claim_id = claim.pk if claim is not None else verdict.claim_id
+    if not Claim.objects.select_for_update().filter(pk=claim_id, deleted_at__isnull=True).exists():
         raise ValidationError({"claim": "This claim is deleted; restore it before commenting."})
     comment = Comment.objects.create(claim=claim, verdict=verdict, parent=parent, author=user, text=text)
     mentioned = mentioned_users(text)
