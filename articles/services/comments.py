@@ -110,7 +110,7 @@ def _notify(comment: Comment, user, mentioned: list, *, reply: bool) -> None:
 
 
 def _lock_at_version(comment: Comment, version: int) -> Comment:
-    current = Comment.objects.select_for_update().select_related("claim", "verdict").get(pk=comment.pk)
+    current = Comment.objects.select_for_update().get(pk=comment.pk)
     if current.version != version:
         raise ConflictError(
             f"This comment was changed by someone else (now version {current.version}, you sent {version}). "
