@@ -33,7 +33,9 @@ def desk(db):
     services.resolve_thread(user=bob, comment=done)
     on_verdict = services.add_comment(user=erin, verdict=desk["verdict"], text="Evidence two is thin")
     services.add_comment(user=bob, parent=on_verdict, text="Replaced it")
-    services.add_comment(user=alice, claim=desk["deleted"], text="ON-A-DELETED-CLAIM")
+    deleted = services.restore_claim(user=carol, claim=desk["deleted"])  # commented on, then deleted again
+    services.add_comment(user=alice, claim=deleted, text="ON-A-DELETED-CLAIM")
+    services.delete_claim(user=carol, claim=deleted)
     return desk
 
 
