@@ -7,6 +7,7 @@ is a 404, so ids of hidden records reveal nothing; what a user may see but not c
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from articles.models import (
@@ -15,6 +16,7 @@ from articles.models import (
     Assignment,
     Claim,
     ClaimLink,
+    Comment,
     Job,
     Notification,
     SentenceSuggestion,
@@ -199,3 +201,45 @@ def get_notification_for_user(user, pk) -> Notification:
         return notifications_for_user(user).get(pk=pk)
     except (Notification.DoesNotExist, ValueError, TypeError):
         raise Http404("No such notification.") from None
+
+
+def comment_rights(user) -> Callable[[int | None], tuple[bool, bool]]:
+    """The one rule for comments. Anyone logged in who may see a claim (or verdict) reads and joins its threads,
+    annotators included, and may resolve or reopen them; a comment's author edits it; its author or an editor
+    (change_any_claim) deletes it. Returns, for an author id, (may edit, may delete); permissions read once."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return lambda author_id: (False, False)
+    editor, user_pk = user.has_perm("articles.change_any_claim"), user.pk
+    return lambda author_id: (author_id == user_pk, editor or author_id == user_pk)
+
+
+def get_comment_target_for_user(user, *, claim=None, verdict=None) -> Claim | Verdict:
+    """The claim or verdict a user may read and so comment on (exactly one of the two ids)."""
+    if (claim is None) == (verdict is None):
+        raise Http404("Name a claim or a verdict.")
+    return get_claim_for_user(user, claim) if claim is not None else get_verdict_for_user(user, verdict)
+
+
+def get_comment_for_user(
+    user, pk, *, edit: bool = False, delete: bool = False, include_deleted: bool = False
+) -> Comment:
+    """A comment on a claim or verdict the user may see (deleted comments only when asked for: a thread's
+    deleted root still resolves); `edit`/`delete` check comment_rights."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    comments = Comment.objects.select_related("author", "parent", "claim", "verdict").filter(
+        Q(claim__isnull=False, claim__deleted_at__isnull=True)
+        | Q(verdict__isnull=False, verdict__claim__deleted_at__isnull=True)
+    )
+    if not include_deleted:
+        comments = comments.filter(deleted_at__isnull=True)
+    try:
+        comment = comments.get(pk=pk)
+    except (Comment.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404("No such comment.") from None
+    may_edit, may_delete = comment_rights(user)(comment.author_id)
+    if edit and not may_edit:
+        raise PermissionDenied("You can edit only your own comments.")
+    if delete and not may_delete:
+        raise PermissionDenied("You can delete only your own comments; editors can delete any.")
+    return comment

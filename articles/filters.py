@@ -19,6 +19,7 @@ from articles.models import (
     Assignment,
     Claim,
     ClaimLink,
+    Comment,
     Notification,
     Source,
     Speaker,
@@ -475,3 +476,24 @@ def page_without_count(queryset, number: int, size: int) -> PageWithoutCount:
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     return PageWithoutCount(number=number, rows=rows[:size], has_next=len(rows) > size)
+
+
+class CommentFilter(django_filters.FilterSet):
+    claim = IdFilter(label="Claim id")
+    verdict = IdFilter(label="Verdict id")
+    thread = IdFilter(label="Thread (its root comment's id)", method="filter_thread")
+    resolved = django_filters.BooleanFilter(label="Thread resolved", method="filter_resolved")
+    author = django_filters.CharFilter(field_name="author__username", label="Author's username")
+
+    class Meta:
+        model = Comment
+        fields = []
+
+    def filter_thread(self, queryset, name, value):
+        return queryset.filter(Q(pk=value, parent__isnull=True) | Q(parent_id=value))
+
+    def filter_resolved(self, queryset, name, value):
+        return queryset.filter(
+            Q(parent__isnull=True, resolved_at__isnull=not value)
+            | Q(parent__isnull=False, parent__resolved_at__isnull=not value)
+        )

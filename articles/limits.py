@@ -17,7 +17,7 @@ MAX_EXPLANATION = 50_000
 MAX_CORRECTION_NOTE = 5_000
 MAX_EVIDENCE_NOTE = 5_000
 MAX_ASSIGNMENT_NOTE = 500  # Assignment.note's max_length
-MAX_COMMENT = 10_000  # for comments, when the desk has them
+MAX_COMMENT = 10_000  # a comment's text (services.comments)
 DEFAULT_MAX_CLAIMS_PER_ARTICLE = 10_000
 
 

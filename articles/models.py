@@ -527,6 +527,8 @@ class Notification(models.Model):
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
         CORRECTED = "corrected", "Corrected"
+        MENTIONED = "mentioned", "Mentioned in a comment"
+        REPLY = "reply", "Reply in a thread you took part in"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -546,6 +548,73 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class CommentQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+
+class Comment(models.Model):
+    """A comment on a claim or on a verdict; a reply has the thread's first comment (the root) as parent.
+
+    Replies are one level deep: a reply to a reply joins the same thread (services.comments). The thread's
+    state (resolved or open) lives on its root. A deleted comment keeps its row (and history) and shows as
+    "deleted" while its thread has replies. Nothing here touches the claim or verdict row: commenting never
+    changes their version.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    verdict = models.ForeignKey(Verdict, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    text = models.TextField()
+    mentioned = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text="Set on a thread's root when resolved.")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change (optimistic locking).")
+
+    objects = CommentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim__isnull=False, verdict__isnull=True) | Q(claim__isnull=True, verdict__isnull=False),
+                name="comment_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(resolved_at__isnull=True), name="comment_resolved_on_root_only"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="comment_not_its_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["claim", "created_at"], name="comment_claim_idx"),
+            models.Index(fields=["verdict", "created_at"], name="comment_verdict_idx"),
+        ]
+
+    def __str__(self):
+        return f"Comment #{self.pk} by {self.author}"
+
+    @property
+    def thread_id(self) -> int:
+        return self.parent_id or self.pk
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 # ---------------------------------------------------------------- API tokens

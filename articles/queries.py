@@ -10,13 +10,15 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from rest_framework.fields import DateTimeField
 
 from articles import access
-from articles.models import Article, Assignment, Claim, ClaimLink, Job, JobItem, Notification, Verdict
+from articles.models import Article, Assignment, Claim, ClaimLink, Comment, Job, JobItem, Notification, Verdict
 
 
 def links_for_display(queryset):
@@ -425,7 +427,14 @@ def my_work(user) -> dict:
     my_verdicts = list(mine.select_related("claim").order_by(first, "-updated_at"))
     waiting = Verdict.objects.filter(state=Verdict.State.IN_REVIEW, claim__deleted_at__isnull=True).exclude(author=user)
     to_review = list(waiting.select_related("claim", "author").order_by("submitted_at")) if _reviews(user) else []
-    return {"articles": articles, "claims": claims, "my_verdicts": my_verdicts, "to_review": to_review}
+    mentions = mentioned_threads(user)
+    return {
+        "articles": articles,
+        "claims": claims,
+        "my_verdicts": my_verdicts,
+        "to_review": to_review,
+        "mentions": mentions,
+    }
 
 
 def _reviews(user) -> bool:
@@ -433,11 +442,23 @@ def _reviews(user) -> bool:
 
 
 def work_counts(user) -> dict:
-    """The top bar's counts: open assignments and unread notifications (two queries)."""
+    """The top bar's counts (two queries): My work's open items (assignments, plus unresolved threads that
+    mention the user, counted in the same query) and unread notifications."""
+    assignments = Assignment.objects.filter(assignee=user, done_at__isnull=True)
+    counts = get_user_model().objects.filter(pk=user.pk)
+    found = counts.values(
+        n_assigned=_subquery_count(assignments), n_mentions=_subquery_count(mentioned_thread_count(user))
+    ).first() or {"n_assigned": 0, "n_mentions": 0}
     return {
-        "work": Assignment.objects.filter(assignee=user, done_at__isnull=True).count(),
+        "work": found["n_assigned"] + found["n_mentions"],
+        "mentions": found["n_mentions"],
         "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
     }
+
+
+def _subquery_count(queryset):
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def trash_for(user, limit: int = 200) -> list:
@@ -541,3 +562,124 @@ def speaker_dict(row: dict) -> dict | None:
         name, description = speaker["name"], speaker["description"]
         speaker["label"] = f"{name} ({description})" if description else name
     return speaker
+
+
+# ---------------------------------------------------------------- discussion
+
+
+def visible_comments():
+    """Comments on live claims and on verdicts of live claims. Deleted comments are left out, except a deleted
+    thread root that still has live replies (shown as "deleted" so the replies keep their thread)."""
+    return (
+        shown(
+            Comment.objects.filter(
+                Q(claim__isnull=False, claim__deleted_at__isnull=True)
+                | Q(verdict__isnull=False, verdict__claim__deleted_at__isnull=True)
+            )
+        )
+        .select_related("author", "resolved_by", "parent__resolved_by")
+        .prefetch_related("mentioned")
+    )
+
+
+def shown(comments):
+    """Leave out deleted comments, except a deleted thread root with live replies (the pages, API and exports)."""
+    live_replies = Comment.objects.filter(parent=OuterRef("pk"), deleted_at__isnull=True)
+    return comments.exclude(Q(deleted_at__isnull=False) & (Q(parent__isnull=False) | ~Exists(live_replies)))
+
+
+def comment_counts(claim_ids) -> dict[int, int]:
+    """Live comments per claim (one query); claims without any are left out."""
+    rows = (
+        Comment.objects.filter(claim_id__in=claim_ids, deleted_at__isnull=True)
+        .order_by()
+        .values("claim_id")
+        .annotate(n=Count("pk"))
+        .values_list("claim_id", "n")
+    )
+    return dict(rows)
+
+
+def article_comment_counts(article) -> dict[int, int]:
+    """The reader's per-claim comment counts (one query): only counts, threads are fetched on expand."""
+    rows = (
+        Comment.objects.filter(claim__article=article, claim__deleted_at__isnull=True, deleted_at__isnull=True)
+        .order_by()
+        .values("claim_id")
+        .annotate(n=Count("pk"))
+        .values_list("claim_id", "n")
+    )
+    return {claim_id: n for claim_id, n in rows}
+
+
+class CommentPresenter:
+    """A comment as the API, the reader and the admin show it, for one user (rights read once)."""
+
+    def __init__(self, user):
+        self.rights = access.comment_rights(user)
+        self.timestamp = DateTimeField().to_representation
+
+    def __call__(self, comment: Comment) -> dict:
+        root = comment.parent if comment.parent_id else comment
+        may_edit, may_delete = self.rights(comment.author_id)
+        deleted = comment.deleted_at is not None
+        author = comment.author
+        return {
+            "id": comment.pk,
+            "claim": comment.claim_id,
+            "verdict": comment.verdict_id,
+            "parent": comment.parent_id,
+            "thread": root.pk,
+            "author": author.get_username(),
+            "author_name": author.get_full_name(),
+            "text": "" if deleted else comment.text,
+            "mentions": [] if deleted else sorted(user.get_username() for user in comment.mentioned.all()),
+            "created_at": self.timestamp(comment.created_at),
+            "edited_at": self.timestamp(comment.edited_at) if comment.edited_at else None,
+            "deleted": deleted,
+            "resolved": root.resolved_at is not None,
+            "resolved_at": self.timestamp(root.resolved_at) if root.resolved_at else None,
+            "resolved_by": root.resolved_by.get_username() if root.resolved_by_id else None,
+            "version": comment.version,
+            "can_edit": may_edit and not deleted,
+            "can_delete": may_delete and not deleted,
+        }
+
+
+def threads_of(comments: list[dict]) -> list[dict]:
+    """Presented comments grouped as threads: [{"root": ..., "replies": [...]}], oldest thread first."""
+    threads: dict[int, dict] = {}
+    for comment in comments:
+        if comment["parent"] is None:
+            threads.setdefault(comment["id"], {"root": None, "replies": []})["root"] = comment
+    for comment in comments:
+        if comment["parent"] is not None and comment["parent"] in threads:
+            threads[comment["parent"]]["replies"].append(comment)
+    return [thread for thread in threads.values() if thread["root"] is not None]
+
+
+def mentioned_threads(user, limit: int = 100) -> list:
+    """Unresolved threads (roots, with claim or verdict) in which a live comment @mentions the user, newest first."""
+    mentioning = Comment.objects.filter(mentioned=user, deleted_at__isnull=True)
+    in_thread = mentioning.filter(Q(pk=OuterRef("pk")) | Q(parent=OuterRef("pk")))
+    return list(
+        _unresolved_roots()
+        .filter(Exists(in_thread))
+        .select_related("author", "claim__article", "verdict__claim")
+        .defer("claim__article__body", "claim__article__raw")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def _unresolved_roots():
+    return Comment.objects.filter(parent__isnull=True, resolved_at__isnull=True).filter(
+        Q(claim__isnull=False, claim__deleted_at__isnull=True)
+        | Q(verdict__isnull=False, verdict__claim__deleted_at__isnull=True)
+    )
+
+
+def mentioned_thread_count(user):
+    """A subquery counting mentioned_threads(user), for the top bar's single counts query."""
+    mentioning = Comment.objects.filter(mentioned=user, deleted_at__isnull=True)
+    in_thread = mentioning.filter(Q(pk=OuterRef("pk")) | Q(parent=OuterRef("pk")))
+    return _unresolved_roots().filter(Exists(in_thread))

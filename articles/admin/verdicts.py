@@ -29,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from articles import services
 from articles.admin.base import DeskAdminMixin
+from articles.admin.discussion import comment_view, discussion_context
 from articles.admin.forms import LimitedModelForm
 from articles.admin.writes import ServiceWritesMixin, refusal_text
 from articles.errors import ConflictError, VerdictAlreadyOpen, WorkflowError
@@ -399,6 +400,7 @@ class VerdictAdmin(DeskAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
                 reason_form=ReasonForm(),
                 workflow_url=reverse("admin:articles_verdict_workflow", args=[obj.pk]),
                 later_corrections=list(obj.corrections.order_by("id")),
+                **discussion_context(request, obj),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -411,6 +413,11 @@ class VerdictAdmin(DeskAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
                 "<path:object_id>/workflow/",
                 self.admin_site.admin_view(require_POST(self.workflow_view)),
                 name="articles_verdict_workflow",
+            ),
+            path(
+                "<path:object_id>/comment/",
+                self.admin_site.admin_view(require_POST(comment_view)),
+                name="articles_verdict_comment",
             ),
         ]
         return urls + super().get_urls()

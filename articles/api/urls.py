@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from articles.api import claims, exports, jobs, suggestions, verdicts, work
+from articles.api import claims, comments, exports, jobs, suggestions, verdicts, work
 from articles.exports import FORMATS
 
 router = DefaultRouter(trailing_slash=True)
@@ -17,6 +17,7 @@ router.register("verdicts", verdicts.VerdictViewSet, basename="api-verdict")
 router.register("suggestions/sentences", suggestions.SentenceSuggestionViewSet, basename="api-sentence-suggestion")
 router.register("assignments", work.AssignmentViewSet, basename="api-assignment")
 router.register("notifications", work.NotificationViewSet, basename="api-notification")
+router.register("comments", comments.CommentViewSet, basename="api-comment")
 
 # /api/exports/claims.<ext> and /api/exports/articles.<ext>: export_api:claims_csv, ..., articles_claimreview.
 export_patterns = [
@@ -43,5 +44,6 @@ urlpatterns = [
     path("imports/", jobs.ImportView.as_view(), name="api-import"),
     path("jobs/", jobs.JobListView.as_view(), name="api-job-list"),
     path("jobs/<int:pk>/", jobs.JobDetailView.as_view(), name="api-job-detail"),
+    path("users/", comments.UserSuggestionView.as_view(), name="api-user-suggestions"),
     *router.urls,
 ]

@@ -20,7 +20,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -35,8 +35,8 @@ from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
 from articles.filters import ArticleFilter, ClaimFilter
-from articles.models import Article, Claim, ClaimLink, Evidence, Verdict
-from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS, speaker_values
+from articles.models import Article, Claim, ClaimLink, Comment, Evidence, Verdict
+from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS, shown, speaker_values
 
 CHUNK_SIZE = 2000
 # Article records carry the full text (and the raw original), so they are fetched in small batches.
@@ -193,6 +193,9 @@ class Related:
     links: dict[int, list[tuple]]  # (other claim id, "out" or "in" from this claim's side, link row)
     verdicts: dict[int, list[dict]]
     evidence: dict[int, list[dict]]
+    # Comment rows by the claim they are on, and by the verdict they are on (_comments_by_claim).
+    claim_comments: dict[int, list[dict]] = field(default_factory=dict)
+    verdict_comments: dict[int, list[dict]] = field(default_factory=dict)
 
 
 def _in_chunk(field: str, ids: list[int]) -> Q:
@@ -266,13 +269,41 @@ def _evidence_by_verdict(ids: list[int]) -> dict[int, list[dict]]:
     return evidence
 
 
+COMMENT_FIELDS = (
+    "id", "claim_id", "verdict_id", "verdict__claim_id", "parent_id", "author__username", "text", "created_at",
+    "edited_at", "deleted_at", "resolved_at", "resolved_by__username",
+)  # fmt: skip
+
+
+def exported_comments(claims_q: Q):
+    """The comments an export carries for the claims `claims_q` selects (on the claims and on their verdicts):
+    what the desk shows (queries.shown), oldest first."""
+    return shown(Comment.objects.filter(claims_q)).order_by("id")
+
+
+def _comments_by_claim(ids: list[int]) -> tuple[dict[int, list[dict]], dict[int, list[dict]]]:
+    """The chunk's comments in one query: by claim (comments on a claim) and by verdict (on a verdict)."""
+    wanted = set(ids)
+    on_claims, on_verdicts = defaultdict(list), defaultdict(list)
+    query = exported_comments(_in_chunk("claim_id", ids) | _in_chunk("verdict__claim_id", ids))
+    for row in _fetch(query.values(*COMMENT_FIELDS)):
+        if row["claim_id"] in wanted:
+            on_claims[row["claim_id"]].append(row)
+        elif row["verdict__claim_id"] in wanted:
+            on_verdicts[row["verdict_id"]].append(row)
+    return on_claims, on_verdicts
+
+
 def load_related(ids: list[int], *, full: bool = False) -> Related:
-    """Tags, links and verdicts of a chunk; `full` adds what JSON Lines carries (evidence, link keys)."""
+    """Tags, links and verdicts of a chunk; `full` adds what JSON Lines carries (evidence, link keys, comments)."""
+    claim_comments, verdict_comments = _comments_by_claim(ids) if full else ({}, {})
     return Related(
         tags=_tags_by_claim(ids),
         links=_links_by_claim(ids, keys=full),
         verdicts=_reviews_by_claim(ids),
         evidence=_evidence_by_verdict(ids) if full else {},
+        claim_comments=claim_comments,
+        verdict_comments=verdict_comments,
     )
 
 
@@ -561,7 +592,26 @@ def _link_record(entry: tuple) -> dict:
     }
 
 
-def _verdict_record(verdict: dict, evidence: dict[int, list[dict]], urls: Urls) -> dict:
+def _comment_record(comment: dict) -> dict:
+    """A comment in JSON Lines; `parent` is the id of the thread's root in the same list (mentions are read
+    again from the text on import). A deleted comment, kept because its thread has replies, has no text."""
+    deleted = comment["deleted_at"] is not None
+    return {
+        "id": comment["id"],
+        "parent": comment["parent_id"],
+        "author": comment["author__username"],
+        "text": "" if deleted else comment["text"],
+        "created_at": _iso(comment["created_at"]),
+        "edited_at": _iso(comment["edited_at"]),
+        "deleted_at": _iso(comment["deleted_at"]),
+        "resolved_at": _iso(comment["resolved_at"]),
+        "resolved_by": comment["resolved_by__username"],
+    }
+
+
+def _verdict_record(
+    verdict: dict, evidence: dict[int, list[dict]], urls: Urls, comments: dict[int, list[dict]] | None = None
+) -> dict:
     info = Verdict.RATING_SCALE.get(verdict["rating"])
     return {
         "id": verdict["id"],
@@ -586,6 +636,7 @@ def _verdict_record(verdict: dict, evidence: dict[int, list[dict]], urls: Urls) 
             {"url": e["url"], "title": e["title"], "note": e["note"], "position": e["position"]}
             for e in evidence.get(verdict["id"], ())
         ],
+        "comments": [_comment_record(c) for c in (comments or {}).get(verdict["id"], ())],
     }
 
 
@@ -613,7 +664,8 @@ def _claim_record(claim: dict, related: Related, urls: Urls) -> dict:
         "tags": related.tags.get(claim_id, []),
         "links": [_link_record(entry) for entry in related.links.get(claim_id, ())],
         "current_verdict": verdict["id"] if verdict else None,
-        "verdicts": [_verdict_record(r, related.evidence, urls) for r in verdicts],
+        "verdicts": [_verdict_record(r, related.evidence, urls, related.verdict_comments) for r in verdicts],
+        "comments": [_comment_record(c) for c in related.claim_comments.get(claim_id, ())],
         "created_by": claim["created_by__username"],
         "created_at": _iso(claim["created_at"]),
         "updated_at": _iso(claim["updated_at"]),
@@ -767,6 +819,33 @@ def _verdict_annotation(verdict: dict, evidence: list[dict], urls: Urls) -> dict
     return annotation
 
 
+def _comment_annotation(comment: dict, urls: Urls) -> dict:
+    """A thread's root as a `commenting` annotation on its claim's (or verdict's) annotation; a reply as a
+    `replying` annotation on its root's. A deleted root kept for its replies has no body."""
+    if comment["claim_id"] is not None:
+        on = urls.claim(comment["claim_id"])
+    else:
+        on = f"{urls.claim(comment['verdict__claim_id'])}#verdict-{comment['verdict_id']}"
+    reply = comment["parent_id"] is not None
+    motivation = "replying" if reply else "commenting"
+    annotation = {
+        "@context": ANNO_CONTEXT,
+        "id": f"{urls.claim(comment['claim_id'] or comment['verdict__claim_id'])}#comment-{comment['id']}",
+        "type": "Annotation",
+        "motivation": motivation,
+        "creator": _agent(comment["author__username"]),
+        "created": _iso(comment["created_at"]),
+        "modified": _iso(comment["edited_at"]),
+        "target": on if not reply else f"{on.split('#')[0]}#comment-{comment['parent_id']}",
+    }
+    if comment["deleted_at"] is None:
+        body = [_text_body(comment["text"], motivation)]
+        if comment["resolved_at"] is not None:
+            body.append(_text_body("resolved", "classifying"))
+        annotation["body"] = body if len(body) > 1 else body[0]
+    return annotation
+
+
 def _drop_none(annotation: dict) -> dict:
     return {key: value for key, value in annotation.items() if value is not None}
 
@@ -778,6 +857,7 @@ def webannotation_total(claims: QuerySet) -> int:
         live_claims(claims).count()
         + ClaimLink.objects.filter(from_claim__in=selected, to_claim__deleted_at__isnull=True).count()
         + Verdict.objects.filter(claim__in=selected).exclude(rating="").count()
+        + exported_comments(Q(claim__in=selected) | Q(verdict__claim__in=selected)).count()
     )
 
 
@@ -794,7 +874,9 @@ def write_webannotation(
 
     Each claim is a `highlighting` annotation on its article (TextQuoteSelector + TextPositionSelector);
     each link from an exported claim a `linking` annotation targeting both claims; each rated verdict an
-    `assessing` annotation targeting its claim. `total` is counted when the export starts.
+    `assessing` annotation targeting its claim; each comment thread's root a `commenting` annotation targeting
+    its claim's (or verdict's) annotation, and each reply a `replying` one targeting the root's. `total` is
+    counted when the export starts.
     """
     urls = Urls.for_site(site_url)
     collection_id = collection_id or f"{urls.site}{reverse('exports:claims_webannotation')}"
@@ -819,6 +901,11 @@ def write_webannotation(
         links = _links_by_claim(ids, outgoing_only=True)
         verdicts = _reviews_by_claim(ids, rated_only=True)
         evidence = _evidence_by_verdict(ids)
+        on_claims, on_verdicts = _comments_by_claim(ids)
+        verdict_comments = defaultdict(list)  # comments on the claim's verdicts, verdict by verdict
+        for verdict_id in sorted(on_verdicts):
+            for comment in on_verdicts[verdict_id]:
+                verdict_comments[comment["verdict__claim_id"]].append(comment)
         related = Related(tags=tags, links=links, verdicts=verdicts, evidence=evidence)
         items = []
         for row in rows:
@@ -828,6 +915,8 @@ def write_webannotation(
                 _verdict_annotation(verdict, evidence.get(verdict["id"], []), urls)
                 for verdict in verdicts.get(row["id"], ())
             )
+            items.extend(_comment_annotation(comment, urls) for comment in on_claims.get(row["id"], ()))
+            items.extend(_comment_annotation(comment, urls) for comment in verdict_comments.get(row["id"], ()))
         text = ",\n".join(json.dumps(_drop_none(item), ensure_ascii=False) for item in items)
         yield text if first else ",\n" + text
         first = False

@@ -14,6 +14,9 @@ nothing: every record is matched against what is already there first.
 - verdicts and their evidence: restored exactly as exported (state, editor, dates, the verdict a
   correction corrects). The workflow services only move verdicts forward from a draft, so these rows
   are written directly inside the line's transaction, each validated with full_clean first.
+- comments (on the claim, and on each of its verdicts) come with a new claim, through
+  services.import_comment: times, deletion and thread state as exported, nobody notified, mentions read
+  again from the text. A claim already present keeps the comments it has.
 - users are matched by username; a missing one is created inactive, with no password and no role,
   so authorship survives and nobody can sign in as them until an administrator says so.
 
@@ -47,6 +50,7 @@ class ImportReport:
     claims: int = 0
     links: int = 0
     verdicts: int = 0
+    comments: int = 0
     already_present: int = 0
     users_created: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
@@ -58,6 +62,8 @@ class ImportReport:
             f"{self.articles} articles, {self.claims} claims, {self.links} links, {self.verdicts} verdicts imported",
             f"{self.already_present} records already present",
         ]
+        if self.comments:
+            parts.insert(1, f"{self.comments} comments imported")
         if self.users_created:
             parts.append(f"inactive users created: {', '.join(self.users_created)}")
         if self.waiting_links:
@@ -254,6 +260,7 @@ class Importer:
             return
         claim = self.create_claim(record, article, start, end)
         self.create_verdicts(claim, _list(record, "verdicts"))
+        self.create_comments(_list(record, "comments"), claim=claim)
         self.create_links(claim, own_key, _list(record, "links"))
         Claim.objects.filter(pk=claim.pk).update(
             created_at=created_at, updated_at=_datetime(record, "updated_at", required=True)
@@ -407,11 +414,43 @@ class Importer:
             )
             evidence.full_clean()
             evidence.save()
+        self.create_comments(_list(record, "comments"), verdict=verdict)
         Verdict.objects.filter(pk=verdict.pk).update(
             created_at=_datetime(record, "created_at", required=True),
             updated_at=_datetime(record, "updated_at", required=True),
         )
         return verdict
+
+    # ------------------------------------------------------------ comments
+
+    def create_comments(self, comments: list, *, claim=None, verdict=None) -> None:
+        """A claim's or verdict's threads, roots before their replies (the export's order)."""
+        imported: dict[int, object] = {}
+        for record in comments:
+            if not isinstance(record, dict):
+                raise LineError("each comment must be an object.")
+            parent = None
+            if (parent_id := _int_or_none(record, "parent")) is not None:
+                parent = imported.get(parent_id)
+                if parent is None:
+                    raise LineError(
+                        f"comment {record.get('id')!r} replies to comment {parent_id}, not listed before it."
+                    )
+            comment = services.import_comment(
+                user=self.user(_text(record, "author", required=True)),
+                text=_text(record, "text"),
+                claim=claim if parent is None else None,
+                verdict=verdict if parent is None else None,
+                parent=parent,
+                created_at=_datetime(record, "created_at", required=True),
+                edited_at=_datetime(record, "edited_at"),
+                deleted_at=_datetime(record, "deleted_at"),
+                resolved_at=_datetime(record, "resolved_at"),
+                resolved_by=self.user(record.get("resolved_by")),
+            )
+            if isinstance(record.get("id"), int):
+                imported[record["id"]] = comment
+            self.line.counts["comments"] += 1
 
     # ------------------------------------------------------------ users
 

@@ -33,6 +33,15 @@ from articles.services.claims import (
     update_claim,
     what_goes_with,
 )
+from articles.services.comments import (
+    add_comment,
+    comment_url,
+    delete_comment,
+    edit_comment,
+    import_comment,
+    mentioned_users,
+    resolve_thread,
+)
 from articles.services.history import acting_user, service_write
 from articles.services.jobs import (
     ItemResult,
@@ -173,6 +182,14 @@ __all__ = [
     "notify",
     "open_verdict_of",
     "what_goes_with",
+    # discussion
+    "add_comment",
+    "comment_url",
+    "delete_comment",
+    "edit_comment",
+    "import_comment",
+    "mentioned_users",
+    "resolve_thread",
     # API tokens
     "CreatedToken",
     "authenticate_token",

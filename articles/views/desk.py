@@ -18,6 +18,7 @@ from articles.filters import ArticleFilter, ClaimFilter, page_number, page_witho
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
     VerdictActions,
+    article_comment_counts,
     claim_status,
     claim_statuses,
     count_or_estimate,
@@ -108,6 +109,8 @@ def article_detail(request, pk):
     reader = {
         "article": {"id": article.pk, "body": article.body},
         "claims": reader_claims(article, request, links),
+        # Only counts: a card's threads are fetched when its comments are opened.
+        "comment_counts": article_comment_counts(article),
         "links": links,
         "relations": [
             {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}

@@ -17,8 +17,12 @@ INBOX_SIZE = 100
 @never_cache
 @login_required
 def work(request):
-    """Articles and claims assigned to me, my verdicts by state, and verdicts waiting for my review."""
-    return render(request, "articles/my_work.html", my_work(request.user))
+    """Articles and claims assigned to me, my verdicts by state, verdicts waiting for my review, and unresolved
+    threads that mention me."""
+    context = my_work(request.user)
+    for thread in context["mentions"]:
+        thread.url = services.comment_url(thread)
+    return render(request, "articles/my_work.html", context)
 
 
 @never_cache

@@ -121,7 +121,8 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     client.force_login(alice)
     client.get(f"/articles/{article.pk}/")
-    # session, user, article, claims, tags, links, link ends, user permissions (2), the claims' statuses
+    # session, user, article, claims, tags, links, link ends, user permissions (2), the claims' statuses,
+    # comment counts
     with django_assert_num_queries(12):  # + the top bar's work and inbox counts
         response = client.get(f"/articles/{article.pk}/")
     data = reader_data(response)

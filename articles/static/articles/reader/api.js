@@ -11,11 +11,12 @@ function csrfToken() {
   return input ? input.value : '';
 }
 
-export function request(method, url, payload) {
+/* `headers`: optional extra request headers (an Idempotency-Key on a create). */
+export function request(method, url, payload, headers) {
   const options = {
     method: method,
     credentials: 'same-origin',
-    headers: { 'Accept': 'application/json', 'X-CSRFToken': csrfToken() },
+    headers: Object.assign({ 'Accept': 'application/json', 'X-CSRFToken': csrfToken() }, headers || {}),
   };
   if (payload !== undefined) {
     options.headers['Content-Type'] = 'application/json';

@@ -7,6 +7,7 @@
  * text enters the DOM as text, never as HTML.
  */
 import { ClaimForm } from './claim-form.js';
+import { startComments } from './comments.js';
 import { Highlights } from './highlights.js';
 import { startKeyboard } from './keyboard.js';
 import { LinkForm } from './link-form.js';
@@ -48,6 +49,7 @@ const suggestions = new Suggestions({
   openClaim: function (span) { claimForm.openCreate(span); },
   status: function (text) { panel.showStatus(text); },
 });
+startComments({ panel: panel, counts: data.comment_counts });
 
 /* ------------------------------------------------------------ the store's changes, shown */
 
