@@ -7,12 +7,12 @@ model permissions plus ownership (access.py). Errors have one shape: {"detail": 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from articles import access, services
+from articles import access, limits, services
 from articles.api.idempotency import idempotent
 from articles.api.pagination import NoCountPagination
 from articles.api.serializers import (
@@ -22,6 +22,7 @@ from articles.api.serializers import (
     ClaimCreateSerializer,
     ClaimListSerializer,
     ClaimUpdateSerializer,
+    CompactClaimsSerializer,
     LinkCreateSerializer,
     LinkSerializer,
     LinkUpdateSerializer,
@@ -32,7 +33,7 @@ from articles.api.serializers import (
 from articles.errors import ConflictError
 from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter
 from articles.models import Article, Claim, ClaimLink, Speaker
-from articles.queries import claim_statuses, links_for_display
+from articles.queries import claim_statuses, compact_claims, compact_etag, compact_state, links_for_display
 
 
 class ClaimVersionSerializer(serializers.Serializer):
@@ -95,6 +96,43 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         article = access.get_article_for_user(self.request.user, self.kwargs["pk"])
         article.claim_count = article.claims.live().count()
         return article
+
+    @extend_schema(
+        summary="All of an article's live claims in one answer, compact (columns and rows, lookup tables by id)",
+        description="At most FACTCHECK_ARTICLE_CLAIMS_MAX claims (default 5,000); past it a 400 names the limit "
+        "and the paginated list to use instead. Send the ETag back in If-None-Match: an unchanged article "
+        "answers 304 with no body.",
+        parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={
+            200: CompactClaimsSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag sent"),
+            400: OpenApiResponse(description="More live claims than the limit"),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="claims", pagination_class=None, filterset_class=None)
+    def claims(self, request, pk=None):
+        user = request.user
+        article = access.get_article_for_user(user, pk, only=("id",))
+        state = compact_state(article.pk)
+        etag = compact_etag(article.pk, user, state)
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if {etag, "*"} & _if_none_match(request):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        limit = limits.max_claims_per_response()
+        if state["live"] > limit:
+            detail = (
+                f"This article has {state['live']} claims; this endpoint returns at most {limit} "
+                f"(FACTCHECK_ARTICLE_CLAIMS_MAX). Page through /api/claims/?article={article.pk} instead."
+            )
+            return Response({"detail": detail, "limit": limit}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(compact_claims(article.pk, user), headers=headers)
+
+
+def _if_none_match(request) -> set[str]:
+    """The ETags of If-None-Match (weak ones compared as strong: the answer is the same bytes)."""
+    header = request.headers.get("If-None-Match", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 # ---------------------------------------------------------------- claims

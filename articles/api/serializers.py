@@ -127,6 +127,40 @@ class ClaimListSerializer(ClaimSerializer):
         read_only_fields = fields
 
 
+class CompactSpeakerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField()
+    affiliation = serializers.CharField()
+
+
+class CompactVerdictSerializer(serializers.Serializer):
+    rating = serializers.CharField()
+    headline = serializers.CharField()
+
+
+class CompactClaimsSerializer(serializers.Serializer):
+    """An article's live claims in one answer (queries.compact_claims): `rows` of values in the order of
+    `columns`; speakers, users (created_by), tags and published verdicts are ids, spelled out once in the
+    lookup tables keyed by id. Declared for the schema; the view returns the builder's dict as it is."""
+
+    format = serializers.IntegerField(help_text="Raised when this shape changes.")
+    article = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Number of rows (live claims).")
+    columns = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="id, start, end (code points), quote, prefix, suffix, speaker (id or null), summary, "
+        "anchor_state, created_by (user id), version, verdict (published verdict id or null), tags (tag ids), "
+        "link_count, can_edit; new columns may be added at the end.",
+    )
+    rows = serializers.ListField(child=serializers.ListField(), help_text="One list per claim, in reading order.")
+    speakers = serializers.DictField(child=CompactSpeakerSerializer())
+    users = serializers.DictField(child=serializers.CharField(), help_text="User id -> username.")
+    tags = serializers.DictField(child=serializers.CharField(), help_text="Tag id -> name.")
+    verdicts = serializers.DictField(child=CompactVerdictSerializer())
+    ratings = serializers.DictField(child=serializers.CharField(), help_text="Rating value -> label.")
+    urls = serializers.DictField(child=serializers.CharField(), help_text="URL patterns, {} for the id.")
+
+
 def reader_url(claim) -> str:
     """The reader scrolled to this claim's highlight."""
     return f"{reverse('articles:article_detail', args=[claim.article_id])}#claim-{claim.pk}"
