@@ -38,7 +38,9 @@ def get_article_for_user(user, pk, *, only: tuple[str, ...] | None = None) -> Ar
     """Any logged-in user reads every article; `only`: load just these fields (say, not the text)."""
     if not user.is_authenticated:
         raise PermissionDenied
-    articles = Article.objects.only(*only) if only else Article.objects.select_related("source")
+    articles = Article.objects.select_related("source")
+    if only:
+        articles = (articles if any(name.startswith("source__") for name in only) else Article.objects).only(*only)
     try:
         return articles.get(pk=pk)
     except (Article.DoesNotExist, ValueError, TypeError):

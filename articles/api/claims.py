@@ -4,9 +4,10 @@ Session authentication with CSRF; every logged-in user reads everything, writes 
 model permissions plus ownership (access.py). Errors have one shape: {"detail": ..., field: [...]}.
 """
 
+from contextlib import nullcontext
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -33,7 +34,7 @@ from articles.api.serializers import (
 from articles.errors import ConflictError
 from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter
 from articles.models import Article, Claim, ClaimLink, Speaker
-from articles.queries import claim_statuses, compact_claims, compact_etag, compact_state, links_for_display
+from articles.queries import NO_VERDICT, claim_statuses, compact_claims, compact_etag, compact_state, links_for_display
 
 
 class ClaimVersionSerializer(serializers.Serializer):
@@ -57,11 +58,11 @@ def _claim_out(request, claim: Claim, status_code=status.HTTP_200_OK) -> Respons
 
 
 def _new_claim_out(request, claim: Claim) -> Response:
-    """201 with a claim create_claim just made, presented from the instance (its article, speaker and user are
-    the ones it was made with) instead of read back: it has no links nor verdicts yet, only its tags to load."""
-    prefetch_related_objects([claim], "tags")
+    """201 with a claim create_claim just made, presented from what was written (its article, speaker, user and
+    tags are the ones it was made with) instead of read back: it has no links, verdicts nor status yet."""
     claim.link_count, claim.published_verdicts = 0, []
-    return Response(ClaimListSerializer(claim, context={"request": request}).data, status=status.HTTP_201_CREATED)
+    context = {"request": request, "statuses": {claim.pk: NO_VERDICT}}
+    return Response(ClaimListSerializer(claim, context=context).data, status=status.HTTP_201_CREATED)
 
 
 def _conflict(request, claim: Claim, conflict: ConflictError) -> Response:
@@ -181,9 +182,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     @idempotent
     def create(self, request):
-        # Parse and read back outside the transaction: on SQLite it holds the database's write lock.
+        # Parse outside the transaction: on SQLite it holds the database's write lock. The service is atomic;
+        # a speaker named inline is made in the same transaction as the claim.
         data = self._parse(ClaimCreateSerializer, request.data)
-        with transaction.atomic():
+        with transaction.atomic() if "new_speaker" in data else nullcontext():
             claim = services.create_claim(
                 user=request.user,
                 article=data["article"],

@@ -287,8 +287,13 @@ class ClaimFieldsMixin(serializers.Serializer):
         return data
 
 
+ARTICLE_HEADING = ("id", "title", "source__name")
+
+
 class ClaimCreateSerializer(ClaimFieldsMixin):
-    article = RecordField(fetch=access.get_article_for_user, noun="article")
+    # Just what the answer shows of the article (title, outlet): the services never need its text.
+    article = RecordField(fetch=lambda user, pk: access.get_article_for_user(user, pk, only=ARTICLE_HEADING),
+                          noun="article")  # fmt: skip
     # Offsets are Unicode code points; the services check them against the article text.
     start = BoundedIntegerField()
     end = BoundedIntegerField()
