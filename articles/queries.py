@@ -153,32 +153,6 @@ class ClaimPresenter:
         return {name: values[name] for name in self.fields}
 
 
-def reader_claims(article, request, links: list[dict]) -> list[dict]:
-    """The article's live claims (READER_CLAIM_FIELDS), built by ClaimPresenter from values() rows.
-
-    The reader embeds every claim of an article (thousands, at times); building model instances and
-    running DRF fields for each would take most of the page's time. `links` are the serialized links
-    touching the article's claims; they give each claim's link count.
-    """
-    rows = list(
-        with_published_verdict(Claim.objects.live().filter(article=article))
-        .order_by("start", "end", "id")
-        .values(*READER_ROW_FIELDS)
-    )
-    tags: dict[int, list[str]] = {}
-    for claim_id, name in (
-        Claim.tags.through.objects.filter(claim__article=article, claim__deleted_at__isnull=True)
-        .order_by("tag__name")
-        .values_list("claim_id", "tag__name")
-    ):
-        tags.setdefault(claim_id, []).append(name)
-    link_counts = Counter(
-        end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
-    )
-    present = ClaimPresenter(request.user, READER_CLAIM_FIELDS)
-    return [present(row, tags=tags.get(row["id"], []), link_count=link_counts.get(row["id"], 0)) for row in rows]
-
-
 def _verdict_badge_maker():
     """A function from a claim row's verdict__ columns to VerdictBadgeSerializer's shape (None without one)."""
     labels = dict(Verdict.Rating.choices)
@@ -562,11 +536,13 @@ def compact_etag(article_pk: int, user, state: dict) -> str:
     return '"' + hashlib.sha256(repr(bits).encode()).hexdigest()[:32] + '"'
 
 
-def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None = None) -> dict:
+def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None = None, body: str | None = None) -> dict:
     """The article's live claims as columns and rows, with speakers, users, tags and verdicts by id in lookup
     tables (no string repeated), built from values() rows in a fixed number of queries.
 
     `link_counts` (claim id -> live links touching it) when the caller has the links already (the reader).
+    `body`: the article's text, which the client has too (the reader): a quote that reads exactly
+    body[start:end] is sent as null (`quotes_from_body`), to be taken from the text.
     """
     columns = [(name, source) for name, source in COMPACT_COLUMNS if name not in omit]
     plain = [source for name, source in columns if isinstance(source, str)]
@@ -590,6 +566,8 @@ def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None =
     keys = [source if isinstance(source, str) else f"_c_{name}" for name, source in columns]
     computed = [name for name in COMPACT_COMPUTED if name not in omit]
     speakers, users, verdicts = {}, {}, {}
+    names = [name for name, _ in columns]
+    quote_at = names.index("quote") if body is not None and "quote" in names else None
     out_rows = []
     for row in rows:
         claim_id = row["id"]
@@ -601,6 +579,8 @@ def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None =
                 values.append(link_counts.get(claim_id, 0))
             else:
                 values.append(may_change(row["created_by_id"]))
+        if quote_at is not None and row["start"] is not None and body[row["start"] : row["end"]] == row["quote"]:
+            values[quote_at] = None
         out_rows.append(values)
         if row["speaker_id"] is not None and row["speaker_id"] not in speakers:
             speakers[row["speaker_id"]] = {name: row[f"speaker__{name}"] for name in SPEAKER_FIELDS[1:]}
@@ -612,7 +592,8 @@ def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None =
         "format": COMPACT_FORMAT,
         "article": article_pk,
         "count": len(out_rows),
-        "columns": [name for name, _ in columns] + computed,
+        "columns": names + computed,
+        "quotes_from_body": quote_at is not None,
         "rows": out_rows,
         "speakers": speakers,
         "users": users,
@@ -635,12 +616,15 @@ def _live_link_counts(live_claims) -> Counter:
     return Counter(claim_id for (claim_id,) in out.order_by().union(into.order_by(), all=True))
 
 
-def expand_compact(compact: dict) -> list[dict]:
+def expand_compact(compact: dict, body: str | None = None) -> list[dict]:
     """The claims of a compact form as the API's claim dicts (READER_CLAIM_FIELDS and any extra column): the
-    reference for reader/store.js's expandClaims, and a ready decoder for Python clients."""
+    reference for reader/store.js's expandClaims, and a ready decoder for Python clients. `body`: the article's
+    text, for a form with `quotes_from_body` (the reader's)."""
     claims = []
     for values in compact["rows"]:
         claim = dict(zip(compact["columns"], values, strict=True))
+        if compact.get("quotes_from_body") and claim["quote"] is None:
+            claim["quote"] = body[claim["start"] : claim["end"]]
         claim["article"] = compact["article"]
         if claim["speaker"] is not None:
             speaker = _lookup(compact["speakers"], claim["speaker"])

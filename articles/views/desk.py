@@ -4,6 +4,8 @@ Each view is access helper -> FilterSet -> fixed number of queries -> template. 
 JSON API (articles/api.py), which the reader's JavaScript calls.
 """
 
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
@@ -17,11 +19,12 @@ from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_number, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
+    READER_COMPACT_OMIT,
     claim_status,
     claim_statuses,
+    compact_claims,
     count_or_estimate,
     links_for_display,
-    reader_claims,
     reader_links,
 )
 
@@ -104,9 +107,15 @@ def article_detail(request, pk):
     )
     user = request.user
     links = reader_links(links, user)
+    link_counts = Counter(
+        end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
+    )
     reader = {
         "article": {"id": article.pk, "body": article.body},
-        "claims": reader_claims(article, request, links),
+        # Compact: columns and rows, speakers, users, tags and verdicts by id (reader/store.js expands them).
+        "claims": compact_claims(
+            article.pk, user, omit=READER_COMPACT_OMIT, link_counts=link_counts, body=article.body
+        ),
         "links": links,
         "relations": [
             {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}

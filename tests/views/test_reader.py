@@ -10,15 +10,20 @@ from django.contrib.auth.models import User
 from django.test import RequestFactory
 
 from articles.models import Claim, ClaimLink, Tag, Verdict
+from articles.queries import expand_compact
 from tests.db_helpers import store_bypassing_checks
 
 
 def reader_data(response):
+    """The page's data, its compact claims expanded as reader/store.js does (the compact form in "compact")."""
     html = response.content.decode()
     start = html.index('<script id="reader-data" type="application/json">') + len(
         '<script id="reader-data" type="application/json">'
     )
-    return json.loads(html[start : html.index("</script>", start)])
+    data = json.loads(html[start : html.index("</script>", start)])
+    data["compact"] = data["claims"]
+    data["claims"] = expand_compact(data["claims"], data["article"]["body"])
+    return data
 
 
 def many_claims(article, user, count):
@@ -152,8 +157,9 @@ def test_it_presents_claims_exactly_as_the_api_does(
     expected = ClaimSerializer(
         Claim.objects.live().filter(article=article).for_display(), many=True, context={"request": request}
     ).data
-    # The reader leaves out the timestamps, which the panel does not show, and the status (not on cards yet).
-    left_out = ("created_at", "updated_at", "status")
+    # The reader leaves out the timestamps and the context, which the panel does not show, and the status (not on
+    # cards yet).
+    left_out = ("created_at", "updated_at", "status", "prefix", "suffix")
     api_shape = [{k: v for k, v in claim.items() if k not in left_out} for claim in expected]
     assert embedded == json.loads(json.dumps(api_shape))
     assert [c["link_count"] for c in embedded] == [2, 1]

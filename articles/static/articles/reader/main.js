@@ -1,7 +1,7 @@
 /*
  * The reader's start-up: the article text with every claim highlighted, and the claim panel beside it.
  *
- * Reads the page's data (json_script "reader-data": article, claims, links, relations, what the user
+ * Reads the page's data (json_script "reader-data": article, compact claims, links, relations, what the user
  * may do), builds the modules, passes the store's changes on to the panel and the highlights, wires
  * the text's mouse and keyboard, then draws. Writes go to the JSON API (api.js); every piece of user
  * text enters the DOM as text, never as HTML.
@@ -12,14 +12,16 @@ import { Highlights } from './highlights.js';
 import { LinkForm } from './link-form.js';
 import { Panel } from './panel.js';
 import { startReanchoring } from './reanchor.js';
-import { ClaimStore } from './store.js';
+import { ClaimStore, expandClaims } from './store.js';
 
 performance.mark('reader-start');
 const data = JSON.parse(document.getElementById('reader-data').textContent);
 const textRoot = document.getElementById('article-text');
 const addButton = document.getElementById('add-claim-button');
 
-const store = new ClaimStore({ claims: data.claims, links: data.links });
+performance.mark('reader-parsed');
+const store = new ClaimStore({ claims: expandClaims(data.claims, data.article.body), links: data.links });
+performance.mark('reader-expanded');
 const highlights = new Highlights({ root: textRoot, body: data.article.body, store: store });
 const panel = new Panel({
   store: store,
@@ -129,8 +131,10 @@ window.addEventListener('hashchange', followHash);
 
 // Cards, then highlights, then the claim named in the address. The benchmark (bench/browser.py)
 // reads the "highlights-drawn" mark.
-data.claims.forEach(function (claim) { panel.upsert(claim); });
+store.all().forEach(function (claim) { panel.upsert(claim); });
+performance.mark('cards-filled');
 panel.order();
+performance.mark('cards-ordered');
 highlights.redraw();
 performance.mark('highlights-drawn');
 performance.measure('highlights', 'reader-start', 'highlights-drawn');
