@@ -652,3 +652,69 @@ def expand_compact(compact: dict, body: str | None = None) -> list[dict]:
 def _lookup(table: dict, key):
     """A lookup table's entry by id, whether the table came from JSON (string keys) or not."""
     return table[str(key)] if str(key) in table else table[key]
+
+
+# A link in the reader's compact form, and the far end (a claim in another article) of one.
+COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "created_by", "created_at", "can_delete")
+COMPACT_END_COLUMNS = ("article", "quote", "summary", "speaker", "anchor_state")
+
+
+def compact_links(links: list[dict], article) -> dict:
+    """reader_links' dicts in compact form: link ends in this article by id alone (the reader has them as
+    claims), the others once each in `ends`, each article's title and outlet once in `articles`."""
+    ends: dict[int, list] = {}
+    articles = {article.pk: [article.title, article.source.name if article.source_id else None]}
+    rows = []
+    for link in links:
+        for end in (link["from_claim"], link["to_claim"]):
+            if end["article"] != article.pk and end["id"] not in ends:
+                ends[end["id"]] = [end[name] for name in COMPACT_END_COLUMNS]
+                articles.setdefault(end["article"], [end["article_title"], end["source"]])
+        rows.append(
+            [link[name]["id"] if name in ("from_claim", "to_claim") else link[name] for name in COMPACT_LINK_COLUMNS]
+        )
+    reader_pattern, claim_pattern = _url_patterns()
+    return {
+        "columns": list(COMPACT_LINK_COLUMNS),
+        "rows": rows,
+        "end_columns": list(COMPACT_END_COLUMNS),
+        "ends": ends,
+        "articles": articles,
+        "urls": {"reader": reader_pattern, "claim": claim_pattern},
+    }
+
+
+def expand_compact_links(compact: dict, claims: list[dict], relations: dict) -> list[dict]:
+    """The links of compact_links as LinkSerializer's dicts, given the article's expanded claims and the relation
+    labels: the reference for reader/store.js's expandLinks."""
+    by_id = {claim["id"]: claim for claim in claims}
+    urls = compact["urls"]
+
+    def end(claim_id: int) -> dict:
+        if claim_id in by_id:
+            claim = by_id[claim_id]
+            values = {**{name: claim[name] for name in COMPACT_END_COLUMNS}, "article": claim["article"]}
+            values["speaker"] = claim["speaker"]["name"] if claim["speaker"] else None
+        else:
+            values = dict(zip(COMPACT_END_COLUMNS, _lookup(compact["ends"], claim_id), strict=True))
+        title, source = _lookup(compact["articles"], values["article"])
+        return {
+            "id": claim_id,
+            "article": values["article"],
+            "article_title": title,
+            "source": source,
+            "quote": values["quote"],
+            "summary": values["summary"],
+            "speaker": values["speaker"],
+            "anchor_state": values["anchor_state"],
+            "reader_url": urls["reader"].format(values["article"], claim_id),
+            "url": urls["claim"].format(claim_id),
+        }
+
+    links = []
+    for values in compact["rows"]:
+        link = dict(zip(compact["columns"], values, strict=True))
+        link["from_claim"], link["to_claim"] = end(link["from_claim"]), end(link["to_claim"])
+        link["relation_label"] = relations.get(link["relation"], link["relation"])
+        links.append(link)
+    return links

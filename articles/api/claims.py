@@ -103,7 +103,17 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         description="At most FACTCHECK_ARTICLE_CLAIMS_MAX claims (default 5,000); past it a 400 names the limit "
         "and the paginated list to use instead. Send the ETag back in If-None-Match: an unchanged article "
         "answers 304 with no body.",
-        parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False)],
+        parameters=[
+            OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "quotes",
+                str,
+                enum=["all"],
+                required=False,
+                description="all: spell out every quote (by default a quote equal to body[start:end] is null)",
+            ),
+            OpenApiParameter("context", bool, required=False, description="add prefix and suffix (32 characters)"),
+        ],
         responses={
             200: CompactClaimsSerializer,
             304: OpenApiResponse(description="Not modified since the ETag sent"),
@@ -114,9 +124,14 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="claims", pagination_class=None, filterset_class=None)
     def claims(self, request, pk=None):
         user = request.user
-        article = access.get_article_for_user(user, pk, only=("id",))
+        # ?quotes=all: every quote spelled out; by default a quote that reads exactly as the text at its offsets
+        # is null (`quotes_from_body`), the text being GET /api/articles/<id>/'s body. ?context=1 adds the 32
+        # characters before and after each claim (prefix, suffix).
+        all_quotes = request.query_params.get("quotes") == "all"
+        context = request.query_params.get("context") in ("1", "true")
+        article = access.get_article_for_user(user, pk, only=("id",) if all_quotes else ("id", "body"))
         state = compact_state(article.pk)
-        etag = compact_etag(article.pk, user, state)
+        etag = compact_etag(article.pk, user, {**state, "all_quotes": all_quotes, "context": context})
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         if {etag, "*"} & _if_none_match(request):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
@@ -127,7 +142,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
                 f"(FACTCHECK_ARTICLE_CLAIMS_MAX). Page through /api/claims/?article={article.pk} instead."
             )
             return Response({"detail": detail, "limit": limit}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(compact_claims(article.pk, user), headers=headers)
+        omit = () if context else ("prefix", "suffix")
+        body = None if all_quotes else article.body
+        return Response(compact_claims(article.pk, user, omit=omit, body=body), headers=headers)
 
 
 def _if_none_match(request) -> set[str]:

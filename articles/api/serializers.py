@@ -148,11 +148,16 @@ class CompactClaimsSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Number of rows (live claims).")
     columns = serializers.ListField(
         child=serializers.CharField(),
-        help_text="id, start, end (code points), quote, prefix, suffix, speaker (id or null), summary, "
+        help_text="id, start, end (code points), quote, [prefix, suffix with ?context=1], speaker (id or null), "
+        "summary, "
         "anchor_state, created_by (user id), version, verdict (published verdict id or null), tags (tag ids), "
         "link_count, can_edit; new columns may be added at the end.",
     )
     rows = serializers.ListField(child=serializers.ListField(), help_text="One list per claim, in reading order.")
+    quotes_from_body = serializers.BooleanField(
+        help_text="true: a null quote reads body[start:end] (code points) of the article's text; ?quotes=all spells "
+        "out every quote."
+    )
     speakers = serializers.DictField(child=CompactSpeakerSerializer())
     users = serializers.DictField(child=serializers.CharField(), help_text="User id -> username.")
     tags = serializers.DictField(child=serializers.CharField(), help_text="Tag id -> name.")

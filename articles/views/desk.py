@@ -23,6 +23,7 @@ from articles.queries import (
     claim_status,
     claim_statuses,
     compact_claims,
+    compact_links,
     count_or_estimate,
     links_for_display,
     reader_links,
@@ -116,7 +117,8 @@ def article_detail(request, pk):
         "claims": compact_claims(
             article.pk, user, omit=READER_COMPACT_OMIT, link_counts=link_counts, body=article.body
         ),
-        "links": links,
+        # Compact too: ends in this article by id, the others and the articles' titles once each (store.js).
+        "links": compact_links(links, article),
         "relations": [
             {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}
             for value, label in ClaimLink.Relation.choices

@@ -37,11 +37,17 @@ def test_it_lists_the_live_claims_compactly_and_as_the_claim_api_does(api, alice
                                                 "affiliation": ""}}  # fmt: skip
     assert sorted(data["tags"].values()) == ["mayor", "police"]
     assert response.content.count(b"Bonifacio") == 1 and response.content.count(b'"police"') == 1
-    expanded = {claim["id"]: claim for claim in expand_compact(data)}
+    assert data["quotes_from_body"] and "prefix" not in data["columns"] and QUOTE not in response.content.decode()
+    expanded = {claim["id"]: claim for claim in expand_compact(data, article.body)}
+    spelled_out = api.get(url(article), {"quotes": "all", "context": "1"}).json()
+    assert not spelled_out["quotes_from_body"] and "prefix" in spelled_out["columns"]
     for claim in (first, second):
         shown = api.get(f"/api/claims/{claim.pk}/").json()
         for name, value in expanded[claim.pk].items():
             assert shown[name] == value, name
+    for claim in expand_compact(spelled_out):
+        shown = api.get(f"/api/claims/{claim['id']}/").json()
+        assert claim == {name: shown[name] for name in claim}
     assert expanded[first.pk]["can_edit"] is True and expanded[second.pk]["can_edit"] is False
     assert expanded[first.pk]["link_count"] == 1 and expanded[second.pk]["verdict"]["rating_label"] == "False"
 
@@ -62,6 +68,7 @@ def test_a_reload_with_the_etag_is_a_304_until_something_changes(api, alice, eri
         return after["ETag"]
 
     first = etag_after()
+    assert api.get(url(article), {"quotes": "all"}, HTTP_IF_NONE_MATCH=first).status_code == 200
     response = api.get(url(article), HTTP_IF_NONE_MATCH=first)
     assert response.status_code == 304 and response.content == b"" and response["ETag"] == first
     assert api.get(url(article), HTTP_IF_NONE_MATCH=f'"x", W/{first}').status_code == 304

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.test import RequestFactory
 
 from articles.models import Claim, ClaimLink, Tag, Verdict
-from articles.queries import expand_compact
+from articles.queries import expand_compact, expand_compact_links
 from tests.db_helpers import store_bypassing_checks
 
 
@@ -23,6 +23,9 @@ def reader_data(response):
     data = json.loads(html[start : html.index("</script>", start)])
     data["compact"] = data["claims"]
     data["claims"] = expand_compact(data["claims"], data["article"]["body"])
+    data["compact_links"] = data["links"]
+    labels = {relation["value"]: relation["label"] for relation in data["relations"]}
+    data["links"] = expand_compact_links(data["links"], data["claims"], labels)
     return data
 
 

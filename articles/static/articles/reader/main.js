@@ -12,7 +12,7 @@ import { Highlights } from './highlights.js';
 import { LinkForm } from './link-form.js';
 import { Panel } from './panel.js';
 import { startReanchoring } from './reanchor.js';
-import { ClaimStore, expandClaims } from './store.js';
+import { ClaimStore, expandClaims, expandLinks } from './store.js';
 
 performance.mark('reader-start');
 const data = JSON.parse(document.getElementById('reader-data').textContent);
@@ -20,7 +20,8 @@ const textRoot = document.getElementById('article-text');
 const addButton = document.getElementById('add-claim-button');
 
 performance.mark('reader-parsed');
-const store = new ClaimStore({ claims: expandClaims(data.claims, data.article.body), links: data.links });
+const claims = expandClaims(data.claims, data.article.body);
+const store = new ClaimStore({ claims: claims, links: expandLinks(data.links, claims, data.relations) });
 performance.mark('reader-expanded');
 const highlights = new Highlights({ root: textRoot, body: data.article.body, store: store });
 const panel = new Panel({

@@ -67,6 +67,52 @@ export function expandClaims(compact, body) {
   return claims;
 }
 
+/*
+ * The page's compact links (queries.compact_links) expanded into the API's link objects, given the article's
+ * claims (expanded) and the relations [{value, label}]: an end in this article is built from its claim, the
+ * others from `ends`, with each article's title and outlet from `articles`.
+ */
+export function expandLinks(compact, claims, relations) {
+  const byId = new Map(claims.map(function (claim) { return [claim.id, claim]; }));
+  const labels = new Map(relations.map(function (relation) { return [relation.value, relation.label]; }));
+  const urls = compact.urls;
+  const endColumns = compact.end_columns;
+  const end = function (claimId) {
+    const claim = byId.get(claimId);
+    let values;
+    if (claim) {
+      values = { article: claim.article, quote: claim.quote, summary: claim.summary,
+        speaker: claim.speaker ? claim.speaker.name : null, anchor_state: claim.anchor_state };
+    } else {
+      values = {};
+      const row = compact.ends[claimId];
+      endColumns.forEach(function (name, index) { values[name] = row[index]; });
+    }
+    const article = compact.articles[values.article];
+    return {
+      id: claimId,
+      article: values.article,
+      article_title: article[0],
+      source: article[1],
+      quote: values.quote,
+      summary: values.summary,
+      speaker: values.speaker,
+      anchor_state: values.anchor_state,
+      reader_url: urls.reader.replace('{}', values.article).replace('{}', claimId),
+      url: urls.claim.replace('{}', claimId),
+    };
+  };
+  const columns = compact.columns;
+  return compact.rows.map(function (row) {
+    const link = {};
+    columns.forEach(function (name, index) { link[name] = row[index]; });
+    link.from_claim = end(link.from_claim);
+    link.to_claim = end(link.to_claim);
+    link.relation_label = labels.get(link.relation) || link.relation;
+    return link;
+  });
+}
+
 export class ClaimStore extends EventTarget {
   constructor({ claims, links }) {
     super();
