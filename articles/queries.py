@@ -583,7 +583,7 @@ def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None =
             values[quote_at] = None
         out_rows.append(values)
         if row["speaker_id"] is not None and row["speaker_id"] not in speakers:
-            speakers[row["speaker_id"]] = {name: row[f"speaker__{name}"] for name in SPEAKER_FIELDS[1:]}
+            speakers[row["speaker_id"]] = [row[f"speaker__{name}"] for name in SPEAKER_FIELDS[1:]]
         users.setdefault(row["created_by_id"], row["created_by__username"])
         if row["verdict__id"] is not None:
             verdicts[row["verdict__id"]] = {"rating": row["verdict__rating"], "headline": row["verdict__headline"]}
@@ -595,6 +595,7 @@ def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None =
         "columns": names + computed,
         "quotes_from_body": quote_at is not None,
         "rows": out_rows,
+        "speaker_columns": list(SPEAKER_FIELDS[1:]),
         "speakers": speakers,
         "users": users,
         "tags": tag_names,
@@ -627,7 +628,7 @@ def expand_compact(compact: dict, body: str | None = None) -> list[dict]:
             claim["quote"] = body[claim["start"] : claim["end"]]
         claim["article"] = compact["article"]
         if claim["speaker"] is not None:
-            speaker = _lookup(compact["speakers"], claim["speaker"])
+            speaker = dict(zip(compact["speaker_columns"], _lookup(compact["speakers"], claim["speaker"]), strict=True))
             claim["speaker"] = speaker_dict(
                 {"speaker_id": claim["speaker"], **{f"speaker__{name}": speaker[name] for name in SPEAKER_FIELDS[1:]}}
             )
@@ -654,9 +655,10 @@ def _lookup(table: dict, key):
     return table[str(key)] if str(key) in table else table[key]
 
 
-# A link in the reader's compact form, and the far end (a claim in another article) of one.
+# A link in the reader's compact form, and the far end (a claim in another article) of one: without its summary,
+# which the reader's cards do not show for a linked claim (null in the expanded link).
 COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "created_by", "created_at", "can_delete")
-COMPACT_END_COLUMNS = ("article", "quote", "summary", "speaker", "anchor_state")
+COMPACT_END_COLUMNS = ("article", "quote", "speaker", "anchor_state")
 
 
 def compact_links(links: list[dict], article) -> dict:
@@ -693,10 +695,11 @@ def expand_compact_links(compact: dict, claims: list[dict], relations: dict) -> 
     def end(claim_id: int) -> dict:
         if claim_id in by_id:
             claim = by_id[claim_id]
-            values = {**{name: claim[name] for name in COMPACT_END_COLUMNS}, "article": claim["article"]}
+            values = {name: claim[name] for name in ("article", "quote", "summary", "anchor_state")}
             values["speaker"] = claim["speaker"]["name"] if claim["speaker"] else None
         else:
-            values = dict(zip(COMPACT_END_COLUMNS, _lookup(compact["ends"], claim_id), strict=True))
+            far = _lookup(compact["ends"], claim_id)
+            values = {"summary": None, **dict(zip(COMPACT_END_COLUMNS, far, strict=True))}
         title, source = _lookup(compact["articles"], values["article"])
         return {
             "id": claim_id,

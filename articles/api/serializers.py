@@ -127,12 +127,6 @@ class ClaimListSerializer(ClaimSerializer):
         read_only_fields = fields
 
 
-class CompactSpeakerSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    description = serializers.CharField()
-    affiliation = serializers.CharField()
-
-
 class CompactVerdictSerializer(serializers.Serializer):
     rating = serializers.CharField()
     headline = serializers.CharField()
@@ -158,7 +152,10 @@ class CompactClaimsSerializer(serializers.Serializer):
         help_text="true: a null quote reads body[start:end] (code points) of the article's text; ?quotes=all spells "
         "out every quote."
     )
-    speakers = serializers.DictField(child=CompactSpeakerSerializer())
+    speaker_columns = serializers.ListField(child=serializers.CharField(), help_text="name, description, affiliation")
+    speakers = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Speaker id -> values (speaker_columns)."
+    )
     users = serializers.DictField(child=serializers.CharField(), help_text="User id -> username.")
     tags = serializers.DictField(child=serializers.CharField(), help_text="Tag id -> name.")
     verdicts = serializers.DictField(child=CompactVerdictSerializer())

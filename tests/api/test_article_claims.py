@@ -33,8 +33,7 @@ def test_it_lists_the_live_claims_compactly_and_as_the_claim_api_does(api, alice
     data = response.json()
     assert data["count"] == 2 and [row[0] for row in data["rows"]] == [first.pk, second.pk]
     # No repeated strings: the speaker, user and tags are ids, spelled out once in their tables.
-    assert data["speakers"] == {str(mayor.pk): {"name": mayor.name, "description": mayor.description,
-                                                "affiliation": ""}}  # fmt: skip
+    assert data["speakers"] == {str(mayor.pk): [mayor.name, mayor.description, ""]}
     assert sorted(data["tags"].values()) == ["mayor", "police"]
     assert response.content.count(b"Bonifacio") == 1 and response.content.count(b'"police"') == 1
     assert data["quotes_from_body"] and "prefix" not in data["columns"] and QUOTE not in response.content.decode()

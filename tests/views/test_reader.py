@@ -187,7 +187,13 @@ def test_it_presents_links_exactly_as_the_api_does(
         expected = LinkSerializer(
             links_for_display(ClaimLink.objects.order_by("id")), many=True, context={"request": request}
         ).data
-        assert embedded == json.loads(json.dumps(expected))
+        expected = json.loads(json.dumps(expected))
+        # The reader leaves out the summary of a linked claim in another article (its cards do not show it).
+        for link in expected:
+            for end in ("from_claim", "to_claim"):
+                if link[end]["article"] != article.pk:
+                    link[end]["summary"] = None
+        assert embedded == expected
         assert [link["can_delete"] for link in embedded] == ([False, True] if persona == alice else [True, True])
 
 

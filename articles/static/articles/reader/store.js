@@ -26,14 +26,10 @@ export function expandClaims(compact, body) {
   const width = columns.length;
   const speakers = new Map();
   Object.keys(compact.speakers).forEach(function (id) {
-    const speaker = compact.speakers[id];
-    speakers.set(Number(id), {
-      id: Number(id),
-      name: speaker.name,
-      description: speaker.description,
-      affiliation: speaker.affiliation,
-      label: speaker.description ? speaker.name + ' (' + speaker.description + ')' : speaker.name,
-    });
+    const speaker = { id: Number(id) };
+    compact.speaker_columns.forEach(function (name, index) { speaker[name] = compact.speakers[id][index]; });
+    speaker.label = speaker.description ? speaker.name + ' (' + speaker.description + ')' : speaker.name;
+    speakers.set(Number(id), speaker);
   });
   const tags = compact.tags;
   const users = compact.users;
@@ -84,7 +80,7 @@ export function expandLinks(compact, claims, relations) {
       values = { article: claim.article, quote: claim.quote, summary: claim.summary,
         speaker: claim.speaker ? claim.speaker.name : null, anchor_state: claim.anchor_state };
     } else {
-      values = {};
+      values = { summary: null }; // not sent for claims in other articles: the cards do not show it
       const row = compact.ends[claimId];
       endColumns.forEach(function (name, index) { values[name] = row[index]; });
     }
