@@ -195,7 +195,11 @@ def reader_links(links, user) -> list[dict]:
     """
     ends = ("from_claim", "to_claim")
     rows = list(links.values("id", "relation", "note", "created_by_id", "created_by__username", "created_at", *ends))
-    end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
+    # The ends' ids are in the rows: listed, not a subquery running the links' query again (and a list costs
+    # little to build; past a few thousand ids, the subquery keeps the statement small).
+    end_ids = {row[end] for row in rows for end in ends}
+    if len(end_ids) > 5000:
+        end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
     claims = {row["id"]: row for row in Claim.objects.filter(pk__in=end_ids).order_by().values("id", *LINK_END_FIELDS)}
     labels = dict(ClaimLink.Relation.choices)
     timestamp = DateTimeField().to_representation
