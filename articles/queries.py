@@ -489,6 +489,9 @@ COMPACT_COLUMNS = (
 COMPACT_COMPUTED = ("tags", "link_count", "can_edit")
 # The reader leaves out what its cards never show (the context is for re-anchoring, on the server).
 READER_COMPACT_OMIT = ("prefix", "suffix")
+# ... nor speakers' affiliations, nor when a link was made.
+READER_SPEAKER_FIELDS = ("name", "description")
+READER_LINK_OMIT = ("created_at",)
 # Columns read only to fill the lookup tables.
 _LOOKUP_FIELDS = (
     "speaker__name", "speaker__description", "speaker__affiliation", "created_by__username",
@@ -540,7 +543,15 @@ def compact_etag(article_pk: int, user, state: dict) -> str:
     return '"' + hashlib.sha256(repr(bits).encode()).hexdigest()[:32] + '"'
 
 
-def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None = None, body: str | None = None) -> dict:
+def compact_claims(
+    article_pk: int,
+    user,
+    *,
+    omit=(),
+    link_counts: dict | None = None,
+    body: str | None = None,
+    speaker_fields=SPEAKER_FIELDS[1:],
+) -> dict:
     """The article's live claims as columns and rows, with speakers, users, tags and verdicts by id in lookup
     tables (no string repeated), built from values() rows in a fixed number of queries.
 
@@ -587,7 +598,7 @@ def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None =
             values[quote_at] = None
         out_rows.append(values)
         if row["speaker_id"] is not None and row["speaker_id"] not in speakers:
-            speakers[row["speaker_id"]] = [row[f"speaker__{name}"] for name in SPEAKER_FIELDS[1:]]
+            speakers[row["speaker_id"]] = [row[f"speaker__{name}"] for name in speaker_fields]
         users.setdefault(row["created_by_id"], row["created_by__username"])
         if row["verdict__id"] is not None:
             verdicts[row["verdict__id"]] = {"rating": row["verdict__rating"], "headline": row["verdict__headline"]}
@@ -599,7 +610,7 @@ def compact_claims(article_pk: int, user, *, omit=(), link_counts: dict | None =
         "columns": names + computed,
         "quotes_from_body": quote_at is not None,
         "rows": out_rows,
-        "speaker_columns": list(SPEAKER_FIELDS[1:]),
+        "speaker_columns": list(speaker_fields),
         "speakers": speakers,
         "users": users,
         "tags": tag_names,
@@ -634,7 +645,7 @@ def expand_compact(compact: dict, body: str | None = None) -> list[dict]:
         if claim["speaker"] is not None:
             speaker = dict(zip(compact["speaker_columns"], _lookup(compact["speakers"], claim["speaker"]), strict=True))
             claim["speaker"] = speaker_dict(
-                {"speaker_id": claim["speaker"], **{f"speaker__{name}": speaker[name] for name in SPEAKER_FIELDS[1:]}}
+                {"speaker_id": claim["speaker"], **{f"speaker__{n}": speaker.get(n) for n in SPEAKER_FIELDS[1:]}}
             )
         claim["tags"] = [_lookup(compact["tags"], tag) for tag in claim["tags"]]
         claim["created_by"] = _lookup(compact["users"], claim["created_by"])
@@ -665,9 +676,10 @@ COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "cre
 COMPACT_END_COLUMNS = ("article", "quote", "speaker", "anchor_state")
 
 
-def compact_links(links: list[dict], article) -> dict:
+def compact_links(links: list[dict], article, *, omit=READER_LINK_OMIT) -> dict:
     """reader_links' dicts in compact form: link ends in this article by id alone (the reader has them as
     claims), the others once each in `ends`, each article's title and outlet once in `articles`."""
+    columns = [name for name in COMPACT_LINK_COLUMNS if name not in omit]
     ends: dict[int, list] = {}
     articles = {article.pk: [article.title, article.source.name if article.source_id else None]}
     rows = []
@@ -676,12 +688,10 @@ def compact_links(links: list[dict], article) -> dict:
             if end["article"] != article.pk and end["id"] not in ends:
                 ends[end["id"]] = [end[name] for name in COMPACT_END_COLUMNS]
                 articles.setdefault(end["article"], [end["article_title"], end["source"]])
-        rows.append(
-            [link[name]["id"] if name in ("from_claim", "to_claim") else link[name] for name in COMPACT_LINK_COLUMNS]
-        )
+        rows.append([link[name]["id"] if name in ("from_claim", "to_claim") else link[name] for name in columns])
     reader_pattern, claim_pattern = _url_patterns()
     return {
-        "columns": list(COMPACT_LINK_COLUMNS),
+        "columns": columns,
         "rows": rows,
         "end_columns": list(COMPACT_END_COLUMNS),
         "ends": ends,

@@ -20,6 +20,7 @@ from articles.filters import ArticleFilter, ClaimFilter, page_number, page_witho
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
     READER_COMPACT_OMIT,
+    READER_SPEAKER_FIELDS,
     claim_status,
     claim_statuses,
     compact_claims,
@@ -115,7 +116,12 @@ def article_detail(request, pk):
         "article": {"id": article.pk, "body": article.body},
         # Compact: columns and rows, speakers, users, tags and verdicts by id (reader/store.js expands them).
         "claims": compact_claims(
-            article.pk, user, omit=READER_COMPACT_OMIT, link_counts=link_counts, body=article.body
+            article.pk,
+            user,
+            omit=READER_COMPACT_OMIT,
+            link_counts=link_counts,
+            body=article.body,
+            speaker_fields=READER_SPEAKER_FIELDS,
         ),
         # Compact too: ends in this article by id, the others and the articles' titles once each (store.js).
         "links": compact_links(links, article),
