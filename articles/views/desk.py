@@ -9,9 +9,11 @@ from collections import Counter
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import json_script
 from django.views.decorators.cache import never_cache
 
 from articles import access
@@ -136,7 +138,14 @@ def article_detail(request, pk):
             "add_link": user.has_perm("articles.add_claimlink"),
         },
     }
-    return render(request, "articles/article_detail.html", {"article": article, "reader": reader})
+    # json_script with separators without spaces: 1,000 claims' rows are some 15 KB smaller.
+    reader_data = json_script(reader, "reader-data", encoder=CompactJSONEncoder)
+    context = {"article": article, "reader": reader, "reader_data": reader_data}
+    return render(request, "articles/article_detail.html", context)
+
+
+class CompactJSONEncoder(DjangoJSONEncoder):
+    item_separator, key_separator = ",", ":"
 
 
 @never_cache  # Back after a change must show current data, not a cached page.

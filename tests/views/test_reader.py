@@ -52,6 +52,8 @@ def test_it_embeds_the_body_claims_and_links(client, alice, carol, article, make
     assert response.status_code == 200
     data = reader_data(response)
     assert data["article"]["body"] == article.body
+    assert 'id="claim-count">1</span>' in response.content.decode()
+    assert '"rows":[[' in response.content.decode()  # no spaces after separators
     [claim] = data["claims"]
     assert (claim["id"], claim["speaker"]["name"], claim["tags"], claim["can_edit"]) == (
         mine.pk,
