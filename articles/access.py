@@ -47,12 +47,15 @@ def can_change_link(user, link: ClaimLink) -> bool:
     return owner_or_editor(user, "articles.delete_claimlink")(link.created_by_id)
 
 
-def get_article_for_user(user, pk) -> Article:
-    """Any logged-in user reads every article."""
+def get_article_for_user(user, pk, *, only: tuple[str, ...] | None = None) -> Article:
+    """Any logged-in user reads every article; `only`: load just these fields (say, not the text)."""
     if not user.is_authenticated:
         raise PermissionDenied
+    articles = Article.objects.select_related("source")
+    if only:
+        articles = (articles if any(name.startswith("source__") for name in only) else Article.objects).only(*only)
     try:
-        return Article.objects.select_related("source").get(pk=pk)
+        return articles.get(pk=pk)
     except (Article.DoesNotExist, ValueError, TypeError):
         raise Http404("No such article.") from None
 

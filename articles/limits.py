@@ -19,6 +19,8 @@ MAX_EVIDENCE_NOTE = 5_000
 MAX_ASSIGNMENT_NOTE = 500  # Assignment.note's max_length
 MAX_COMMENT = 10_000  # a comment's text (services.comments)
 DEFAULT_MAX_CLAIMS_PER_ARTICLE = 10_000
+# GET /api/articles/<id>/claims/ answers with every live claim up to this many; past it a 400 names the limit.
+DEFAULT_MAX_CLAIMS_PER_RESPONSE = 5_000
 
 
 def check_length(field: str, value: str, limit: int) -> str:
@@ -32,6 +34,10 @@ def check_length(field: str, value: str, limit: int) -> str:
 
 def max_claims_per_article() -> int:
     return getattr(settings, "FACTCHECK_MAX_CLAIMS_PER_ARTICLE", DEFAULT_MAX_CLAIMS_PER_ARTICLE)
+
+
+def max_claims_per_response() -> int:
+    return getattr(settings, "FACTCHECK_ARTICLE_CLAIMS_MAX", DEFAULT_MAX_CLAIMS_PER_RESPONSE)
 
 
 def text_limits_for(model) -> dict[str, int]:

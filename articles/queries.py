@@ -6,6 +6,7 @@ text versions.
 """
 
 import functools
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -161,41 +162,6 @@ class ClaimPresenter:
         return {name: values[name] for name in self.fields}
 
 
-def reader_claims(article, request, links: list[dict]) -> list[dict]:
-    """The article's live claims (READER_CLAIM_FIELDS), built by ClaimPresenter from values() rows.
-
-    The reader embeds every claim of an article (thousands, at times); building model instances and
-    running DRF fields for each would take most of the page's time. `links` are the serialized links
-    touching the article's claims; they give each claim's link count.
-    """
-    rows = list(
-        with_published_verdict(Claim.objects.live().filter(article=article))
-        .order_by("start", "end", "id")
-        .values(*READER_ROW_FIELDS)
-    )
-    tags: dict[int, list[str]] = {}
-    for claim_id, name in (
-        Claim.tags.through.objects.filter(claim__article=article, claim__deleted_at__isnull=True)
-        .order_by("tag__name")
-        .values_list("claim_id", "tag__name")
-    ):
-        tags.setdefault(claim_id, []).append(name)
-    link_counts = Counter(
-        end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
-    )
-    statuses = article_claim_statuses(article)
-    present = ClaimPresenter(request.user, READER_CLAIM_FIELDS)
-    return [
-        present(
-            row,
-            tags=tags.get(row["id"], []),
-            link_count=link_counts.get(row["id"], 0),
-            status=statuses.get(row["id"], NO_VERDICT),
-        )
-        for row in rows
-    ]
-
-
 def _verdict_badge_maker():
     """A function from a claim row's verdict__ columns to VerdictBadgeSerializer's shape (None without one)."""
     labels = dict(Verdict.Rating.choices)
@@ -238,7 +204,11 @@ def reader_links(links, user) -> list[dict]:
     """
     ends = ("from_claim", "to_claim")
     rows = list(links.values("id", "relation", "note", "created_by_id", "created_by__username", "created_at", *ends))
-    end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
+    # The ends' ids are in the rows: listed, not a subquery running the links' query again (and a list costs
+    # little to build; past a few thousand ids, the subquery keeps the statement small).
+    end_ids = {row[end] for row in rows for end in ends}
+    if len(end_ids) > 5000:
+        end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
     claims = {row["id"]: row for row in Claim.objects.filter(pk__in=end_ids).order_by().values("id", *LINK_END_FIELDS)}
     labels = dict(ClaimLink.Relation.choices)
     timestamp = DateTimeField().to_representation
@@ -325,7 +295,8 @@ def claim_statuses(claim_ids) -> dict[int, ClaimStatus]:
 def article_claim_statuses(article) -> dict[int, ClaimStatus]:
     """The status of each of the article's claims that has a verdict, in one query (the reader's thousands of
     claims are not sent back as a list of ids); claims missing from it have NO_VERDICT."""
-    by_claim = _verdict_rows(Verdict.objects.filter(claim__article=article))
+    article_id = getattr(article, "pk", article)
+    by_claim = _verdict_rows(Verdict.objects.filter(claim__article_id=article_id))
     return {claim_id: _status_of(rows) for claim_id, rows in by_claim.items()}
 
 
@@ -393,13 +364,27 @@ class VerdictActions:
             self.open_url = reverse("admin:articles_verdict_change", args=[0]).replace("/0/", "/{}/")
 
     def __call__(self, status: ClaimStatus, claim_id: int) -> dict | None:
+        kind = self.kind(status)
+        if kind is None:
+            return None
+        label, pattern = self.patterns()[kind]
+        return {"label": label, "url": pattern.format(claim_id if kind == "write" else status.verdict_id)}
+
+    def kind(self, status: ClaimStatus) -> str | None:
+        """ "write" (a URL with the claim's id), "open" (with the verdict's id) or None."""
         if not self.may:
             return None
         if status.code == "none":
-            return {"label": "Write verdict", "url": self.add_url.format(claim_id)}
+            return "write"
         if status.verdict_id and status.code in Verdict.OPEN_STATES:
-            return {"label": "Open verdict", "url": self.open_url.format(status.verdict_id)}
+            return "open"
         return None
+
+    def patterns(self) -> dict[str, tuple[str, str]]:
+        """Each kind's label and URL pattern ({} for the id), for forms that send them once (compact_claims)."""
+        if not self.may:
+            return {}
+        return {"write": ("Write verdict", self.add_url), "open": ("Open verdict", self.open_url)}
 
 
 # ---------------------------------------------------------------- a person's work
@@ -683,3 +668,301 @@ def mentioned_thread_count(user):
     mentioning = Comment.objects.filter(mentioned=user, deleted_at__isnull=True)
     in_thread = mentioning.filter(Q(pk=OuterRef("pk")) | Q(parent=OuterRef("pk")))
     return _unresolved_roots().filter(Exists(in_thread))
+
+
+# ---------------------------------------------------------------- an article's claims, compact (API and reader)
+
+# The per-claim columns of the compact form, in order: (name, values() column or query expression). Speakers,
+# users and verdicts are ids here, spelled out once each in the lookup tables. Adding a per-claim field is one
+# line: ("status_code", "some__column") or ("comment_count", <expression>); it reaches the API and the reader.
+COMPACT_COLUMNS = (
+    ("id", "id"),
+    ("start", "start"),
+    ("end", "end"),
+    ("quote", "quote"),
+    ("prefix", "prefix"),
+    ("suffix", "suffix"),
+    ("speaker", "speaker_id"),
+    ("summary", "summary"),
+    ("anchor_state", "anchor_state"),
+    ("created_by", "created_by_id"),
+    ("version", "version"),
+    ("verdict", "verdict__id"),
+)
+# Columns computed per claim after the query: tag ids, live links touching it, whether this user may edit it,
+# its status (ClaimStatus.as_dict, null for "No verdict") and the user's next step on its verdict ("write",
+# "open" or null; the label and URL pattern once each in `verdict_actions`).
+COMPACT_COMPUTED = ("tags", "link_count", "can_edit", "status", "verdict_action")
+# The reader leaves out what its cards never show (the context is for re-anchoring, on the server).
+READER_COMPACT_OMIT = ("prefix", "suffix")
+# ... nor speakers' affiliations, nor when a link was made.
+READER_SPEAKER_FIELDS = ("name", "description")
+READER_LINK_OMIT = ("created_at",)
+# Columns read only to fill the lookup tables.
+_LOOKUP_FIELDS = (
+    "speaker__name", "speaker__description", "speaker__affiliation", "created_by__username",
+    "verdict__rating", "verdict__headline",
+)  # fmt: skip
+# Raised when the compact form's shape changes, so clients holding an old ETag get the new shape.
+COMPACT_FORMAT = 1
+
+
+def compact_state(article_pk: int) -> dict:
+    """What the compact claims of an article depend on, in one query: claims (count, live count, last change,
+    version sum, last id), links touching them, their verdicts, and speakers' last change (any speaker).
+
+    The ETag is a hash of this: a create, edit, delete, restore, link, unlink or verdict change moves it.
+    """
+    claim, link, verdict = Claim._meta.db_table, ClaimLink._meta.db_table, Verdict._meta.db_table
+    speaker_history = Claim._meta.get_field("speaker").related_model.history.model._meta.db_table
+    parts = (
+        "SELECT COUNT(*) FROM <claim> WHERE article_id = %s",
+        "SELECT COUNT(*) FROM <claim> WHERE article_id = %s AND deleted_at IS NULL",
+        "SELECT MAX(updated_at) FROM <claim> WHERE article_id = %s",
+        "SELECT SUM(version) FROM <claim> WHERE article_id = %s",
+        "SELECT COUNT(*) FROM <link> WHERE from_claim_id IN (<ids>)",
+        "SELECT MAX(id) FROM <link> WHERE from_claim_id IN (<ids>)",
+        "SELECT COUNT(*) FROM <link> WHERE to_claim_id IN (<ids>)",
+        "SELECT MAX(id) FROM <link> WHERE to_claim_id IN (<ids>)",
+        "SELECT COUNT(*) FROM <verdict> WHERE claim_id IN (<ids>)",
+        "SELECT MAX(updated_at) FROM <verdict> WHERE claim_id IN (<ids>)",
+        "SELECT MAX(history_id) FROM <speaker_history>",
+    )
+    # Table names come from the models; the only value, the article's id, is a parameter.
+    sql = "SELECT " + ", ".join(f"({part})" for part in parts)
+    for name, table in (("<ids>", "SELECT id FROM <claim> WHERE article_id = %s"), ("<claim>", claim),
+                        ("<link>", link), ("<verdict>", verdict), ("<speaker_history>", speaker_history)):  # fmt: skip
+        sql = sql.replace(name, table)
+    with connections[Claim.objects.db].cursor() as cursor:
+        cursor.execute(sql, [article_pk] * 10)
+        row = cursor.fetchone()
+    names = ("claims", "live", "claims_changed", "versions", "links_out", "last_link_out", "links_in",
+             "last_link_in", "verdicts", "verdicts_changed", "speakers_changed")  # fmt: skip
+    return dict(zip(names, row, strict=True))
+
+
+def compact_etag(article_pk: int, user, state: dict) -> str:
+    """A strong ETag for this user's view of the article's claims: the state, the format, and what decides
+    `can_edit` (the user and whether they may change anyone's or their own claims)."""
+    may_change = access.owner_or_editor(user, "articles.change_claim")
+    bits = (COMPACT_FORMAT, article_pk, user.pk, may_change(None), may_change(user.pk), *state.values())
+    return '"' + hashlib.sha256(repr(bits).encode()).hexdigest()[:32] + '"'
+
+
+def compact_claims(
+    article_pk: int,
+    user,
+    *,
+    omit=(),
+    link_counts: dict | None = None,
+    body: str | None = None,
+    speaker_fields=SPEAKER_FIELDS[1:],
+) -> dict:
+    """The article's live claims as columns and rows, with speakers, users, tags and verdicts by id in lookup
+    tables (no string repeated), built from values() rows in a fixed number of queries.
+
+    `link_counts` (claim id -> live links touching it) when the caller has the links already (the reader).
+    `body`: the article's text, which the client has too (the reader): a quote that reads exactly
+    body[start:end] is sent as null (`quotes_from_body`), to be taken from the text.
+    """
+    columns = [(name, source) for name, source in COMPACT_COLUMNS if name not in omit]
+    plain = [source for name, source in columns if isinstance(source, str)]
+    expressions = {f"_c_{name}": source for name, source in columns if not isinstance(source, str)}
+    live = Claim.objects.live().filter(article_id=article_pk)
+    rows = list(
+        with_published_verdict(live).order_by("start", "end", "id").values(*plain, *_LOOKUP_FIELDS, **expressions)
+    )
+    tag_names: dict[int, str] = {}
+    tags: dict[int, list[int]] = {}
+    for claim_id, tag_id, name in (
+        Claim.tags.through.objects.filter(claim__article_id=article_pk, claim__deleted_at__isnull=True)
+        .order_by("tag__name")
+        .values_list("claim_id", "tag_id", "tag__name")
+    ):
+        tags.setdefault(claim_id, []).append(tag_id)
+        tag_names[tag_id] = name
+    if link_counts is None:
+        link_counts = _live_link_counts(live)
+    may_change = access.owner_or_editor(user, "articles.change_claim")
+    keys = [source if isinstance(source, str) else f"_c_{name}" for name, source in columns]
+    computed = [name for name in COMPACT_COMPUTED if name not in omit]
+    statuses = article_claim_statuses(article_pk)
+    verdict_actions = VerdictActions(user)
+    speakers, users, verdicts = {}, {}, {}
+    names = [name for name, _ in columns]
+    quote_at = names.index("quote") if body is not None and "quote" in names else None
+    out_rows = []
+    for row in rows:
+        claim_id = row["id"]
+        values = [row[key] for key in keys]
+        for name in computed:
+            if name == "tags":
+                values.append(tags.get(claim_id, []))
+            elif name == "link_count":
+                values.append(link_counts.get(claim_id, 0))
+            elif name == "can_edit":
+                values.append(may_change(row["created_by_id"]))
+            elif name == "status":
+                status = statuses.get(claim_id)
+                values.append(status.as_dict() if status else None)
+            else:
+                values.append(verdict_actions.kind(statuses.get(claim_id, NO_VERDICT)))
+        if quote_at is not None and row["start"] is not None and body[row["start"] : row["end"]] == row["quote"]:
+            values[quote_at] = None
+        out_rows.append(values)
+        if row["speaker_id"] is not None and row["speaker_id"] not in speakers:
+            speakers[row["speaker_id"]] = [row[f"speaker__{name}"] for name in speaker_fields]
+        users.setdefault(row["created_by_id"], row["created_by__username"])
+        if row["verdict__id"] is not None:
+            verdicts[row["verdict__id"]] = {"rating": row["verdict__rating"], "headline": row["verdict__headline"]}
+    reader_pattern, claim_pattern = _url_patterns()
+    return {
+        "format": COMPACT_FORMAT,
+        "article": article_pk,
+        "count": len(out_rows),
+        "columns": names + computed,
+        "quotes_from_body": quote_at is not None,
+        "rows": out_rows,
+        "speaker_columns": list(speaker_fields),
+        "speakers": speakers,
+        "users": users,
+        "tags": tag_names,
+        "verdicts": verdicts,
+        "ratings": dict(Verdict.Rating.choices),
+        "verdict_actions": {
+            kind: {"label": label, "url": pattern} for kind, (label, pattern) in verdict_actions.patterns().items()
+        },
+        "urls": {
+            "claim": claim_pattern,
+            "verdict": reverse("verdicts:verdict_public", args=[0]).replace("/0/", "/{}/"),
+        },
+    }
+
+
+def _live_link_counts(live_claims) -> Counter:
+    """Claim id -> live links touching it (both ends live), for the claims of `live_claims`: one query, each
+    end through its own index (a UNION ALL, not an OR)."""
+    ids = live_claims.order_by().values("pk")
+    out = ClaimLink.objects.filter(from_claim__in=ids, to_claim__deleted_at__isnull=True).values_list("from_claim")
+    into = ClaimLink.objects.filter(to_claim__in=ids, from_claim__deleted_at__isnull=True).values_list("to_claim")
+    return Counter(claim_id for (claim_id,) in out.order_by().union(into.order_by(), all=True))
+
+
+def expand_compact(compact: dict, body: str | None = None) -> list[dict]:
+    """The claims of a compact form as the API's claim dicts (READER_CLAIM_FIELDS and any extra column): the
+    reference for reader/store.js's expandClaims, and a ready decoder for Python clients. `body`: the article's
+    text, for a form with `quotes_from_body` (the reader's)."""
+    claims = []
+    for values in compact["rows"]:
+        claim = dict(zip(compact["columns"], values, strict=True))
+        if compact.get("quotes_from_body") and claim["quote"] is None:
+            claim["quote"] = body[claim["start"] : claim["end"]]
+        claim["article"] = compact["article"]
+        if claim["speaker"] is not None:
+            speaker = dict(zip(compact["speaker_columns"], _lookup(compact["speakers"], claim["speaker"]), strict=True))
+            claim["speaker"] = speaker_dict(
+                {"speaker_id": claim["speaker"], **{f"speaker__{n}": speaker.get(n) for n in SPEAKER_FIELDS[1:]}}
+            )
+        claim["tags"] = [_lookup(compact["tags"], tag) for tag in claim["tags"]]
+        claim["created_by"] = _lookup(compact["users"], claim["created_by"])
+        verdict_id = claim["verdict"]
+        if verdict_id is not None:
+            verdict = _lookup(compact["verdicts"], verdict_id)
+            claim["verdict"] = {
+                "id": verdict_id,
+                "rating": verdict["rating"],
+                "rating_label": compact["ratings"].get(verdict["rating"], verdict["rating"]),
+                "headline": verdict["headline"],
+                "url": compact["urls"]["verdict"].format(verdict_id),
+            }
+        if "status" in claim:
+            claim["status"] = claim["status"] or NO_VERDICT.as_dict()
+        if "verdict_action" in claim:
+            claim["verdict_action"] = _verdict_action(compact, claim)
+        claim["deleted"] = False
+        claim["url"] = compact["urls"]["claim"].format(claim["id"])
+        claims.append(claim)
+    return claims
+
+
+def _verdict_action(compact: dict, claim: dict) -> dict | None:
+    kind = claim["verdict_action"]
+    if kind is None:
+        return None
+    action = compact["verdict_actions"][kind]
+    return {
+        "label": action["label"],
+        "url": action["url"].format(claim["id"] if kind == "write" else claim["status"]["verdict"]),
+    }
+
+
+def _lookup(table: dict, key):
+    """A lookup table's entry by id, whether the table came from JSON (string keys) or not."""
+    return table[str(key)] if str(key) in table else table[key]
+
+
+# A link in the reader's compact form, and the far end (a claim in another article) of one: without its summary,
+# which the reader's cards do not show for a linked claim (null in the expanded link).
+COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "created_by", "created_at", "can_delete")
+COMPACT_END_COLUMNS = ("article", "quote", "speaker", "anchor_state")
+
+
+def compact_links(links: list[dict], article, *, omit=READER_LINK_OMIT) -> dict:
+    """reader_links' dicts in compact form: link ends in this article by id alone (the reader has them as
+    claims), the others once each in `ends`, each article's title and outlet once in `articles`."""
+    columns = [name for name in COMPACT_LINK_COLUMNS if name not in omit]
+    ends: dict[int, list] = {}
+    articles = {article.pk: [article.title, article.source.name if article.source_id else None]}
+    rows = []
+    for link in links:
+        for end in (link["from_claim"], link["to_claim"]):
+            if end["article"] != article.pk and end["id"] not in ends:
+                ends[end["id"]] = [end[name] for name in COMPACT_END_COLUMNS]
+                articles.setdefault(end["article"], [end["article_title"], end["source"]])
+        rows.append([link[name]["id"] if name in ("from_claim", "to_claim") else link[name] for name in columns])
+    reader_pattern, claim_pattern = _url_patterns()
+    return {
+        "columns": columns,
+        "rows": rows,
+        "end_columns": list(COMPACT_END_COLUMNS),
+        "ends": ends,
+        "articles": articles,
+        "urls": {"reader": reader_pattern, "claim": claim_pattern},
+    }
+
+
+def expand_compact_links(compact: dict, claims: list[dict], relations: dict) -> list[dict]:
+    """The links of compact_links as LinkSerializer's dicts, given the article's expanded claims and the relation
+    labels: the reference for reader/store.js's expandLinks."""
+    by_id = {claim["id"]: claim for claim in claims}
+    urls = compact["urls"]
+
+    def end(claim_id: int) -> dict:
+        if claim_id in by_id:
+            claim = by_id[claim_id]
+            values = {name: claim[name] for name in ("article", "quote", "summary", "anchor_state")}
+            values["speaker"] = claim["speaker"]["name"] if claim["speaker"] else None
+        else:
+            far = _lookup(compact["ends"], claim_id)
+            values = {"summary": None, **dict(zip(COMPACT_END_COLUMNS, far, strict=True))}
+        title, source = _lookup(compact["articles"], values["article"])
+        return {
+            "id": claim_id,
+            "article": values["article"],
+            "article_title": title,
+            "source": source,
+            "quote": values["quote"],
+            "summary": values["summary"],
+            "speaker": values["speaker"],
+            "anchor_state": values["anchor_state"],
+            "reader_url": urls["reader"].format(values["article"], claim_id),
+            "url": urls["claim"].format(claim_id),
+        }
+
+    links = []
+    for values in compact["rows"]:
+        link = dict(zip(compact["columns"], values, strict=True))
+        link["from_claim"], link["to_claim"] = end(link["from_claim"]), end(link["to_claim"])
+        link["relation_label"] = relations.get(link["relation"], link["relation"])
+        links.append(link)
+    return links

@@ -36,7 +36,10 @@ DRAWN = (
 TIMINGS = """() => {
   const mark = performance.getEntriesByName('highlights-drawn')[0];
   const navigation = performance.getEntriesByType('navigation')[0];
+  const marks = {};
+  performance.getEntriesByType('mark').forEach(function (entry) { marks[entry.name] = entry.startTime; });
   return {
+    marks: marks,
     mark: mark ? mark.startTime : null,
     now: performance.now(),
     responseStart: navigation.responseStart,
@@ -58,6 +61,8 @@ def load(page, url: str, expected: int) -> dict:
     if response is None or response.status != 200:
         raise RuntimeError(f"the reader answered {response.status if response else 'nothing'} in the browser")
     page.wait_for_function(DRAWN, arg=expected, polling="raf", timeout=60_000)
+    # The cards come in the task after the highlights: wait for them too, so their step marks are read.
+    page.wait_for_function("() => document.getElementById('article-text').dataset.ready === 'true'", timeout=60_000)
     timings = page.evaluate(TIMINGS)
     try:  # let late requests (scripts fetching data after drawing) be counted too
         page.wait_for_load_state("networkidle", timeout=NETWORK_IDLE_TIMEOUT_MS)
@@ -84,7 +89,22 @@ def measure(context, url: str, expected: int, loads: int) -> dict:
         "median_ms": statistics.median(drawn),
         "p95_ms": percentile(drawn, 0.95),
         "script_ms": statistics.median(item["drawn_ms"] - item["responseEnd"] for item in runs),
+        "steps_ms": _steps(runs),
     }
+
+
+# The reader's performance marks (main.js), in order: each step's median time from the previous mark. The cards
+# are built in the task after the highlights (drawn first, so the text paints with them).
+STEPS = ("reader-start", "reader-parsed", "reader-expanded", "highlights-drawn", "cards-filled", "cards-ordered")
+
+
+def _steps(runs: list[dict]) -> dict:
+    steps = {}
+    for before, after in zip(STEPS, STEPS[1:], strict=False):
+        spans = [run["marks"][after] - run["marks"][before] for run in runs if {before, after} <= set(run["marks"])]
+        if spans:
+            steps[f"{before} -> {after}"] = round(statistics.median(spans), 1)
+    return steps
 
 
 def run(run) -> list[Figure]:
@@ -124,8 +144,8 @@ def run(run) -> list[Figure]:
     return [
         Figure(name, "highlights drawn, median", full["median_ms"], "ms", empty["median_ms"],
                f"< {DRAWN_LIMIT_MS} ms", full["median_ms"] < DRAWN_LIMIT_MS,
-               note=f"from navigation start ({how}); scripts after the response: {full['script_ms']:.0f} ms; "
-                    f"{run.scale.browser_loads} warm loads; Chromium {version}"),
+               note=f"from navigation start ({how}); scripts after the response: {full['script_ms']:.0f} ms "
+                    f"({_describe_steps(full['steps_ms'])}); {run.scale.browser_loads} warm loads; Chromium {version}"),
         Figure(name, "highlights drawn, p95", full["p95_ms"], "ms", empty["p95_ms"]),
         Figure(name, "highlights drawn, first (cold) load", first["drawn_ms"], "ms", empty["first"]["drawn_ms"]),
         Figure(name, "requests to open (cold cache)", requests, "requests", len(empty["first"]["requests"]),
@@ -135,6 +155,10 @@ def run(run) -> list[Figure]:
         Figure(name, "claims highlighted", first["highlighted_claims"], "claims", None,
                f"= {corpus.reader_claims}", drawn_all),
     ]  # fmt: skip
+
+
+def _describe_steps(steps: dict) -> str:
+    return ", ".join(f"{name.split(' -> ')[1]} +{value:.0f}" for name, value in steps.items()) or "no step marks"
 
 
 def _paths(urls: list[str]) -> list[str]:

@@ -29,6 +29,7 @@ WORKLOADS = {
     "claim_list": "bench.pages:claim_list",
     "admin_lists": "bench.admin_lists:run",
     "export": "bench.export_bench:run",
+    "article_claims": "bench.article_claims:run",
     "reanchor": "bench.harness:reanchor",
     "browser": "bench.browser:run",
     "api_create": "bench.api_create:run",

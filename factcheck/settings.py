@@ -361,3 +361,5 @@ CONTENT_SECURITY_POLICY = {
 
 # How many claims one article may carry (a limit against runaway imports and scripts; README "Limits").
 FACTCHECK_MAX_CLAIMS_PER_ARTICLE = envint("FACTCHECK_MAX_CLAIMS_PER_ARTICLE", 10_000)
+# The most claims GET /api/articles/<id>/claims/ returns in one answer (more: 400, page through /api/claims/).
+FACTCHECK_ARTICLE_CLAIMS_MAX = envint("FACTCHECK_ARTICLE_CLAIMS_MAX", 5_000)

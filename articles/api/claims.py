@@ -4,15 +4,16 @@ Session authentication with CSRF; every logged-in user reads everything, writes 
 model permissions plus ownership (access.py). Errors have one shape: {"detail": ..., field: [...]}.
 """
 
+from contextlib import nullcontext
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import prefetch_related_objects
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from articles import access, services
+from articles import access, limits, services
 from articles.api.idempotency import idempotent
 from articles.api.pagination import NoCountPagination
 from articles.api.serializers import (
@@ -22,6 +23,7 @@ from articles.api.serializers import (
     ClaimCreateSerializer,
     ClaimListSerializer,
     ClaimUpdateSerializer,
+    CompactClaimsSerializer,
     LinkCreateSerializer,
     LinkSerializer,
     LinkUpdateSerializer,
@@ -34,7 +36,7 @@ from articles.api.serializers import (
 from articles.errors import ConflictError
 from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter
 from articles.models import Article, Claim, ClaimLink, Speaker
-from articles.queries import claim_statuses, links_for_display
+from articles.queries import NO_VERDICT, claim_statuses, compact_claims, compact_etag, compact_state, links_for_display
 
 
 class ClaimVersionSerializer(serializers.Serializer):
@@ -58,11 +60,11 @@ def _claim_out(request, claim: Claim, status_code=status.HTTP_200_OK) -> Respons
 
 
 def _new_claim_out(request, claim: Claim) -> Response:
-    """201 with a claim create_claim just made, presented from the instance (its article, speaker and user are
-    the ones it was made with) instead of read back: it has no links nor verdicts yet, only its tags to load."""
-    prefetch_related_objects([claim], "tags")
+    """201 with a claim create_claim just made, presented from what was written (its article, speaker, user and
+    tags are the ones it was made with) instead of read back: it has no links, verdicts nor status yet."""
     claim.link_count, claim.published_verdicts = 0, []
-    return Response(ClaimListSerializer(claim, context={"request": request}).data, status=status.HTTP_201_CREATED)
+    context = {"request": request, "statuses": {claim.pk: NO_VERDICT}}
+    return Response(ClaimListSerializer(claim, context=context).data, status=status.HTTP_201_CREATED)
 
 
 def _conflict(request, claim: Claim, conflict: ConflictError) -> Response:
@@ -132,6 +134,60 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         }
         return Response(SpeakerSuggestionSerializer(body).data)
 
+    @extend_schema(
+        summary="All of an article's live claims in one answer, compact (columns and rows, lookup tables by id)",
+        description="At most FACTCHECK_ARTICLE_CLAIMS_MAX claims (default 5,000); past it a 400 names the limit "
+        "and the paginated list to use instead. Send the ETag back in If-None-Match: an unchanged article "
+        "answers 304 with no body.",
+        parameters=[
+            OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "quotes",
+                str,
+                enum=["all"],
+                required=False,
+                description="all: spell out every quote (by default a quote equal to body[start:end] is null)",
+            ),
+            OpenApiParameter("context", bool, required=False, description="add prefix and suffix (32 characters)"),
+        ],
+        responses={
+            200: CompactClaimsSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag sent"),
+            400: OpenApiResponse(description="More live claims than the limit"),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="claims", pagination_class=None, filterset_class=None)
+    def claims(self, request, pk=None):
+        user = request.user
+        # ?quotes=all: every quote spelled out; by default a quote that reads exactly as the text at its offsets
+        # is null (`quotes_from_body`), the text being GET /api/articles/<id>/'s body. ?context=1 adds the 32
+        # characters before and after each claim (prefix, suffix).
+        all_quotes = request.query_params.get("quotes") == "all"
+        context = request.query_params.get("context") in ("1", "true")
+        article = access.get_article_for_user(user, pk, only=("id",) if all_quotes else ("id", "body"))
+        state = compact_state(article.pk)
+        etag = compact_etag(article.pk, user, {**state, "all_quotes": all_quotes, "context": context})
+        headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+        if {etag, "*"} & _if_none_match(request):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+        limit = limits.max_claims_per_response()
+        if state["live"] > limit:
+            detail = (
+                f"This article has {state['live']} claims; this endpoint returns at most {limit} "
+                f"(FACTCHECK_ARTICLE_CLAIMS_MAX). Page through /api/claims/?article={article.pk} instead."
+            )
+            return Response({"detail": detail, "limit": limit}, status=status.HTTP_400_BAD_REQUEST)
+        omit = () if context else ("prefix", "suffix")
+        body = None if all_quotes else article.body
+        return Response(compact_claims(article.pk, user, omit=omit, body=body), headers=headers)
+
+
+def _if_none_match(request) -> set[str]:
+    """The ETags of If-None-Match (weak ones compared as strong: the answer is the same bytes)."""
+    header = request.headers.get("If-None-Match", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
 
 # ---------------------------------------------------------------- claims
 
@@ -179,9 +235,10 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     @idempotent
     def create(self, request):
-        # Parse and read back outside the transaction: on SQLite it holds the database's write lock.
+        # Parse outside the transaction: on SQLite it holds the database's write lock. The service is atomic;
+        # a speaker named inline is made in the same transaction as the claim.
         data = self._parse(ClaimCreateSerializer, request.data)
-        with transaction.atomic():
+        with transaction.atomic() if "new_speaker" in data else nullcontext():
             claim = services.create_claim(
                 user=request.user,
                 article=data["article"],

@@ -135,6 +135,42 @@ class ClaimListSerializer(ClaimSerializer):
         read_only_fields = fields
 
 
+class CompactVerdictSerializer(serializers.Serializer):
+    rating = serializers.CharField()
+    headline = serializers.CharField()
+
+
+class CompactClaimsSerializer(serializers.Serializer):
+    """An article's live claims in one answer (queries.compact_claims): `rows` of values in the order of
+    `columns`; speakers, users (created_by), tags and published verdicts are ids, spelled out once in the
+    lookup tables keyed by id. Declared for the schema; the view returns the builder's dict as it is."""
+
+    format = serializers.IntegerField(help_text="Raised when this shape changes.")
+    article = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Number of rows (live claims).")
+    columns = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="id, start, end (code points), quote, [prefix, suffix with ?context=1], speaker (id or null), "
+        "summary, "
+        "anchor_state, created_by (user id), version, verdict (published verdict id or null), tags (tag ids), "
+        "link_count, can_edit; new columns may be added at the end.",
+    )
+    rows = serializers.ListField(child=serializers.ListField(), help_text="One list per claim, in reading order.")
+    quotes_from_body = serializers.BooleanField(
+        help_text="true: a null quote reads body[start:end] (code points) of the article's text; ?quotes=all spells "
+        "out every quote."
+    )
+    speaker_columns = serializers.ListField(child=serializers.CharField(), help_text="name, description, affiliation")
+    speakers = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Speaker id -> values (speaker_columns)."
+    )
+    users = serializers.DictField(child=serializers.CharField(), help_text="User id -> username.")
+    tags = serializers.DictField(child=serializers.CharField(), help_text="Tag id -> name.")
+    verdicts = serializers.DictField(child=CompactVerdictSerializer())
+    ratings = serializers.DictField(child=serializers.CharField(), help_text="Rating value -> label.")
+    urls = serializers.DictField(child=serializers.CharField(), help_text="URL patterns, {} for the id.")
+
+
 def reader_url(claim) -> str:
     """The reader scrolled to this claim's highlight."""
     return f"{reverse('articles:article_detail', args=[claim.article_id])}#claim-{claim.pk}"
@@ -261,8 +297,13 @@ class ClaimFieldsMixin(serializers.Serializer):
         return data
 
 
+ARTICLE_HEADING = ("id", "title", "source__name")
+
+
 class ClaimCreateSerializer(ClaimFieldsMixin):
-    article = RecordField(fetch=access.get_article_for_user, noun="article")
+    # Just what the answer shows of the article (title, outlet): the services never need its text.
+    article = RecordField(fetch=lambda user, pk: access.get_article_for_user(user, pk, only=ARTICLE_HEADING),
+                          noun="article")  # fmt: skip
     # Offsets are Unicode code points; the services check them against the article text.
     start = BoundedIntegerField()
     end = BoundedIntegerField()

@@ -2,10 +2,13 @@
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.signals import pre_create_historical_record
 
 from articles import limits
 from articles.errors import ConfirmationRequired, ConflictError
@@ -43,15 +46,24 @@ def lock_claims(*ids: int) -> dict[int, Claim]:
 
 def validate_span(body: str, start, end, quote: str) -> None:
     """Refuse a span unless 0 <= start < end <= len(body) and quote == body[start:end]."""
+    check_span_bounds(start, end)
+    check_span_text(len(body), start, end, quote, body[start:end])
+
+
+def check_span_bounds(start, end) -> None:
+    """Refuse offsets that are not whole numbers with 0 <= start < end (the text is not needed for this)."""
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
         raise ValidationError({"start": "start and end must be whole numbers (Unicode code points)."})
     if start < 0:
         raise ValidationError({"start": f"start must be 0 or more, got {start}."})
     if end <= start:
         raise ValidationError({"end": f"end ({end}) must be greater than start ({start})."})
-    if end > len(body):
-        raise ValidationError({"end": f"end ({end}) is past the end of the article text ({len(body)} characters)."})
-    actual = body[start:end]
+
+
+def check_span_text(length: int, start: int, end: int, quote: str, actual: str) -> None:
+    """Refuse a span past the text's `length` or whose quote differs from `actual`, the text at start-end."""
+    if end > length:
+        raise ValidationError({"end": f"end ({end}) is past the end of the article text ({length} characters)."})
     if quote != actual:
         raise ValidationError(
             {"quote": f"quote does not equal the article text at {start}–{end}, which reads {actual[:200]!r}."}
@@ -98,37 +110,119 @@ def create_claim(
     summary: str = "",
     tags: Iterable[str] = (),
 ) -> Claim:
-    """Highlight body[start:end] of an article as a claim; context is taken from the body."""
-    # The body as stored, locked: a revision (which locks the article, then re-anchors its claims) either
-    # finishes first, and the span is checked against its new text, or waits and re-anchors this claim too.
-    body = Article.objects.select_for_update().values_list("body", flat=True).get(pk=article.pk)
+    """Highlight body[start:end] of an article as a claim; context is taken from the body.
+
+    The body is never loaded: one query locks the article's row and reads just the span, its context and the
+    body's length (SUBSTR and LENGTH count characters, that is code points, on SQLite and PostgreSQL alike).
+    The claim, its tags and its one history record (tags included) are inserts; nothing is read back. The
+    claim returned carries its tags (claim.tags.all() needs no query).
+    """
     check_length("quote", quote, limits.MAX_QUOTE)
     check_length("summary", summary, limits.MAX_SUMMARY)
-    _check_claim_count(article)
-    validate_span(body, start, end, quote)
+    check_span_bounds(start, end)
     names = tag_names(tags)
-    selector = anchoring.describe(body, start, end)
-    claim = Claim.objects.create(
+    span = _span_in_database(article.pk, start, end)
+    _refuse_past_claim_limit(span["claim_count"])
+    check_span_text(span["length"], start, end, quote, span["actual"])
+    tag_rows = _tags_named(names)
+    claim = Claim(
         article=article,
         start=start,
         end=end,
         quote=quote,
-        prefix=selector.prefix,
-        suffix=selector.suffix,
+        prefix=span["before"],
+        suffix=span["after"],
         speaker=speaker,
         summary=summary.strip(),
         created_by=user,
     )
-    if names:
-        _set_tags(claim, names, new=True)
+    claim.skip_history_when_saving = True  # written below, once, with the tags
+    claim.save(force_insert=True)
+    del claim.skip_history_when_saving
+    through = Claim.tags.through
+    links = through.objects.bulk_create([through(claim=claim, tag=tag) for tag in tag_rows]) if tag_rows else []
+    _record_creation(claim, user, links)
+    _remember_tags(claim, tag_rows)
     return claim
 
 
-def _check_claim_count(article: Article) -> None:
+def _span_in_database(article_pk: int, start: int, end: int) -> dict:
+    """The article's row locked for this transaction (a revision, which locks it too, either finishes first and
+    the span is checked against its new text, or waits and re-anchors this claim), and from its body: the
+    span's text, the context on each side, the body's length; and how many claims the article has."""
+    context = anchoring.CONTEXT_LENGTH
+    begin = max(0, start - context)
+    claims = Claim.objects.filter(article=OuterRef("pk")).order_by().values("article").annotate(n=Count("pk"))
+    try:
+        return (
+            Article.objects.select_for_update(of=("self",))
+            .filter(pk=article_pk)
+            .annotate(
+                length=Length("body"),
+                actual=Substr("body", start + 1, end - start),
+                before=Substr("body", begin + 1, start - begin),
+                after=Substr("body", end + 1, context),
+                claim_count=Coalesce(Subquery(claims.values("n")), 0),
+            )
+            .values("length", "actual", "before", "after", "claim_count")
+            .get()
+        )
+    except Article.DoesNotExist:
+        raise ValidationError({"article": "There is no such article."}) from None
+
+
+def _refuse_past_claim_limit(count: int) -> None:
     """Refuse a claim past the per-article limit (deleted claims count: they can be restored)."""
     limit = limits.max_claims_per_article()
-    if Claim.objects.filter(article=article)[:limit].count() >= limit:
+    if count >= limit:
         raise ValidationError({"article": f"This article already has {limit} claims, the most one article may have."})
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    """The tags with these names, created when missing, sorted by name (as a claim's tags are shown)."""
+    if not names:
+        return []
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    if len(existing) < len(names):
+        Tag.objects.bulk_create([Tag(name=name) for name in names if name not in existing], ignore_conflicts=True)
+        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
+    return sorted(existing.values(), key=lambda tag: tag.name)
+
+
+def _record_creation(claim: Claim, user, through_rows: list) -> None:
+    """The claim's one creation record in its history, with its tags, as simple_history would write it (the
+    same signal names the user), without reading the tags back."""
+    history = Claim.history.model
+    record = history(
+        history_date=timezone.now(),
+        history_type="+",
+        history_user=user if getattr(user, "pk", None) is not None else None,
+        history_change_reason=getattr(claim, "_change_reason", None),
+        **{field.attname: getattr(claim, field.attname) for field in history.tracked_fields},
+    )
+    pre_create_historical_record.send(
+        sender=history,
+        instance=claim,
+        history_date=record.history_date,
+        history_user=record.history_user,
+        history_change_reason=record.history_change_reason,
+        history_instance=record,
+        using=None,
+    )
+    record.save(force_insert=True)
+    if through_rows:
+        tag_history = apps.get_model("articles", "HistoricalClaim_tags")
+        tag_history.objects.bulk_create(
+            [tag_history(id=row.pk, claim_id=claim.pk, tag_id=row.tag_id, history=record) for row in through_rows]
+        )
+
+
+def _remember_tags(claim: Claim, tags: list[Tag]) -> None:
+    """Give the new claim's tags manager its (known) contents, as prefetch_related would: no query to show them."""
+    queryset = claim.tags.all()
+    queryset._result_cache = list(tags)
+    queryset._prefetch_done = True
+    claim._prefetched_objects_cache = {"tags": queryset}
 
 
 @service_write

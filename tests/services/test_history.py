@@ -33,9 +33,24 @@ def test_it_names_the_user_of_each_service_write_outside_a_request(alice, carol,
     assert users_in_history_of(article) == {"alice"}
     assert [record.history_user for record in speaker.history.order_by("history_id")] == [alice, carol]
     assert [record.history_user for record in ClaimLink.history.order_by("history_id")] == [carol, alice, carol]
-    created, tagged, *edited = [record.history_user for record in first.history.order_by("history_id")]
-    assert (created, tagged, set(edited)) == (alice, alice, {carol})
+    created, *edited = [record.history_user for record in first.history.order_by("history_id")]
+    assert (created, set(edited)) == (alice, {carol})
     assert users_in_history(Claim) == {"alice", "carol"}
+
+
+def test_a_created_claim_has_one_history_record_with_its_tags(alice, article):
+    claim = services.create_claim(
+        user=alice, article=article, start=0, end=6, quote="Police", summary=" s ", tags=["police", "Army"]
+    )
+    [record] = claim.history.all()
+    assert (record.history_type, record.history_user, record.summary, record.prefix) == ("+", alice, "s", "")
+    assert sorted(tag.tag.name for tag in record.tags.all()) == ["army", "police"]
+    assert record.instance.suffix == article.body[6:38] == claim.suffix
+    # An edit after it is recorded as before, and an older version reads back with its tags.
+    services.update_claim(user=alice, claim=claim, version=1, tags=["town"])
+    first, *_, last = claim.history.order_by("history_id")
+    assert sorted(t.tag.name for t in first.tags.all()) == ["army", "police"]
+    assert [t.tag.name for t in last.tags.all()] == ["town"]
 
 
 def test_it_names_the_user_of_every_row_load_demo_writes(db, settings):

@@ -11,16 +11,24 @@ from django.test import RequestFactory
 
 from articles import services
 from articles.models import Claim, ClaimLink, Tag, Verdict
+from articles.queries import expand_compact, expand_compact_links
 from tests.db_helpers import store_bypassing_checks
 from tests.verdict_helpers import make_verdict
 
 
 def reader_data(response):
+    """The page's data, its compact claims expanded as reader/store.js does (the compact form in "compact")."""
     html = response.content.decode()
     start = html.index('<script id="reader-data" type="application/json">') + len(
         '<script id="reader-data" type="application/json">'
     )
-    return json.loads(html[start : html.index("</script>", start)])
+    data = json.loads(html[start : html.index("</script>", start)])
+    data["compact"] = data["claims"]
+    data["claims"] = expand_compact(data["claims"], data["article"]["body"])
+    data["compact_links"] = data["links"]
+    labels = {relation["value"]: relation["label"] for relation in data["relations"]}
+    data["links"] = expand_compact_links(data["links"], data["claims"], labels)
+    return data
 
 
 def many_claims(article, user, count):
@@ -46,6 +54,8 @@ def test_it_embeds_the_body_claims_and_links(client, alice, carol, article, make
     assert response.status_code == 200
     data = reader_data(response)
     assert data["article"]["body"] == article.body
+    assert 'id="claim-count">1</span>' in response.content.decode()
+    assert '"rows":[[' in response.content.decode()  # no spaces after separators
     [claim] = data["claims"]
     assert (claim["id"], claim["speaker"]["name"], claim["tags"], claim["can_edit"]) == (
         mine.pk,
@@ -155,9 +165,12 @@ def test_it_presents_claims_exactly_as_the_api_does(
     expected = ClaimSerializer(
         Claim.objects.live().filter(article=article).for_display(), many=True, context={"request": request}
     ).data
-    # The reader leaves out the timestamps, which the panel does not show.
-    left_out = ("created_at", "updated_at")
+    # The reader leaves out the timestamps and the context, which the panel does not show.
+    left_out = ("created_at", "updated_at", "prefix", "suffix")
     api_shape = [{k: v for k, v in claim.items() if k not in left_out} for claim in expected]
+    for claim in api_shape:  # ... and the speakers' affiliations
+        if claim["speaker"]:
+            claim["speaker"]["affiliation"] = None
     assert embedded == json.loads(json.dumps(api_shape))
     assert [c["link_count"] for c in embedded] == [2, 1]
 
@@ -181,7 +194,14 @@ def test_it_presents_links_exactly_as_the_api_does(
         expected = LinkSerializer(
             links_for_display(ClaimLink.objects.order_by("id")), many=True, context={"request": request}
         ).data
-        assert embedded == json.loads(json.dumps(expected))
+        expected = json.loads(json.dumps(expected))
+        # The reader leaves out the summary of a linked claim in another article (its cards do not show it).
+        for link in expected:
+            del link["created_at"]  # ... nor when a link was made
+            for end in ("from_claim", "to_claim"):
+                if link[end]["article"] != article.pk:
+                    link[end]["summary"] = None
+        assert embedded == expected
         assert [link["can_delete"] for link in embedded] == ([False, True] if persona == alice else [True, True])
 
 

@@ -174,10 +174,15 @@ export class Panel extends EventTarget {
     const orphanList = this.orphanedSection.querySelector('ol');
     const cardList = this.cardList;
     const byId = this.byId;
+    // Into two fragments first, then one insertion per list: the page is laid out once, not per card.
+    const cards = document.createDocumentFragment();
+    const orphans = document.createDocumentFragment();
     sorted.forEach(function (claim) {
       const card = byId.get(claim.id);
-      (claim.start === null || claim.start === undefined ? orphanList : cardList).appendChild(card);
+      (claim.start === null || claim.start === undefined ? orphans : cards).appendChild(card);
     });
+    cardList.appendChild(cards);
+    orphanList.appendChild(orphans);
     this.orphanedSection.hidden = orphanList.children.length === 0;
     this.countBadge.textContent = String(this.store.size);
     cardList.classList.toggle('is-empty', cardList.children.length === 0);

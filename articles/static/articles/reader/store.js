@@ -10,7 +10,115 @@
  *   select    {id, previous, options}  options: scrollText, scrollCard, center
  *   status    {text, action}     a message for the panel, with an optional {label, run} button
  */
+import * as TextMath from '../textmath.js';
 import * as api from './api.js';
+
+/*
+ * The page's compact claims (queries.compact_claims: `columns`, one `rows` entry per claim, speakers, users,
+ * tags and verdicts by id in lookup tables) expanded into the API's claim objects, which the rest of the
+ * reader reads. A column the server adds is copied onto every claim under its name: a new per-claim field
+ * needs no change here unless it is an id to look up.
+ */
+const NO_VERDICT = { code: 'none', label: 'No verdict', verdict: null, reason: '', rating: '' };
+
+export function expandClaims(compact, body) {
+  const columns = compact.columns;
+  // The reader's quotes that read exactly as the text at their offsets come as null: taken from the text.
+  const offsets = compact.quotes_from_body ? TextMath.offsetMap(body) : null;
+  const width = columns.length;
+  const speakers = new Map();
+  Object.keys(compact.speakers).forEach(function (id) {
+    const speaker = { id: Number(id) };
+    compact.speaker_columns.forEach(function (name, index) { speaker[name] = compact.speakers[id][index]; });
+    speaker.label = speaker.description ? speaker.name + ' (' + speaker.description + ')' : speaker.name;
+    speakers.set(Number(id), speaker);
+  });
+  const tags = compact.tags;
+  const users = compact.users;
+  const urls = compact.urls;
+  const actions = compact.verdict_actions || {};
+  const verdict = function (id) {
+    if (id === null || id === undefined) { return null; }
+    const row = compact.verdicts[id];
+    return {
+      id: id,
+      rating: row.rating,
+      rating_label: compact.ratings[row.rating] || row.rating,
+      headline: row.headline,
+      url: urls.verdict.replace('{}', id),
+    };
+  };
+  const rows = compact.rows;
+  const claims = new Array(rows.length);
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
+    const claim = { article: compact.article, deleted: false };
+    for (let column = 0; column < width; column++) { claim[columns[column]] = row[column]; }
+    // Speakers are shared objects: the store's speakers() and the forms read them, never change them.
+    claim.speaker = claim.speaker === null ? null : speakers.get(claim.speaker);
+    claim.tags = claim.tags.map(function (id) { return tags[id]; });
+    claim.created_by = users[claim.created_by];
+    claim.verdict = verdict(claim.verdict);
+    claim.url = urls.claim.replace('{}', claim.id);
+    // Status: null for "No verdict"; the next step on the verdict by kind, its label and URL sent once.
+    claim.status = claim.status || NO_VERDICT;
+    const action = claim.verdict_action ? actions[claim.verdict_action] : null;
+    claim.verdict_action = action ? {
+      label: action.label,
+      url: action.url.replace('{}', claim.verdict_action === 'write' ? claim.id : claim.status.verdict),
+    } : null;
+    if (claim.quote === null && offsets) { claim.quote = body.slice(offsets.toUtf16(claim.start), offsets.toUtf16(claim.end)); }
+    claims[index] = claim;
+  }
+  return claims;
+}
+
+/*
+ * The page's compact links (queries.compact_links) expanded into the API's link objects, given the article's
+ * claims (expanded) and the relations [{value, label}]: an end in this article is built from its claim, the
+ * others from `ends`, with each article's title and outlet from `articles`.
+ */
+export function expandLinks(compact, claims, relations) {
+  const byId = new Map(claims.map(function (claim) { return [claim.id, claim]; }));
+  const labels = new Map(relations.map(function (relation) { return [relation.value, relation.label]; }));
+  const urls = compact.urls;
+  const actions = compact.verdict_actions || {};
+  const endColumns = compact.end_columns;
+  const end = function (claimId) {
+    const claim = byId.get(claimId);
+    let values;
+    if (claim) {
+      values = { article: claim.article, quote: claim.quote, summary: claim.summary,
+        speaker: claim.speaker ? claim.speaker.name : null, anchor_state: claim.anchor_state };
+    } else {
+      values = { summary: null }; // not sent for claims in other articles: the cards do not show it
+      const row = compact.ends[claimId];
+      endColumns.forEach(function (name, index) { values[name] = row[index]; });
+    }
+    const article = compact.articles[values.article];
+    return {
+      id: claimId,
+      article: values.article,
+      article_title: article[0],
+      source: article[1],
+      quote: values.quote,
+      summary: values.summary,
+      speaker: values.speaker,
+      anchor_state: values.anchor_state,
+      reader_url: urls.reader.replace('{}', values.article).replace('{}', claimId),
+      url: urls.claim.replace('{}', claimId),
+    };
+  };
+  const columns = compact.columns;
+  return compact.rows.map(function (row) {
+    const link = {};
+    columns.forEach(function (name, index) { link[name] = row[index]; });
+    link.from_claim = end(link.from_claim);
+    link.to_claim = end(link.to_claim);
+    link.relation_label = labels.get(link.relation) || link.relation;
+    return link;
+  });
+}
 
 export class ClaimStore extends EventTarget {
   constructor({ claims, links }) {
@@ -34,8 +142,20 @@ export class ClaimStore extends EventTarget {
 
   get size() { return this.claims.size; }
 
+  /* The links touching a claim, from an index built once per change of this.links (not a scan per card). */
   linksOf(claimId) {
-    return this.links.filter(function (link) { return link.from_claim.id === claimId || link.to_claim.id === claimId; });
+    if (this.linkIndexOf !== this.links || this.linkIndexLength !== this.links.length) {
+      const index = new Map();
+      const add = function (id, link) { if (!index.has(id)) { index.set(id, []); } index.get(id).push(link); };
+      this.links.forEach(function (link) {
+        add(link.from_claim.id, link);
+        if (link.to_claim.id !== link.from_claim.id) { add(link.to_claim.id, link); }
+      });
+      this.linkIndex = index;
+      this.linkIndexOf = this.links;
+      this.linkIndexLength = this.links.length;
+    }
+    return this.linkIndex.get(claimId) || [];
   }
 
   /* The speakers of this article's claims, each once: the first suggestions for a speaker field. */
