@@ -125,8 +125,8 @@ def test_it_answers_in_the_same_queries_and_small_for_any_count(
     Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     api.force_login(alice)
     api.get(url(article))
-    # session, user, article (id only), state, user permissions (2), claims, tags, link counts
-    with django_assert_num_queries(9):
+    # session, user, article (id only), state, user permissions (2), claims, tags, link counts, statuses
+    with django_assert_num_queries(10):
         response = api.get(url(article))
     assert response.json()["count"] == count
     if count == 1000:

@@ -133,7 +133,7 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     client.get(f"/articles/{article.pk}/")
     # session, user, article, claims, tags, links, link ends, user permissions (2), the claims' statuses,
     # comment counts
-    with django_assert_num_queries(12):  # + the top bar's work and inbox counts
+    with django_assert_num_queries(13):  # + the top bar's work and inbox counts
         response = client.get(f"/articles/{article.pk}/")
     data = reader_data(response)
     assert len(data["claims"]) == 1000 and len(data["links"]) == 100
