@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Claim, ClaimLink, Source, Speaker, Tag, Verdict
+from articles.models import CLAIM_SEARCH_IDS, Article, Claim, ClaimLink, Source, Speaker, Tag, Verdict
 
 # A search box term: a "quoted phrase" or a single word.
 TERM = re.compile(r'"([^"]+)"|(\S+)')
@@ -50,6 +52,33 @@ def speakers_named(term: str):
     speakers = Speaker.objects.filter(name__icontains=term).values_list("pk", flat=True)
     ids = list(speakers[: MAX_SPEAKER_IDS + 1])
     return ids if len(ids) <= MAX_SPEAKER_IDS else speakers
+
+
+# The shortest term SQLite's claim search index (trigrams) can find; shorter ones are matched by reading claims.
+MIN_INDEXED_TERM = 3
+
+
+def claim_search(queryset, text: str, *, article_title: bool = False):
+    """Claims where every term appears, case-insensitively, in the quote, the summary or the speaker's name.
+
+    The one search of claims (desk list, API, exports, admin). A term matches any substring, as
+    icontains does. On SQLite the quote and summary are searched in the FTS5 trigram index
+    (models.ensure_claim_search) for terms of three characters or more; on PostgreSQL the pg_trgm GIN
+    indexes of migration 0006 serve the icontains lookups. With `article_title` (the admin's search), a
+    term may also be in the title of the claim's article.
+    """
+    sqlite = connections[queryset.db].vendor == "sqlite"
+    for term in search_terms(text):
+        if sqlite and len(term) >= MIN_INDEXED_TERM:
+            phrase = '"' + term.replace('"', '""') + '"'
+            in_text = Q(pk__in=RawSQL(CLAIM_SEARCH_IDS, [phrase]))  # noqa: S611 (constant SQL, a parameter)
+        else:
+            in_text = Q(quote__icontains=term) | Q(summary__icontains=term)
+        condition = in_text | Q(speaker__in=speakers_named(term))
+        if article_title:
+            condition |= Q(article__in=Article.objects.filter(title__icontains=term).values("pk"))
+        queryset = queryset.filter(condition)
+    return queryset
 
 
 def with_tiebreak(queryset, *, default: tuple[str, ...]):
@@ -329,10 +358,7 @@ class ClaimFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        for term in search_terms(value):
-            speakers = speakers_named(term)
-            queryset = queryset.filter(Q(quote__icontains=term) | Q(summary__icontains=term) | Q(speaker__in=speakers))
-        return queryset
+        return claim_search(queryset, value)
 
     def filter_article_title(self, queryset, name, value):
         return match_all_terms(queryset, value, ["article__title"])
