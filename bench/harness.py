@@ -31,6 +31,7 @@ WORKLOADS = {
     "claim_list": "bench.pages:claim_list",
     "admin_lists": "bench.admin_lists:run",
     "export": "bench.export_bench:run",
+    "bulk_import": "bench.import_bench:run",
     "reanchor": "bench.harness:reanchor",
     "browser": "bench.browser:run",
     "api_create": "bench.api_create:run",

@@ -184,6 +184,7 @@ class Importer:
         self.claim_lines: dict[str, int] = {}
         self.links: list[PendingLink] = []
         self.present_claims: dict[str, tuple[int, bool]] = {}  # key -> (id, deleted), claims already here
+        self.tag_cache: dict[tuple, list[str]] = {}
 
     # ------------------------------------------------------------ step 1: read and validate every line
 
@@ -377,13 +378,24 @@ class Importer:
             suffix=suffix,
             speaker=speaker,
             summary=summary,
-            tags=services.tag_names(_list(record, "tags")),
+            tags=self.tag_names(_list(record, "tags")),
             anchor_state=state,
             created_by=_username(record.get("created_by"), required=True),
             created_at=created_at,
             updated_at=restore.utc(_datetime(record, "updated_at", required=True)),
             verdicts=self.new_verdicts(_list(record, "verdicts")),
         )
+
+    def tag_names(self, raw: list) -> list[str]:
+        """services.tag_names, once per distinct list of tags in the file."""
+        try:
+            key = tuple(raw)
+            hash(key)
+        except TypeError:
+            return services.tag_names(raw)
+        if key not in self.tag_cache:
+            self.tag_cache[key] = services.tag_names(raw)
+        return list(self.tag_cache[key])
 
     def new_verdicts(self, records: list) -> list[restore.NewVerdict]:
         verdicts, listed = [], set()
