@@ -462,7 +462,9 @@ def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT) -> Total:
     row estimate (EXPLAIN) costs a millisecond and is close enough for "about". SQLite has no estimate,
     so it counts on.
     """
-    bounded = queryset.order_by()[: limit + 1].count()
+    # Ids only: the list's annotations (link counts, statuses) would otherwise be computed for every row counted.
+    queryset = queryset.order_by().values("pk")
+    bounded = queryset[: limit + 1].count()
     if bounded <= limit:
         return Total(bounded)
     if connections[queryset.db].vendor == "postgresql":

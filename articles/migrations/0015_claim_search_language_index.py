@@ -1,10 +1,11 @@
-"""Full-text search of claims on SQLite: an FTS5 trigram index kept in step by triggers.
+"""Full-text search of claims on SQLite (an FTS5 trigram index kept in step by triggers); an index on
+the articles' language for the admin's filter.
 
 See models.ensure_claim_search. Not in the models' state (SQLite only, like the trigram indexes of
 0006 on PostgreSQL); apps.py re-creates the triggers after a migration that rebuilds the claims table.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 from articles.models import CLAIM_SEARCH_TABLE, ensure_claim_search
 
@@ -28,4 +29,8 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create, drop, elidable=False),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["language"], name="article_language_idx"),
+        ),
     ]
