@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from articles import exports
 from articles.importing.jsonl import import_jsonl
@@ -275,3 +276,26 @@ def test_it_reports_a_line_that_is_not_utf8(db):
     report = import_jsonl([b'{"type": "export", "format": "\xff"}'])
     assert report.errors[0][0] == 1
     assert "not UTF-8" in report.errors[0][1]
+
+
+def test_the_claims_only_variant_leaves_out_the_articles_and_imports_where_they_are(desk, tmp_path, client, root):
+    path = tmp_path / "claims.jsonl"
+    call_command("export_claims", "--format", "jsonl", "--claims-only", "-o", str(path))
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["articles"] is False
+    assert {record["type"] for record in records[1:]} == {"claim"}
+    # Offered where the exports are: the download (and so the API, which shares FORMATS).
+    client.force_login(root)
+    download = client.get(reverse("exports:claims_claimsjsonl"))
+    assert download.status_code == 200
+    assert b'"type":"article"' not in b"".join(download.streaming_content)
+    Evidence.objects.all().delete()
+    Verdict.objects.filter(corrects__isnull=False).delete()
+    Verdict.objects.all().delete()
+    ClaimLink.objects.all().delete()
+    Claim.objects.all().delete()
+
+    report = import_jsonl(path.read_text(encoding="utf-8").splitlines())  # the articles are still here
+
+    assert report.errors == []
+    assert report.claims == len(records) - 1
