@@ -44,7 +44,9 @@ def claims(article, make_claim, alice, mayor):
         ("zzz", []),
     ],
 )
-def test_it_finds_substrings_of_quote_summary_and_speaker(claims, text, expected):
+@pytest.mark.parametrize("common", [1, 5000])  # SQLite: every term common (read row by row), or none (the index)
+def test_it_finds_substrings_of_quote_summary_and_speaker(claims, text, expected, common, monkeypatch):
+    monkeypatch.setattr("articles.filters.COMMON_TERM_CLAIMS", common)
     assert found(text) == expected
 
 
