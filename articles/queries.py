@@ -445,6 +445,9 @@ def job_status(job: Job, items=None) -> dict:
 
 # Up to this many rows a list's total is counted exactly; beyond, PostgreSQL's planner estimate is shown.
 EXACT_COUNT_LIMIT = 100_000
+# SQLite, a searched list: counted up to this many, then "more than". A common term is matched row by row
+# (filters.claim_search), so an exact count would read every claim (seconds at a million).
+SEARCH_COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -453,9 +456,10 @@ class Total:
 
     count: int
     estimated: bool = False
+    more_than: bool = False  # SQLite, searched: "more than 1,000 claims" (counting on would read every claim)
 
 
-def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT) -> Total:
+def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT, searched: bool = False) -> Total:
     """Count the rows up to `limit` (a bounded COUNT stops early); above it, estimate where the database can.
 
     An exact COUNT(*) of a million filtered claims takes most of a second on PostgreSQL; the planner's
@@ -464,6 +468,9 @@ def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT) -> Total:
     """
     # Ids only: the list's annotations (link counts, statuses) would otherwise be computed for every row counted.
     queryset = queryset.order_by().values("pk")
+    if searched and connections[queryset.db].vendor == "sqlite":
+        bounded = queryset[: SEARCH_COUNT_LIMIT + 1].count()
+        return Total(min(bounded, SEARCH_COUNT_LIMIT), more_than=bounded > SEARCH_COUNT_LIMIT)
     bounded = queryset[: limit + 1].count()
     if bounded <= limit:
         return Total(bounded)

@@ -81,3 +81,13 @@ def test_a_long_term_is_answered_from_the_index_on_sqlite(claims):
 
 def test_migrate_keeps_the_search_in_step(db):
     call_command("migrate", verbosity=0)  # post_migrate: ensure_claim_search, idempotent
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite only: PostgreSQL estimates")
+def test_a_searched_list_on_sqlite_counts_up_to_a_limit(client, alice, article, make_claim, monkeypatch):
+    monkeypatch.setattr("articles.queries.SEARCH_COUNT_LIMIT", 2)
+    for _ in range(3):
+        make_claim(article, "tactical retreat", user=alice)
+    client.force_login(alice)
+    assert "more than 2 claims" in client.get("/claims/", {"q": "retreat"}).content.decode()
+    assert "3 claims" in client.get("/claims/").content.decode()
