@@ -445,8 +445,8 @@ def job_status(job: Job, items=None) -> dict:
 
 # Up to this many rows a list's total is counted exactly; beyond, PostgreSQL's planner estimate is shown.
 EXACT_COUNT_LIMIT = 100_000
-# SQLite, a searched list: counted up to this many, then "more than". A common term is matched row by row
-# (filters.claim_search), so an exact count would read every claim (seconds at a million).
+# A searched list: counted up to this many, then PostgreSQL's estimate or, on SQLite, "more than". Counting
+# every match of a common term took seconds at a million claims (SQLite matches it row by row).
 SEARCH_COUNT_LIMIT = 1000
 
 
@@ -468,9 +468,11 @@ def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT, searched: boo
     """
     # Ids only: the list's annotations (link counts, statuses) would otherwise be computed for every row counted.
     queryset = queryset.order_by().values("pk")
-    if searched and connections[queryset.db].vendor == "sqlite":
-        bounded = queryset[: SEARCH_COUNT_LIMIT + 1].count()
-        return Total(min(bounded, SEARCH_COUNT_LIMIT), more_than=bounded > SEARCH_COUNT_LIMIT)
+    if searched:  # counting every match of a common term costs seconds at a million claims
+        limit = SEARCH_COUNT_LIMIT
+        if connections[queryset.db].vendor == "sqlite":
+            bounded = queryset[: limit + 1].count()
+            return Total(min(bounded, limit), more_than=bounded > limit)
     bounded = queryset[: limit + 1].count()
     if bounded <= limit:
         return Total(bounded)
