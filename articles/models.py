@@ -112,7 +112,11 @@ class Article(models.Model):
             models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
             http_url_check("url", name="article_url_http", blank=True),
         ]
-        indexes = [models.Index(fields=["published", "id"], name="article_published_idx")]
+        indexes = [
+            models.Index(fields=["published", "id"], name="article_published_idx"),
+            # The admin's language filter lists the languages in use: from this index, not from every article's row.
+            models.Index(fields=["language"], name="article_language_idx"),
+        ]
 
     def __str__(self):
         return self.title
@@ -908,3 +912,53 @@ class SpeakerSuggestion(SuggestionProvenance):
 
     def __str__(self):
         return f"{self.name} ({self.cue}, {self.score:.2f})"
+
+
+# ---------------------------------------------------------------- the claims' full-text index (SQLite)
+
+# SQLite: an FTS5 table over the claims' quote and summary with the trigram tokenizer, so a search term
+# of three or more characters matches any substring, case-insensitively, as icontains did, but from an
+# index instead of reading every claim (filters.claim_search uses it). It is an external-content table
+# (it stores only the index) kept in step by triggers, so every write path (services, admin, imports,
+# fixtures, update(), raw SQL) updates it. PostgreSQL serves the same searches from pg_trgm GIN indexes
+# (migration 0006) and needs none of this.
+CLAIM_SEARCH_TABLE = "articles_claim_fts"
+# The ids of the claims whose quote or summary contains the parameter (an FTS5 phrase: see filters.claim_search).
+CLAIM_SEARCH_IDS = "SELECT rowid FROM articles_claim_fts WHERE articles_claim_fts MATCH %s"
+_CLAIM_SEARCH_DDL = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS articles_claim_fts USING fts5("
+    "quote, summary, content='articles_claim', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER IF NOT EXISTS articles_claim_fts_insert AFTER INSERT ON articles_claim BEGIN"
+    " INSERT INTO articles_claim_fts(rowid, quote, summary) VALUES (new.id, new.quote, new.summary); END",
+    "CREATE TRIGGER IF NOT EXISTS articles_claim_fts_delete AFTER DELETE ON articles_claim BEGIN"
+    " INSERT INTO articles_claim_fts(articles_claim_fts, rowid, quote, summary)"
+    " VALUES ('delete', old.id, old.quote, old.summary); END",
+    "CREATE TRIGGER IF NOT EXISTS articles_claim_fts_update AFTER UPDATE OF quote, summary ON articles_claim"
+    " BEGIN INSERT INTO articles_claim_fts(articles_claim_fts, rowid, quote, summary)"
+    " VALUES ('delete', old.id, old.quote, old.summary);"
+    " INSERT INTO articles_claim_fts(rowid, quote, summary) VALUES (new.id, new.quote, new.summary); END",
+    "INSERT INTO articles_claim_fts(articles_claim_fts) VALUES ('rebuild')",
+]
+_CLAIM_SEARCH_TRIGGERS = ("articles_claim_fts_insert", "articles_claim_fts_delete", "articles_claim_fts_update")
+
+
+def ensure_claim_search(connection) -> None:
+    """Create the SQLite claim search table and its triggers where missing, and fill a new table.
+
+    Run by migration 0015 and after every migrate (apps.py): a later migration that alters the claims
+    table makes SQLite copy it into a new table, which drops the triggers; this puts them back and
+    rebuilds the index from the rows (the ids are kept by the copy, but writes in between would be missed).
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE 'articles_claim%'"
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if "articles_claim" not in present:
+            return
+        if CLAIM_SEARCH_TABLE in present and all(name in present for name in _CLAIM_SEARCH_TRIGGERS):
+            return
+        for statement in _CLAIM_SEARCH_DDL:
+            cursor.execute(statement)

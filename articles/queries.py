@@ -507,6 +507,9 @@ def job_status(job: Job, items=None) -> dict:
 
 # Up to this many rows a list's total is counted exactly; beyond, PostgreSQL's planner estimate is shown.
 EXACT_COUNT_LIMIT = 100_000
+# A searched list: counted up to this many, then PostgreSQL's estimate or, on SQLite, "more than". Counting
+# every match of a common term took seconds at a million claims (SQLite matches it row by row).
+SEARCH_COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -515,16 +518,24 @@ class Total:
 
     count: int
     estimated: bool = False
+    more_than: bool = False  # SQLite, searched: "more than 1,000 claims" (counting on would read every claim)
 
 
-def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT) -> Total:
+def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT, searched: bool = False) -> Total:
     """Count the rows up to `limit` (a bounded COUNT stops early); above it, estimate where the database can.
 
     An exact COUNT(*) of a million filtered claims takes most of a second on PostgreSQL; the planner's
     row estimate (EXPLAIN) costs a millisecond and is close enough for "about". SQLite has no estimate,
     so it counts on.
     """
-    bounded = queryset.order_by()[: limit + 1].count()
+    # Ids only: the list's annotations (link counts, statuses) would otherwise be computed for every row counted.
+    queryset = queryset.order_by().values("pk")
+    if searched:  # counting every match of a common term costs seconds at a million claims
+        limit = SEARCH_COUNT_LIMIT
+        if connections[queryset.db].vendor == "sqlite":
+            bounded = queryset[: limit + 1].count()
+            return Total(min(bounded, limit), more_than=bounded > limit)
+    bounded = queryset[: limit + 1].count()
     if bounded <= limit:
         return Total(bounded)
     if connections[queryset.db].vendor == "postgresql":

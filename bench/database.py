@@ -8,9 +8,10 @@ changed before Django is set up, so every process the harness starts (gunicorn, 
 uses the same benchmark database.
 """
 
+import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -62,6 +63,26 @@ def _prepare_postgres(url: str, scale: str) -> BenchDatabase:
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
     return BenchDatabase(vendor="postgresql", name=name, admin_url=admin_url)
+
+
+def remember(database: BenchDatabase, work_dir: Path) -> None:
+    """Note in a kept run's directory which database it used, for `--reuse`."""
+    (work_dir / "database.json").write_text(json.dumps(asdict(database)))
+
+
+def reuse(work_dir: Path) -> BenchDatabase:
+    """Point this process's environment at the database a kept run used (see remember)."""
+    try:
+        database = BenchDatabase(**json.loads((work_dir / "database.json").read_text()))
+    except (OSError, ValueError, TypeError) as error:
+        raise SystemExit(f"bench: {work_dir} is not a kept run ({error})") from None
+    if database.vendor == "sqlite":
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["DJANGO_SQLITE_PATH"] = database.name
+    else:
+        parts = urlsplit(database.admin_url)
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{database.name}"))
+    return database
 
 
 def drop(database: BenchDatabase) -> None:

@@ -5,7 +5,9 @@ Workloads that only read run first, in this process (reader, claim list) or in c
 """
 
 import argparse
+import dataclasses
 import importlib.util
+import json
 import os
 import secrets
 import shutil
@@ -30,6 +32,7 @@ WORKLOADS = {
     "admin_lists": "bench.admin_lists:run",
     "export": "bench.export_bench:run",
     "article_claims": "bench.article_claims:run",
+    "bulk_import": "bench.import_bench:run",
     "reanchor": "bench.harness:reanchor",
     "browser": "bench.browser:run",
     "api_create": "bench.api_create:run",
@@ -72,6 +75,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"run only these workloads ({', '.join(WORKLOADS)})",
     )
     parser.add_argument("--keep-db", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        metavar="RUN_DIR",
+        help="run on the database a --keep-db run kept (its directory under var/bench/): migrate, no new corpus",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (README's production: 3)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Playwright figures")
     return parser.parse_args(argv)
@@ -113,8 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.only and set(args.only) <= STANDALONE:
         return main_standalone(args, scale, started, load_at_start)
     database.RUNS_DIR.mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(prefix=f"{scale.name}-", dir=database.RUNS_DIR))
-    bench_db = database.prepare(scale.name, work_dir)
+    if args.reuse:
+        work_dir = args.reuse.resolve()
+        bench_db = database.reuse(work_dir)
+        args.keep_db = True
+    else:
+        work_dir = Path(tempfile.mkdtemp(prefix=f"{scale.name}-", dir=database.RUNS_DIR))
+        bench_db = database.prepare(scale.name, work_dir)
     os.environ["DJANGO_STATIC_ROOT"] = str(work_dir / "static")  # collected per run: others may change static files
     sys.path.insert(0, str(BASE_DIR))
 
@@ -131,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         vendor_version = _database_version(connection)
         connections.close_all()
         if args.keep_db:
-            print(f"kept: {bench_db.describe()} (and {work_dir})")
+            database.remember(bench_db, work_dir)
+            print(f"kept: {bench_db.describe()} (and {work_dir}; rerun with --reuse {work_dir})")
         else:
             database.drop(bench_db)
             shutil.rmtree(work_dir, ignore_errors=True)
@@ -201,9 +216,16 @@ def prepare_run(scale: Scale, args: argparse.Namespace, work_dir: Path) -> Run:
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("migrate", interactive=False, verbosity=0)
     migrate_seconds = time.perf_counter() - began
-    print(f"  migrated in {migrate_seconds:.1f} s; building the corpus", flush=True)
-    corpus = corpus_module.build(scale, secrets.token_urlsafe(16))
-    print(f"  corpus built in {corpus.build_seconds:.1f} s: {corpus.counts}", flush=True)
+    saved = work_dir / "corpus.json"
+    if args.reuse and saved.exists():
+        corpus = corpus_module.Corpus(**json.loads(saved.read_text()))
+        print(f"  migrated in {migrate_seconds:.1f} s; reusing the corpus: {corpus.counts}", flush=True)
+    else:
+        print(f"  migrated in {migrate_seconds:.1f} s; building the corpus", flush=True)
+        corpus = corpus_module.build(scale, secrets.token_urlsafe(16))
+        print(f"  corpus built in {corpus.build_seconds:.1f} s: {corpus.counts}", flush=True)
+        if args.keep_db:  # what --reuse needs to run on it again (the password too: a local throwaway)
+            saved.write_text(json.dumps(dataclasses.asdict(corpus)))
     return Run(
         scale=scale, corpus=corpus, args=args, work_dir=work_dir, details={"migrate_seconds": round(migrate_seconds, 2)}
     )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import OuterRef
+from django.db.models.expressions import RawSQL
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -237,15 +238,23 @@ class SpeakerAdmin(DeskAdminMixin, ServiceWritesMixin, SimpleHistoryAdmin):
         return TemplateResponse(request, self.merge_template, context)
 
 
+TAG_COUNT_CAP = 1000
+CAPPED_TAG_COUNT = (
+    "SELECT COUNT(*) FROM (SELECT 1 FROM articles_claim_tags capped"
+    ' WHERE capped.tag_id = "articles_tag"."id" LIMIT %s) counted'
+)
+
+
 @admin.register(Tag)
 class TagAdmin(DeskAdminMixin, admin.ModelAdmin):
     list_display = ["name", "claim_count"]
     search_fields = ["name"]
 
     def get_queryset(self, request):
-        tagged = Claim.tags.through.objects.filter(tag=OuterRef("pk"))
-        return super().get_queryset(request).annotate(claim_count=_count_of(tagged))
+        # Counted up to TAG_COUNT_CAP per tag: an exact count read all 1.3 million tag rows at 1M claims.
+        capped = RawSQL(CAPPED_TAG_COUNT, [TAG_COUNT_CAP + 1])  # noqa: S611 (constant SQL, a parameter)
+        return super().get_queryset(request).annotate(claim_count=capped)
 
     @admin.display(ordering="claim_count", description="claims")
     def claim_count(self, obj):
-        return obj.claim_count
+        return f"{TAG_COUNT_CAP:,}+" if obj.claim_count > TAG_COUNT_CAP else obj.claim_count

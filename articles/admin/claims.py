@@ -14,6 +14,7 @@ from articles.admin.base import DeskAdminMixin
 from articles.admin.forms import LimitedModelForm
 from articles.admin.writes import ServiceWritesMixin, adopt, refusal_text
 from articles.exports import export_action
+from articles.filters import claim_search
 from articles.models import Claim, ClaimLink, _count_of
 
 admin.site.index_title = "Desk console"
@@ -123,6 +124,10 @@ class ClaimAdmin(DeskAdminMixin, OwnedRecordAdminMixin, ServiceWritesMixin, Simp
         links_out = ClaimLink.objects.filter(from_claim=OuterRef("pk"))
         links_in = ClaimLink.objects.filter(to_claim=OuterRef("pk"))
         return super().get_queryset(request).annotate(link_count=_count_of(links_out) + _count_of(links_in))
+
+    def get_search_results(self, request, queryset, search_term):
+        # The claim list's search (the full-text index on SQLite), with the article's title as well.
+        return claim_search(queryset, search_term, article_title=True), False
 
     def get_actions(self, request):
         # Claims are soft-deleted so that a deletion can be undone; the hard bulk delete is not offered.

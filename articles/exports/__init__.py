@@ -679,13 +679,16 @@ def write_jsonl(
     site_url: str | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress = None,
+    claims_only: bool = False,
     **_,
 ) -> Iterator[str]:
     """JSON Lines: a header record, then article records and claim records (see import_claims).
 
     Each article record (with its full text) comes before the first claim that needs it. With
     `articles` (the article-list export) every one of those articles is written, claims or not,
-    followed by their live claims; `claims` is then ignored.
+    followed by their live claims; `claims` is then ignored. With `claims_only` no article record is
+    written (each claim still names its article: title, URL, text hash): a smaller file, which imports
+    into an instance that already holds the articles.
     """
     urls = Urls.for_site(site_url)
     header = {
@@ -695,9 +698,11 @@ def write_jsonl(
         "site": urls.site,
         "exported_at": timezone.now().isoformat(),
     }
+    if claims_only:
+        header["articles"] = False
     yield _dumps(header)
-    seen_articles: set[int] | None = set()
-    if articles is not None:
+    seen_articles: set[int] | None = None if claims_only else set()
+    if articles is not None and not claims_only:
         for chunk in _article_id_chunks(articles, chunk_size=ARTICLE_CHUNK_SIZE):
             yield from _article_records(chunk)
         claims = Claim.objects.filter(article__in=articles.order_by().values("pk"))
@@ -711,6 +716,12 @@ def write_jsonl(
         yield "".join(_dumps(_claim_record(row, related, urls)) for row in rows)
         if progress:
             progress(len(rows))
+
+
+def write_claims_jsonl(claims: QuerySet, **options) -> Iterator[str]:
+    """JSON Lines without the article records (their texts): see write_jsonl's `claims_only`."""
+    options.pop("articles", None)
+    return write_jsonl(claims, claims_only=True, **options)
 
 
 def claims_of_articles(articles: QuerySet) -> QuerySet:
@@ -982,6 +993,13 @@ FORMATS = {
     "csv": ExportFormat("csv", "CSV (spreadsheet)", "csv", "text/csv; charset=utf-8", write_csv),
     "deskcsv": ExportFormat("deskcsv", "Desk CSV (readable)", "desk.csv", "text/csv; charset=utf-8", write_desk_csv),
     "jsonl": ExportFormat("jsonl", "JSON Lines", "jsonl", "application/jsonl; charset=utf-8", write_jsonl),
+    "claimsjsonl": ExportFormat(
+        "claimsjsonl",
+        "JSON Lines, claims only (no article texts)",
+        "claims.jsonl",
+        "application/jsonl; charset=utf-8",
+        write_claims_jsonl,
+    ),
     "webannotation": ExportFormat(
         "webannotation",
         "W3C Web Annotation",

@@ -1,22 +1,25 @@
 """Import back a JSON Lines export (exports.write_jsonl): move a desk's data between instances, or restore a backup.
 
-Record by record, in file order, each line in its own transaction: a bad line is reported with its
-number and leaves nothing behind; the lines around it still load. Importing the same file again adds
-nothing: every record is matched against what is already there first.
+In two steps. First every line is read and validated in memory, with the rules the services apply one
+record at a time (span against the article text, text limits, tags, choices, URLs, time zones, claims
+per article); every bad line is reported with its number and, unless `skip_bad`, nothing is written.
+Then what was validated is written in bulk (services.restore): large INSERTs, one transaction per
+batch of claims, one history row per created record. Importing the same file again adds nothing:
+every record is matched against what is already there first.
 
-- article: matched by its text (content hash). New ones go through services.create_article (which
-  refuses a different text under an URL already stored: that line is reported).
+- article: matched by its text (content hash); a different text under an URL already stored is refused.
 - claim: matched by its key (article text hash, span, creation time), which survives the move while
-  ids do not. Anchored claims go through services.create_claim; relocated and orphaned ones, which no
-  service creates, are written directly but validated by the model (full_clean) first.
-- link: listed on both of its claims, it is created (services.link_claims) when the second of the two
-  is imported, whatever the order; links to claims that are not in the file are counted, not created.
+  ids do not. Anchored claims must quote the article text at their span; relocated and orphaned ones
+  (which only arise when an article is revised) keep their quote as exported. Context (prefix,
+  suffix) is kept as exported.
+- link: listed on both of its claims, it is created once both claims are there, whatever the order
+  of the lines; links to claims that are not in the file (nor here) are counted, not created.
 - verdicts and their evidence: restored exactly as exported (state, editor, dates, the verdict a
-  correction corrects). The workflow services only move verdicts forward from a draft, so these rows
-  are written directly inside the line's transaction, each validated with full_clean first.
-- comments (on the claim, and on each of its verdicts) come with a new claim, through
-  services.import_comment: times, deletion and thread state as exported, nobody notified, mentions read
-  again from the text. A claim already present keeps the comments it has.
+  correction corrects).
+- comments (on the claim, and on each of its verdicts) come with a new claim: validated with the claim, then
+  written after the bulk insert through services.import_comment (times, deletion and thread state as
+  exported, nobody notified, mentions read again from the text). A claim already present keeps the comments
+  it has.
 - users are matched by username; a missing one is created inactive, with no password and no role,
   so authorship survives and nobody can sign in as them until an administrator says so.
 
@@ -30,14 +33,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError
+from django.db.models import Count
 
-from articles import exports, services
-from articles.errors import DuplicateArticle
-from articles.models import Article, Claim, ClaimLink, Evidence, Verdict, content_hash
+from articles import exports, limits, services
+from articles.limits import check_length
+from articles.models import Article, Claim, ClaimLink, Evidence, Speaker, Verdict, content_hash
+from articles.services import restore
+from articles.services.claims import validate_span
+from articles.text import anchoring
 
 
 class LineError(Exception):
@@ -54,8 +59,9 @@ class ImportReport:
     already_present: int = 0
     users_created: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
-    # (from key, to key, relation) of links whose other claim has not been seen (yet).
+    # (from key, to key, relation) of links whose other claim is neither in the file nor here.
     waiting_links: set[tuple[str, str, str]] = field(default_factory=set)
+    written: bool = True  # False: bad lines and no skip_bad, so nothing was written
 
     def summary(self) -> str:
         parts = [
@@ -71,24 +77,6 @@ class ImportReport:
         if self.errors:
             parts.append(f"{len(self.errors)} lines not imported")
         return "; ".join(parts) + "."
-
-
-@dataclass
-class LineChanges:
-    """What one line did; merged into the report only when its transaction commits."""
-
-    counts: Counter = field(default_factory=Counter)
-    users: dict = field(default_factory=dict)
-    waiting: set = field(default_factory=set)
-    linked: set = field(default_factory=set)
-
-    def merge_into(self, report: ImportReport, users: dict) -> None:
-        for name, count in self.counts.items():
-            setattr(report, name, getattr(report, name) + count)
-        report.users_created.extend(self.users)
-        users.update(self.users)
-        report.waiting_links -= self.linked
-        report.waiting_links |= self.waiting
 
 
 # ---------------------------------------------------------------- reading fields
@@ -165,170 +153,321 @@ def _message(error: Exception) -> str:
 
 # ---------------------------------------------------------------- the importer
 
+CLAIM_CHOICES = set(Claim.AnchorState.values)
+RAW_FORMATS = set(Article.Format.values)
+SPEAKER_LIMITS = {name: Speaker._meta.get_field(name).max_length for name in ("name", "description", "affiliation")}
+CONTEXT_LIMIT = Claim._meta.get_field("prefix").max_length
+
+
+def _username(value, *, required: bool = False) -> str | None:
+    if value in (None, ""):
+        if required:
+            raise LineError("a username is missing.")
+        return None
+    if not isinstance(value, str):
+        raise LineError(f"a username must be a string, got {value!r}.")
+    return value
+
+
+@dataclass
+class PendingLink:
+    line: int
+    from_key: str
+    to_key: str
+    relation: str
+    note: str
+    created_by: str
+    created_at: datetime
+
 
 class Importer:
-    def __init__(self):
+    def __init__(self, *, skip_bad: bool = False):
+        self.skip_bad = skip_bad
         self.report = ImportReport()
-        self._users: dict[str, object] = {}
-        self.line = LineChanges()
+        self.articles: dict[str, restore.NewArticle] = {}  # by content hash: new ones from the file
+        self.article_lines: dict[str, int] = {}
+        self.bodies: dict[str, str] = {}  # content hash -> text, for the file's claims' spans
+        self.claims: dict[str, restore.NewClaim] = {}  # by key: new ones
+        self.claim_lines: dict[str, int] = {}
+        self.links: list[PendingLink] = []
+        self.present_claims: dict[str, tuple[int, bool]] = {}  # key -> (id, deleted), claims already here
+        self.tag_cache: dict[tuple, list[str]] = {}
+
+    # ------------------------------------------------------------ step 1: read and validate every line
 
     def run(self, lines: Iterable[str | bytes]) -> ImportReport:
+        records = []
         for number, line in enumerate(lines, start=1):
-            self.line = LineChanges()
             try:
-                self.import_line(line)
-            except (LineError, ValidationError, DuplicateArticle, IntegrityError) as error:
-                self.report.errors.append((number, _message(error)))
-            else:
-                self.line.merge_into(self.report, self._users)
+                record = self.parse(line)
+            except LineError as error:
+                self.report.errors.append((number, str(error)))
+                continue
+            if record is not None:
+                records.append((number, record))
+        self.validate(records)
+        self.report.errors.sort()
+        if self.report.errors and not self.skip_bad:
+            self.report.written = False
+            return self.report
+        try:
+            self.write()
+        except (IntegrityError, ValidationError) as error:  # validated above: a concurrent write, or a rule missed
+            self.report.errors.append((0, f"the import stopped: {_message(error)}"))
         return self.report
 
-    def import_line(self, line: str | bytes) -> None:
+    @staticmethod
+    def parse(line: str | bytes) -> dict | None:
         if isinstance(line, bytes):
             try:
                 line = line.decode("utf-8")
             except UnicodeDecodeError as error:
                 raise LineError(f"not UTF-8 ({error.reason} at byte {error.start}).") from None
         if not line.strip():
-            return
+            return None
         try:
             record = json.loads(line)
         except ValueError as error:
             raise LineError(f"not valid JSON: {error}.") from None
         if not isinstance(record, dict):
             raise LineError("expected a JSON object.")
-        kind = record.get("type")
-        handlers = {"export": self.check_header, "article": self.import_article, "claim": self.import_claim}
-        if kind not in handlers:
-            raise LineError(f"unknown record type {kind!r} (expected export, article or claim).")
-        # One transaction per line: if anything in it fails, nothing of it stays.
-        with transaction.atomic():
-            handlers[kind](record)
+        if record.get("type") not in ("export", "article", "claim"):
+            raise LineError(f"unknown record type {record.get('type')!r} (expected export, article or claim).")
+        return record
 
-    # ------------------------------------------------------------ records
+    def validate(self, records: list[tuple[int, dict]]) -> None:
+        checks = {"export": self.check_header, "article": self.check_article, "claim": self.check_claim}
+        self.load_present(records)
+        # Articles first: a claim may come before its article in a hand-made file.
+        for kind in ("export", "article", "claim"):
+            for number, record in records:
+                if record["type"] != kind:
+                    continue
+                try:
+                    checks[kind](number, record)
+                except (LineError, ValidationError) as error:
+                    self.report.errors.append((number, _message(error)))
+        self.check_claim_counts()
 
-    def check_header(self, record: dict) -> None:
+    def load_present(self, records: list[tuple[int, dict]]) -> None:
+        """What is already here, in a few queries: articles by hash and URL, claims of those articles."""
+        hashes, urls = set(), set()
+        for _, record in records:
+            if record["type"] == "article":
+                if isinstance(record.get("content_hash"), str):
+                    hashes.add(record["content_hash"])
+                if isinstance(record.get("url"), str) and record["url"]:
+                    urls.add(record["url"])
+            elif record["type"] == "claim" and isinstance(record.get("article"), dict):
+                digest = record["article"].get("content_hash")
+                if isinstance(digest, str):
+                    hashes.add(digest)
+                for link in record.get("links") or ():
+                    if isinstance(link, dict) and isinstance(link.get("claim_key"), str):
+                        hashes.add(link["claim_key"].split(":", 1)[0])
+        self.present_articles = dict(Article.objects.filter(content_hash__in=hashes).values_list("content_hash", "pk"))
+        self.urls_here = dict(Article.objects.filter(url__in=urls).values_list("url", "content_hash"))
+        self.bodies.update(
+            Article.objects.filter(content_hash__in=self.present_articles).values_list("content_hash", "body")
+        )
+        for (digest, start, end, created_at), found in restore.claims_of_articles(self.present_articles).items():
+            self.present_claims[exports.claim_key(digest, start, end, created_at)] = found
+        self.claims_here = Counter(
+            dict(
+                Claim.objects.filter(article_id__in=self.present_articles.values())
+                .values("article__content_hash")
+                .annotate(n=Count("pk"))
+                .values_list("article__content_hash", "n")
+            )
+        )
+
+    def check_header(self, number: int, record: dict) -> None:
         if record.get("format") != exports.JSONL_FORMAT_NAME:
             raise LineError(f"not a claims export (format {record.get('format')!r}).")
         version = record.get("version")
         if not isinstance(version, int) or version > exports.JSONL_FORMAT_VERSION:
             raise LineError(f"export version {version!r} is newer than this instance reads.")
 
-    def import_article(self, record: dict) -> None:
+    def check_article(self, number: int, record: dict) -> None:
         body = _text(record, "body", required=True)
         digest = _text(record, "content_hash", required=True)
         if content_hash(body) != digest:
             raise LineError("the article text does not match its content_hash (was the file edited?).")
-        if Article.objects.filter(content_hash=digest).exists():
-            self.line.counts["already_present"] += 1
+        if digest in self.present_articles or digest in self.articles:
+            self.report.already_present += 1
             return
-        source, added_by = _object(record, "source"), self.user(record.get("added_by"))
+        url = _text(record, "url")
+        if url and (self.urls_here.get(url, digest) != digest):
+            raise LineError(f"an article with the same URL ({url}) is already stored with another text.")
+        source = _object(record, "source")
         if source is not None:
-            source = services.get_or_create_source(_text(source, "name"), _text(source, "homepage"), user=added_by)
-        article = services.create_article(
-            user=added_by,
-            title=_text(record, "title", required=True),
+            name = _text(source, "name").strip()
+            source = (name, _text(source, "homepage")) if name else None
+        title = _text(record, "title", required=True).strip()
+        check_length("title", title, limits.MAX_TITLE)
+        body = anchoring.normalise_newlines(body)
+        article = restore.NewArticle(
+            title=title,
             body=body,
+            content_hash=content_hash(body),
             source=source,
-            url=_text(record, "url"),
-            byline=_text(record, "byline"),
+            url=url,
+            byline=_text(record, "byline").strip(),
             published=_date(record, "published"),
             language=_text(record, "language") or "en",
             raw=_text(record, "raw"),
             raw_format=_text(record, "raw_format") or Article.Format.MANUAL,
+            added_by=_username(record.get("added_by")),
+            created_at=restore.utc(_datetime(record, "created_at", required=True)),
+            updated_at=restore.utc(_datetime(record, "updated_at", required=True)),
         )
-        Article.objects.filter(pk=article.pk).update(
-            created_at=_datetime(record, "created_at", required=True),
-            updated_at=_datetime(record, "updated_at", required=True),
+        # The model's own field rules (URL scheme, lengths, choices); relations and uniqueness are checked above.
+        Article(**{k: v for k, v in vars(article).items() if k not in ("source", "added_by")}).full_clean(
+            exclude=["source", "added_by", "content_hash"], validate_unique=False, validate_constraints=False
         )
-        self.line.counts["articles"] += 1
+        if url:
+            self.urls_here[url] = digest
+        self.articles[digest] = article
+        self.article_lines[digest] = number
+        self.bodies[digest] = body
 
-    def import_claim(self, record: dict) -> None:
+    def check_claim(self, number: int, record: dict) -> None:
         article_ref = _object(record, "article", required=True)
         digest = _text(article_ref, "content_hash", required=True)
-        article = Article.objects.filter(content_hash=digest).first()
-        if article is None:
-            raise LineError(f"its article ({digest[:12]}…) is not here; its article record must come first.")
+        if digest not in self.bodies:
+            raise LineError(f"its article ({digest[:12]}…) is not here; its article record must be in the file.")
         start, end = _int_or_none(record, "start"), _int_or_none(record, "end")
-        created_at = _datetime(record, "created_at", required=True)
+        created_at = restore.utc(_datetime(record, "created_at", required=True))
         own_key = exports.claim_key(digest, start, end, created_at)
-        claim = self.find_claim(own_key)
-        if claim is not None:
-            # Imported before: only links whose other claim has arrived since can be new.
-            self.line.counts["already_present"] += 1
-            self.create_links(claim, own_key, _list(record, "links"))
+        links = self.check_links(number, own_key, _list(record, "links"))
+        if own_key in self.present_claims or own_key in self.claims:
+            self.report.already_present += 1  # imported before: only links whose other claim is new can be new
+            self.links += links
             return
-        claim = self.create_claim(record, article, start, end)
-        self.create_verdicts(claim, _list(record, "verdicts"))
-        self.create_comments(_list(record, "comments"), claim=claim)
-        self.create_links(claim, own_key, _list(record, "links"))
-        Claim.objects.filter(pk=claim.pk).update(
-            created_at=created_at, updated_at=_datetime(record, "updated_at", required=True)
-        )
-        self.line.counts["claims"] += 1
+        claim = self.new_claim(record, digest, start, end, own_key, created_at)
+        self.claims[own_key] = claim
+        self.claim_lines[own_key] = number
+        self.links += links
 
-    # ------------------------------------------------------------ claims
-
-    def find_claim(self, key: str) -> Claim | None:
-        """The claim with this export key, live or deleted, or None."""
-        try:
-            digest, span, stamp = key.split(":", 2)
-            created_at = datetime.fromisoformat(stamp)
-        except (AttributeError, ValueError):
-            raise LineError(f"{key!r} is not a claim key (hash:start-end:created).") from None
-        if span:
-            start, _, end = span.partition("-")
-            place = Q(start=int(start), end=int(end))
-        else:
-            place = Q(start__isnull=True, end__isnull=True)
-        return Claim.objects.filter(place, article__content_hash=digest, created_at=created_at).first()
-
-    def create_claim(self, record: dict, article: Article, start, end) -> Claim:
-        creator = self.user(_text(record, "created_by", required=True))
-        # The rows written here directly (not by a service) are recorded as the creator's, as the services' are.
-        with services.acting_user(creator):
-            return self._create_claim(record, article, start, end, creator)
-
-    def _create_claim(self, record: dict, article: Article, start, end, creator) -> Claim:
-        speaker = None
-        if (speaker_record := _object(record, "speaker")) is not None:
-            speaker = services.get_or_create_speaker(
-                user=creator,
-                name=_text(speaker_record, "name", required=True),
-                description=_text(speaker_record, "description"),
-                affiliation=_text(speaker_record, "affiliation"),
-            )
-        quote, summary = _text(record, "quote", required=True), _text(record, "summary")
-        tags = _list(record, "tags")
+    def new_claim(self, record: dict, digest: str, start, end, key: str, created_at) -> restore.NewClaim:
+        quote, summary = _text(record, "quote", required=True), _text(record, "summary").strip()
+        check_length("quote", quote, limits.MAX_QUOTE)
+        check_length("summary", summary, limits.MAX_SUMMARY)
         state = _text(record, "anchor_state") or Claim.AnchorState.ANCHORED
-        prefix, suffix = _text(record, "prefix"), _text(record, "suffix")
+        if state not in CLAIM_CHOICES:
+            raise LineError(f"'anchor_state' must be one of {', '.join(sorted(CLAIM_CHOICES))}, got {state!r}.")
         if state == Claim.AnchorState.ANCHORED:
-            claim = services.create_claim(
-                user=creator, article=article, start=start, end=end, quote=quote,
-                speaker=speaker, summary=summary, tags=tags,
-            )  # fmt: skip
-            if (claim.prefix, claim.suffix) == (prefix, suffix):
-                return claim
-        else:
-            # No service creates a relocated or orphaned claim (they only arise when an article is
-            # revised), so the row is written here, validated by the model's own rules first.
-            claim = Claim(
-                article=article, start=start, end=end, quote=quote, speaker=speaker,
-                summary=summary.strip(), anchor_state=state, created_by=creator,
-            )  # fmt: skip
-            claim.full_clean(exclude=["prefix", "suffix"])
-            claim.save()
-            if tags:
-                claim = services.update_claim(user=creator, claim=claim, version=claim.version, tags=tags)
-        # Context as exported: it may predate a revision of the article.
-        claim.prefix, claim.suffix = prefix, suffix
-        claim.full_clean()
-        claim.save(update_fields=["prefix", "suffix"])
-        return claim
+            validate_span(self.bodies[digest], start, end, quote)
+        elif start is None or end is None:
+            if start is not None or end is not None or state != Claim.AnchorState.ORPHANED:
+                raise LineError("only an orphaned claim may have no span, and then neither start nor end.")
+        elif not 0 <= start < end:
+            raise LineError(f"the span {start}–{end} is not a span (0 <= start < end).")
+        prefix, suffix = _text(record, "prefix"), _text(record, "suffix")
+        for name, value in (("prefix", prefix), ("suffix", suffix)):
+            if len(value) > CONTEXT_LIMIT:
+                raise LineError(f"{name!r} is {len(value)} characters; the limit is {CONTEXT_LIMIT}.")
+        speaker = None
+        if (found := _object(record, "speaker")) is not None:
+            speaker = tuple(_text(found, name, required=name == "name").strip() for name in SPEAKER_LIMITS)
+            if not speaker[0]:
+                raise ValidationError({"name": "A speaker needs a name."})
+            for (name, limit), value in zip(SPEAKER_LIMITS.items(), speaker, strict=True):
+                if len(value) > limit:
+                    raise ValidationError({name: f"{name} is {len(value)} characters; the limit is {limit}."})
+        return restore.NewClaim(
+            key=key,
+            article_hash=digest,
+            start=start,
+            end=end,
+            quote=quote,
+            prefix=prefix,
+            suffix=suffix,
+            speaker=speaker,
+            summary=summary,
+            tags=self.tag_names(_list(record, "tags")),
+            anchor_state=state,
+            created_by=_username(record.get("created_by"), required=True),
+            created_at=created_at,
+            updated_at=restore.utc(_datetime(record, "updated_at", required=True)),
+            verdicts=self.new_verdicts(_list(record, "verdicts")),
+            comments=new_comments(_list(record, "comments")),
+        )
 
-    # ------------------------------------------------------------ links
+    def tag_names(self, raw: list) -> list[str]:
+        """services.tag_names, once per distinct list of tags in the file."""
+        try:
+            key = tuple(raw)
+            hash(key)
+        except TypeError:
+            return services.tag_names(raw)
+        if key not in self.tag_cache:
+            self.tag_cache[key] = services.tag_names(raw)
+        return list(self.tag_cache[key])
 
-    def create_links(self, claim: Claim, own_key: str, links: list) -> None:
+    def new_verdicts(self, records: list) -> list[restore.NewVerdict]:
+        verdicts, listed = [], set()
+        published = open_ = 0
+        for record in records:
+            if not isinstance(record, dict):
+                raise LineError("each verdict must be an object.")
+            corrects = _int_or_none(record, "corrects")
+            if corrects is not None and corrects not in listed:
+                raise LineError(f"verdict {record.get('id')!r} corrects verdict {corrects}, not listed before it.")
+            verdict = restore.NewVerdict(
+                old_id=record["id"] if isinstance(record.get("id"), int) else None,
+                corrects=corrects,
+                rating=_text(record, "rating"),
+                headline=_text(record, "headline"),
+                explanation=_text(record, "explanation"),
+                state=_text(record, "state", required=True),
+                author=_username(record.get("author"), required=True),
+                editor=_username(record.get("editor")),
+                assigned_to=_username(record.get("assigned_to")),
+                correction_note=_text(record, "correction_note"),
+                submitted_at=restore.utc(_datetime(record, "submitted_at")),
+                approved_at=restore.utc(_datetime(record, "approved_at")),
+                published_at=restore.utc(_datetime(record, "published_at")),
+                created_at=restore.utc(_datetime(record, "created_at", required=True)),
+                updated_at=restore.utc(_datetime(record, "updated_at", required=True)),
+                evidence=[self.new_evidence(item, position) for position, item in enumerate(_list(record, "evidence"))],
+                comments=new_comments(_list(record, "comments")),
+            )
+            fields = ("rating", "headline", "explanation", "state", "correction_note")
+            Verdict(**{name: getattr(verdict, name) for name in fields}).full_clean(
+                exclude=["claim", "author", "editor", "assigned_to", "corrects"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+            check_length("explanation", verdict.explanation, limits.MAX_EXPLANATION)
+            check_length("correction_note", verdict.correction_note, limits.MAX_CORRECTION_NOTE)
+            if verdict.state not in ("draft", "changes_requested") and not verdict.rating:
+                raise ValidationError({"rating": f"A verdict in state {verdict.state!r} needs a rating."})
+            published += verdict.state == Verdict.State.PUBLISHED
+            open_ += verdict.state in Verdict.OPEN_STATES
+            if published > 1 or open_ > 1:
+                raise ValidationError({"state": "A claim has at most one published and one open verdict."})
+            if verdict.old_id is not None:
+                listed.add(verdict.old_id)
+            verdicts.append(verdict)
+        return verdicts
+
+    @staticmethod
+    def new_evidence(item, position: int) -> restore.NewEvidence:
+        if not isinstance(item, dict):
+            raise LineError("each evidence item must be an object.")
+        evidence = restore.NewEvidence(
+            url=_text(item, "url", required=True),
+            title=_text(item, "title"),
+            note=_text(item, "note"),
+            position=_int_or_none(item, "position") if item.get("position") is not None else position,
+        )
+        Evidence(**vars(evidence)).full_clean(exclude=["verdict"], validate_unique=False, validate_constraints=False)
+        check_length("note", evidence.note, limits.MAX_EVIDENCE_NOTE)
+        return evidence
+
+    def check_links(self, number: int, own_key: str, links: list) -> list[PendingLink]:
+        pending = []
         for link in links:
             if not isinstance(link, dict):
                 raise LineError("each link must be an object.")
@@ -336,147 +475,181 @@ class Importer:
             if direction not in ("out", "in"):
                 raise LineError(f"a link's direction must be 'out' or 'in', got {direction!r}.")
             relation = _text(link, "relation", required=True)
+            if relation not in ClaimLink.Relation.values:
+                choices = ", ".join(ClaimLink.Relation.values)
+                raise ValidationError({"relation": f"Unknown relation {relation!r}; choose one of {choices}."})
             other_key = _text(link, "claim_key", required=True)
+            _check_key(other_key)
+            if other_key == own_key:
+                raise ValidationError({"to_claim": "A claim cannot be linked to itself."})
+            note = _text(link, "note").strip()
+            check_length("note", note, limits.MAX_LINK_NOTE)
             pair = (own_key, other_key) if direction == "out" else (other_key, own_key)
-            other = self.find_claim(other_key)
-            if other is None or other.is_deleted:
-                self.line.waiting.add((*pair, relation))
-                continue
-            self.line.linked.add((*pair, relation))
-            from_claim, to_claim = (claim, other) if direction == "out" else (other, claim)
-            if self._linked(from_claim, to_claim, relation):
-                continue
-            created = services.link_claims(
-                user=self.user(_text(link, "created_by", required=True)),
-                from_claim=from_claim,
-                to_claim=to_claim,
-                relation=relation,
-                note=_text(link, "note"),
+            pending.append(
+                PendingLink(
+                    number,
+                    *pair,
+                    relation,
+                    note,
+                    _username(link.get("created_by"), required=True),
+                    restore.utc(_datetime(link, "created_at", required=True)),
+                )
             )
-            ClaimLink.objects.filter(pk=created.pk).update(created_at=_datetime(link, "created_at", required=True))
-            self.line.counts["links"] += 1
+        return pending
 
-    @staticmethod
-    def _linked(from_claim: Claim, to_claim: Claim, relation: str) -> bool:
-        same = Q(from_claim=from_claim, to_claim=to_claim)
-        if relation in ClaimLink.SYMMETRIC:
-            same |= Q(from_claim=to_claim, to_claim=from_claim)
-        return ClaimLink.objects.filter(same, relation=relation).exists()
-
-    # ------------------------------------------------------------ verdicts
-
-    def create_verdicts(self, claim: Claim, verdicts: list) -> None:
-        # Written directly (see the module docstring), each row validated by full_clean first.
-        imported: dict[int, Verdict] = {}
-        for record in verdicts:
-            if not isinstance(record, dict):
-                raise LineError("each verdict must be an object.")
-            corrects = None
-            if (old_id := _int_or_none(record, "corrects")) is not None:
-                corrects = imported.get(old_id)
-                if corrects is None:
-                    raise LineError(f"verdict {record.get('id')!r} corrects verdict {old_id}, not listed before it.")
-            author = self.user(_text(record, "author", required=True))
-            with services.acting_user(author):
-                verdict = self.create_verdict(claim, record, author, corrects)
-            if isinstance(record.get("id"), int):
-                imported[record["id"]] = verdict
-            self.line.counts["verdicts"] += 1
-
-    def create_verdict(self, claim: Claim, record: dict, author, corrects) -> Verdict:
-        verdict = Verdict(
-            claim=claim,
-            rating=_text(record, "rating"),
-            headline=_text(record, "headline"),
-            explanation=_text(record, "explanation"),
-            state=_text(record, "state", required=True),
-            author=author,
-            editor=self.user(record.get("editor")),
-            assigned_to=self.user(record.get("assigned_to")),
-            corrects=corrects,
-            correction_note=_text(record, "correction_note"),
-            submitted_at=_datetime(record, "submitted_at"),
-            approved_at=_datetime(record, "approved_at"),
-            published_at=_datetime(record, "published_at"),
-        )
-        verdict._change_reason = "imported"
-        verdict.full_clean()
-        verdict.save()
-        for position, item in enumerate(_list(record, "evidence")):
-            if not isinstance(item, dict):
-                raise LineError("each evidence item must be an object.")
-            evidence = Evidence(
-                verdict=verdict,
-                url=_text(item, "url", required=True),
-                title=_text(item, "title"),
-                note=_text(item, "note"),
-                position=_int_or_none(item, "position") if item.get("position") is not None else position,
-            )
-            evidence.full_clean()
-            evidence.save()
-        self.create_comments(_list(record, "comments"), verdict=verdict)
-        Verdict.objects.filter(pk=verdict.pk).update(
-            created_at=_datetime(record, "created_at", required=True),
-            updated_at=_datetime(record, "updated_at", required=True),
-        )
-        return verdict
-
-    # ------------------------------------------------------------ comments
-
-    def create_comments(self, comments: list, *, claim=None, verdict=None) -> None:
-        """A claim's or verdict's threads, roots before their replies (the export's order)."""
-        imported: dict[int, object] = {}
-        for record in comments:
-            if not isinstance(record, dict):
-                raise LineError("each comment must be an object.")
-            parent = None
-            if (parent_id := _int_or_none(record, "parent")) is not None:
-                parent = imported.get(parent_id)
-                if parent is None:
-                    raise LineError(
-                        f"comment {record.get('id')!r} replies to comment {parent_id}, not listed before it."
+    def check_claim_counts(self) -> None:
+        """Refuse the claims past the per-article limit (deleted claims count: they can be restored)."""
+        limit = limits.max_claims_per_article()
+        counts = Counter(self.claims_here)
+        for key, claim in list(self.claims.items()):
+            counts[claim.article_hash] += 1
+            if counts[claim.article_hash] > limit:
+                self.report.errors.append(
+                    (
+                        self.claim_lines[key],
+                        f"article: the article would have more than {limit} claims, the most one article may have.",
                     )
-            comment = services.import_comment(
-                user=self.user(_text(record, "author", required=True)),
-                text=_text(record, "text"),
-                claim=claim if parent is None else None,
-                verdict=verdict if parent is None else None,
-                parent=parent,
-                created_at=_datetime(record, "created_at", required=True),
-                edited_at=_datetime(record, "edited_at"),
-                deleted_at=_datetime(record, "deleted_at"),
-                resolved_at=_datetime(record, "resolved_at"),
-                resolved_by=self.user(record.get("resolved_by")),
-            )
-            if isinstance(record.get("id"), int):
-                imported[record["id"]] = comment
-            self.line.counts["comments"] += 1
+                )
 
-    # ------------------------------------------------------------ users
+    # ------------------------------------------------------------ step 2: write
 
-    def user(self, username):
-        """The user with this username; a missing one is created inactive, without password or role."""
-        if username in (None, ""):
-            return None
-        if not isinstance(username, str):
-            raise LineError(f"a username must be a string, got {username!r}.")
-        if username in self._users:
-            return self._users[username]
-        if username in self.line.users:
-            return self.line.users[username]
-        users = get_user_model()
-        found = users.objects.filter(username=username).first()
-        if found is None:
-            found = users(username=username, is_active=False)
-            found.set_unusable_password()
-            found.full_clean()
-            found.save()
-            self.line.users[username] = found  # kept only if the line commits
-            return found
-        self._users[username] = found
-        return found
+    def write(self) -> None:
+        bad = {number for number, _ in self.report.errors}
+        articles = {h: a for h, a in self.articles.items() if self.article_lines[h] not in bad}
+        claims = [
+            c
+            for key, c in self.claims.items()
+            if self.claim_lines[key] not in bad
+            and (c.article_hash in articles or c.article_hash in self.present_articles)
+        ]
+        restorer = restore.Restorer()
+        article_ids = {**self.present_articles, **restorer.articles(list(articles.values()))}
+        restorer.claims(claims, article_ids)
+        ids = {key: (pk, False) for key, pk in restorer.written.claim_ids.items()}
+        self.write_links(restorer, {**self.present_claims, **ids}, bad)
+        written = restorer.written
+        self.report.articles, self.report.claims = written.articles, written.claims
+        self.report.verdicts, self.report.links = written.verdicts, written.links
+        self.report.users_created = written.users_created
+        self.write_comments(restorer, claims)
+
+    def write_comments(self, restorer: restore.Restorer, claims: list[restore.NewClaim]) -> None:
+        """The new claims' and their verdicts' threads, one comment at a time (few, next to claims)."""
+        written = restorer.written
+        targets = []
+        for plan in claims:
+            claim_id = written.claim_ids.get(plan.key)
+            if claim_id is None:
+                continue
+            if plan.comments:
+                targets.append(({"claim_id": claim_id}, plan.comments))
+            for verdict in plan.verdicts:
+                if verdict.comments and (claim_id, verdict.old_id) in written.verdict_ids:
+                    targets.append(({"verdict_id": written.verdict_ids[(claim_id, verdict.old_id)]}, verdict.comments))
+        if not targets:
+            return
+        restorer.ensure_users(
+            name for _, records in targets for record in records for name in (record["author"], record["resolved_by"])
+        )
+        for target, records in targets:
+            self.report.comments += import_thread_records(records, target, restorer.users)
+
+    def write_links(self, restorer: restore.Restorer, claims: dict[str, tuple[int, bool]], bad: set[int]) -> None:
+        # Claims named by links but in neither the file nor its articles: look them up by their articles.
+        unknown = {key for link in self.links for key in (link.from_key, link.to_key) if key not in claims}
+        for (digest, start, end, created_at), found in restore.claims_of_articles(
+            {key.split(":", 1)[0] for key in unknown}
+        ).items():
+            claims.setdefault(exports.claim_key(digest, start, end, created_at), found)
+        involved = {claims[key][0] for link in self.links for key in (link.from_key, link.to_key) if key in claims}
+        present = restore.existing_links(involved)
+        new, linked, waiting = [], set(), set()
+        for link in self.links:
+            triple = (link.from_key, link.to_key, link.relation)
+            ends = claims.get(link.from_key), claims.get(link.to_key)
+            if link.line in bad or None in ends or ends[0][1] or ends[1][1]:
+                waiting.add(triple)
+                continue
+            linked.add(triple)
+            (from_id, _), (to_id, _) = ends
+            same = {(from_id, to_id, link.relation)}
+            if link.relation in ClaimLink.SYMMETRIC:
+                same.add((to_id, from_id, link.relation))
+            if same & present:
+                continue
+            present.add((from_id, to_id, link.relation))
+            new.append(restore.NewLink(from_id, to_id, link.relation, link.note, link.created_by, link.created_at))
+        restorer.links(new)
+        self.report.waiting_links = waiting - linked
 
 
-def import_jsonl(lines: Iterable[str | bytes]) -> ImportReport:
-    """Import every line; see the module docstring for what is matched, created and reported."""
-    return Importer().run(lines)
+def new_comments(records: list) -> list[dict]:
+    """A claim's or verdict's comment records, validated in memory (objects, authors, length, replies listed
+    after their thread's root); the target rules are checked again when written (services.import_comment)."""
+    comments, listed = [], set()
+    for record in records:
+        if not isinstance(record, dict):
+            raise LineError("each comment must be an object.")
+        parent = _int_or_none(record, "parent")
+        if parent is not None and parent not in listed:
+            raise LineError(f"comment {record.get('id')!r} replies to comment {parent}, not listed before it.")
+        deleted_at = restore.utc(_datetime(record, "deleted_at"))
+        text = _text(record, "text")
+        if deleted_at is None or text:
+            check_length("comment", text, limits.MAX_COMMENT)
+        comments.append(
+            {
+                "id": record["id"] if isinstance(record.get("id"), int) else None,
+                "parent": parent,
+                "author": _username(record.get("author"), required=True),
+                "text": text,
+                "created_at": restore.utc(_datetime(record, "created_at", required=True)),
+                "edited_at": restore.utc(_datetime(record, "edited_at")),
+                "deleted_at": deleted_at,
+                "resolved_at": restore.utc(_datetime(record, "resolved_at")),
+                "resolved_by": _username(record.get("resolved_by")),
+            }
+        )
+        if comments[-1]["id"] is not None:
+            listed.add(comments[-1]["id"])
+    return comments
+
+
+def import_thread_records(records: list[dict], target: dict, users: dict) -> int:
+    """Write validated comment records on a claim or a verdict (target: {"claim_id": id} or {"verdict_id": id})."""
+    claim = Claim(pk=target["claim_id"]) if "claim_id" in target else None
+    verdict = Verdict(pk=target["verdict_id"]) if "verdict_id" in target else None
+    imported: dict[int, object] = {}
+    for record in records:
+        parent = imported.get(record["parent"]) if record["parent"] is not None else None
+        comment = services.import_comment(
+            user=users[record["author"]],
+            text=record["text"],
+            claim=claim if parent is None else None,
+            verdict=verdict if parent is None else None,
+            parent=parent,
+            created_at=record["created_at"],
+            edited_at=record["edited_at"],
+            deleted_at=record["deleted_at"],
+            resolved_at=record["resolved_at"],
+            resolved_by=users.get(record["resolved_by"]) if record["resolved_by"] else None,
+        )
+        if record["id"] is not None:
+            imported[record["id"]] = comment
+    return len(records)
+
+
+def _check_key(key: str) -> None:
+    try:
+        digest, span, stamp = key.split(":", 2)
+        datetime.fromisoformat(stamp)
+        if span:
+            start, _, end = span.partition("-")
+            int(start), int(end)
+    except (AttributeError, ValueError):
+        raise LineError(f"{key!r} is not a claim key (hash:start-end:created).") from None
+
+
+def import_jsonl(lines: Iterable[str | bytes], *, skip_bad: bool = False) -> ImportReport:
+    """Validate every line, then write in bulk; see the module docstring."""
+    return Importer(skip_bad=skip_bad).run(lines)

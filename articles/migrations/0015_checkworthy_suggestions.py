@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0014_notification_emails'),
+        ("articles", "0014_notification_emails"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

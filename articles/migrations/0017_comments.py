@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0016_speaker_aliases_suggestions'),
+        ("articles", "0016_speaker_aliases_suggestions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

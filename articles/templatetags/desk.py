@@ -38,4 +38,6 @@ def total_in_words(total, noun: str, plural: str = "") -> str:
     count = getattr(total, "count", total)
     estimated = getattr(total, "estimated", False)
     words = plural or f"{noun}s"
+    if getattr(total, "more_than", False):
+        return f"more than {count:,} {words}"
     return f"{'about ' if estimated else ''}{count:,} {noun if count == 1 else words}"

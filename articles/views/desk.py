@@ -165,7 +165,8 @@ def claim_list(request):
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
     context.update(_filter_state(filterset), search=filterset.form.data.get("q", ""))
-    context["total"] = count_or_estimate(filterset.qs) if filterset.is_valid() else None
+    searched = bool(filterset.form.data.get("q", "").strip())
+    context["total"] = count_or_estimate(filterset.qs, searched=searched) if filterset.is_valid() else None
     return render(request, "articles/claim_list.html", context)
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from articles import exports
 from articles.importing.jsonl import import_jsonl
@@ -162,12 +163,26 @@ def _bad_lines_file(desk):
     ]
 
 
-def test_it_reports_bad_lines_by_number_and_keeps_nothing_of_them(desk):
+def test_it_reports_every_bad_line_by_number_and_writes_nothing(desk):
     lines = _bad_lines_file(desk)
     n = len(lines) - 6
     empty_the_desk()
 
     report = import_jsonl(lines)
+
+    assert [number for number, _ in report.errors] == [n + 1, n + 2, n + 3, n + 4, n + 5, n + 6]
+    assert not report.written
+    assert not Claim.objects.exists()
+    assert not Article.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_it_imports_the_good_lines_and_keeps_nothing_of_the_bad_ones_with_skip_bad(desk):
+    lines = _bad_lines_file(desk)
+    n = len(lines) - 6
+    empty_the_desk()
+
+    report = import_jsonl(lines, skip_bad=True)
 
     numbers = [number for number, _ in report.errors]
     assert numbers == [n + 1, n + 2, n + 3, n + 4, n + 5, n + 6]
@@ -178,7 +193,7 @@ def test_it_reports_bad_lines_by_number_and_keeps_nothing_of_them(desk):
     assert "unknown record type 'speaker'" in messages[n + 4]
     assert "time zone" in messages[n + 5]
     assert "JSON object" in messages[n + 6]
-    # The claim whose verdict was refused was not kept either (one transaction per line).
+    # The claim whose verdict was refused was not kept either.
     assert Claim.objects.count() == 5
     assert Verdict.objects.count() == 4
 
@@ -242,9 +257,13 @@ def test_it_fails_the_command_when_lines_were_bad(desk, tmp_path, capsys):
     path.write_text("\n".join(_bad_lines_file(desk)) + "\n", encoding="utf-8")
     empty_the_desk()
 
-    with pytest.raises(CommandError, match="6 lines were not imported"):
+    with pytest.raises(CommandError, match="6 lines are bad: nothing was imported"):
         call_command("import_claims", str(path))
     assert "line " in capsys.readouterr().err
+    assert not Claim.objects.exists()
+
+    with pytest.raises(CommandError, match="6 lines were not imported; the others were"):
+        call_command("import_claims", str(path), "--skip-bad")
     assert Claim.objects.count() == 5
 
 
@@ -257,3 +276,26 @@ def test_it_reports_a_line_that_is_not_utf8(db):
     report = import_jsonl([b'{"type": "export", "format": "\xff"}'])
     assert report.errors[0][0] == 1
     assert "not UTF-8" in report.errors[0][1]
+
+
+def test_the_claims_only_variant_leaves_out_the_articles_and_imports_where_they_are(desk, tmp_path, client, root):
+    path = tmp_path / "claims.jsonl"
+    call_command("export_claims", "--format", "jsonl", "--claims-only", "-o", str(path))
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert records[0]["articles"] is False
+    assert {record["type"] for record in records[1:]} == {"claim"}
+    # Offered where the exports are: the download (and so the API, which shares FORMATS).
+    client.force_login(root)
+    download = client.get(reverse("exports:claims_claimsjsonl"))
+    assert download.status_code == 200
+    assert b'"type":"article"' not in b"".join(download.streaming_content)
+    Evidence.objects.all().delete()
+    Verdict.objects.filter(corrects__isnull=False).delete()
+    Verdict.objects.all().delete()
+    ClaimLink.objects.all().delete()
+    Claim.objects.all().delete()
+
+    report = import_jsonl(path.read_text(encoding="utf-8").splitlines())  # the articles are still here
+
+    assert report.errors == []
+    assert report.claims == len(records) - 1

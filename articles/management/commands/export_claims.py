@@ -1,4 +1,4 @@
-"""python manage.py export_claims --format csv|jsonl|webannotation|claimreview [--filter name=value ...] [-o FILE]
+"""python manage.py export_claims --format csv|jsonl|webannotation|claimreview [--claims-only] [--filter ...] [-o FILE]
 
 Filters are the claim list's (ClaimFilter): --filter q=police --filter speaker=3 --filter tag=budget
 --filter state=published ... With --articles they are the article list's (ArticleFilter) and the
@@ -69,13 +69,21 @@ class Command(BaseCommand):
             "--articles", action="store_true",
             help="Filters are the article list's; export the claims of the matching articles.",
         )  # fmt: skip
+        parser.add_argument(
+            "--claims-only", action="store_true",
+            help="JSON Lines without the article records (their texts): same as --format claimsjsonl.",
+        )  # fmt: skip
         parser.add_argument("--user", help="Username for filters about 'me' (mine=true).")
         parser.add_argument("-o", "--output", help="Write to this file (default: standard output).")
         parser.add_argument("--chunk-size", type=int, default=exports.CHUNK_SIZE, help="Claims per database read.")
 
-    def handle(self, *args, fmt, filters, articles, user, output, chunk_size, **options):
+    def handle(self, *args, fmt, filters, articles, user, output, chunk_size, claims_only=False, **options):
         if chunk_size < 1:
             raise CommandError("--chunk-size must be 1 or more.")
+        if claims_only:
+            if fmt not in ("jsonl", "claimsjsonl"):
+                raise CommandError("--claims-only goes with --format jsonl.")
+            fmt = "claimsjsonl"
         kind = "articles" if articles else "claims"
         query = parse_filters(filters, exports.KINDS[kind][0])
         path = reverse(f"exports:{kind}_{fmt}") + (f"?{query.urlencode()}" if query else "")

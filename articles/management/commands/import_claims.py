@@ -1,9 +1,10 @@
-"""python manage.py import_claims FILE.jsonl [--dry-run]
+"""python manage.py import_claims FILE.jsonl [--dry-run] [--skip-bad]
 
 Loads a JSON Lines export (export_claims --format jsonl, or the JSON Lines download) into this
 instance: articles, sources, speakers, claims, links, verdicts with their evidence and states.
-Each line is imported on its own; bad lines are listed with their number and nothing of them is
-kept. Importing the same file twice adds nothing the second time. See articles/importing/jsonl.py.
+Every line is validated first; bad lines are listed with their number and nothing is written,
+unless --skip-bad, which writes the good lines and leaves the bad ones out. The writes are bulk
+inserts. Importing the same file twice adds nothing the second time. See articles/importing/jsonl.py.
 """
 
 import sys
@@ -24,8 +25,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The .jsonl file ('-' for standard input).")
         parser.add_argument("--dry-run", action="store_true", help="Check and report, then roll everything back.")
+        parser.add_argument(
+            "--skip-bad", action="store_true", help="Import the good lines even when some are bad (listed)."
+        )
 
-    def handle(self, *args, file, dry_run, **options):
+    def handle(self, *args, file, dry_run, skip_bad, **options):
+        self.skip_bad = skip_bad
         try:
             report = self._import(file, dry_run=dry_run)
         except OSError as error:
@@ -34,6 +39,10 @@ class Command(BaseCommand):
             self.stderr.write(f"line {number}: {message}")
         prefix = "Dry run (nothing kept): " if dry_run else ""
         self.stdout.write(prefix + report.summary())
+        if report.errors and not report.written:
+            raise CommandError(
+                f"{len(report.errors)} lines are bad: nothing was imported (--skip-bad imports the other lines)."
+            )
         if report.errors:
             raise CommandError(f"{len(report.errors)} lines were not imported; the others were.")
 
@@ -50,6 +59,6 @@ class Command(BaseCommand):
     def _read(self, path):
         # Binary lines, decoded per line, so one badly encoded line is reported, not fatal.
         if path == "-":
-            return import_jsonl(sys.stdin.buffer)
+            return import_jsonl(sys.stdin.buffer, skip_bad=self.skip_bad)
         with open(path, "rb") as file:
-            return import_jsonl(file)
+            return import_jsonl(file, skip_bad=self.skip_bad)

@@ -1,0 +1,551 @@
+"""Restore validated records in bulk: the write side of import_claims (a JSON Lines export read back).
+
+importing/jsonl.py reads and validates every line in memory first, with the same rules the one-at-a-time
+services apply (spans, lengths, tags, choices, URLs); this module then writes what it validated in large
+batches: users, sources, speakers and tags it lacks, articles, claims with their tags, verdicts with their
+evidence, links, and one history row per created record (simple-history's bulk helper, tags included in
+the claim's row), each batch in its own transaction.
+
+The rows keep the timestamps they carry (created and updated times as exported): they are inserted
+"raw", as loaddata does, so the auto_now fields do not replace them.
+"""
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+from articles.models import Article, Claim, ClaimLink, Evidence, Source, Speaker, Tag, Verdict
+
+# Claims per transaction (with their tags, verdicts and history rows).
+CLAIM_BATCH = 5000
+CHANGE_REASON = "imported"
+
+
+@dataclass
+class NewArticle:
+    title: str
+    body: str
+    content_hash: str
+    source: tuple[str, str] | None  # (name, homepage)
+    url: str
+    byline: str
+    published: date | None
+    language: str
+    raw: str
+    raw_format: str
+    added_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass
+class NewEvidence:
+    url: str
+    title: str
+    note: str
+    position: int
+
+
+@dataclass
+class NewVerdict:
+    old_id: int | None  # its id in the file: what a later verdict's `corrects` names
+    corrects: int | None  # old id of the verdict this one corrects (listed before it)
+    rating: str
+    headline: str
+    explanation: str
+    state: str
+    author: str
+    editor: str | None
+    assigned_to: str | None
+    correction_note: str
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    evidence: list[NewEvidence] = field(default_factory=list)
+    comments: list[dict] = field(default_factory=list)  # validated comment records, roots before replies
+
+
+@dataclass
+class NewClaim:
+    key: str
+    article_hash: str
+    start: int | None
+    end: int | None
+    quote: str
+    prefix: str
+    suffix: str
+    speaker: tuple[str, str, str] | None  # (name, description, affiliation), cleaned
+    summary: str
+    tags: list[str]
+    anchor_state: str
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    verdicts: list[NewVerdict] = field(default_factory=list)
+    comments: list[dict] = field(default_factory=list)  # validated comment records, roots before replies
+
+
+@dataclass
+class NewLink:
+    from_id: int
+    to_id: int
+    relation: str
+    note: str
+    created_by: str
+    created_at: datetime
+
+
+@dataclass
+class Written:
+    articles: int = 0
+    claims: int = 0
+    verdicts: int = 0
+    links: int = 0
+    users_created: list[str] = field(default_factory=list)
+    claim_ids: dict[str, int] = field(default_factory=dict)  # key -> id of every claim written
+    # (claim id, verdict id in the file) -> id of every verdict written, for the verdicts' comments
+    verdict_ids: dict[tuple[int, int], int] = field(default_factory=dict)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
+
+
+def insert(model, objs: list, *, using: str = "default") -> list:
+    """INSERT the objects in as few statements as the database allows and set their ids.
+
+    Raw, as loaddata inserts (the auto_now fields keep the values the objects carry); the statements are
+    as large as the backend's parameter limit permits (bulk_create keeps SQLite to 999 parameters).
+    """
+    if not objs:
+        return objs
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key or getattr(objs[0], f.attname) is not None]
+    connection = connections[using]
+    limit = 65_000
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    size = max(1, min(5000, limit // len(fields)))
+    now = timezone.now()
+    for stamp in [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]:
+        for obj in objs:  # a new source or speaker: stamped now, as a save would
+            if getattr(obj, stamp.attname) is None:
+                setattr(obj, stamp.attname, now)
+    returning = meta.db_returning_fields
+    manager = model._base_manager.using(using)
+    for begin in range(0, len(objs), size):
+        chunk = objs[begin : begin + size]
+        rows = manager._insert(chunk, fields=fields, returning_fields=returning, raw=True, using=using)
+        for obj, row in zip(chunk, rows or (), strict=False):
+            for returned, value in zip(returning, row, strict=True):
+                setattr(obj, returned.attname, value)
+        for obj in chunk:
+            obj._state.adding, obj._state.db = False, using
+    return objs
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    """A date and time as Django stores it in SQLite (naive UTC text), without its general-purpose checks."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(" ")
+
+
+def _statement_rows(connection, columns: int) -> int:
+    """How many rows one multi-row INSERT may carry: the backend's parameter limit divided by the columns."""
+    limit = 65_535  # PostgreSQL's protocol
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, min(2000, limit // columns))
+
+
+def insert_rows(model, rows: list[dict], *, using: str = "default", returning: bool = True) -> list[int]:
+    """INSERT plain rows (field attname -> value) in multi-row statements; return the new ids in order.
+
+    No model instances and no per-value field machinery: the hot path of a restore, tens of thousands
+    of claims, history rows and tag rows. Dates and times are adapted as Django stores them; every other
+    value is already what the column holds (validated before). A column the rows do not name (the primary
+    key aside) gets its field's default.
+    """
+    if not rows:
+        return []
+    connection = connections[using]
+    ops, meta = connection.ops, model._meta
+    fields = [f for f in meta.concrete_fields if f.attname in rows[0] or not f.primary_key]
+    for f in fields:
+        if f.attname not in rows[0]:
+            default = f.get_default()
+            for row in rows:
+                row[f.attname] = default
+    adapters = {
+        "DateTimeField": _sqlite_datetime if connection.vendor == "sqlite" else ops.adapt_datetimefield_value,
+        "DateField": ops.adapt_datefield_value,
+    }
+    plan = [(f.attname, adapters.get(f.get_internal_type())) for f in fields]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608 (the model's own names)
+    tail = f" RETURNING {ops.quote_name(meta.pk.column)}" if returning else ""
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = _statement_rows(connection, len(fields))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for begin in range(0, len(rows), size):
+            chunk = rows[begin : begin + size]
+            params = [
+                adapt(row[name]) if adapt is not None and row[name] is not None else row[name]
+                for row in chunk
+                for name, adapt in plan
+            ]
+            cursor.execute(head + ", ".join([marks] * len(chunk)) + tail, params)
+            if returning:
+                ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+def history_rows(
+    model, rows: list[dict], ids: list[int], *, when: datetime, user_ids: list, reason: str = CHANGE_REASON
+):
+    """The "+" history rows (simple-history's table for `model`) of rows just inserted with these ids."""
+    tracked = [f.attname for f in model.history.model.tracked_fields]
+    return [
+        {
+            **{name: row.get(name) for name in tracked},
+            model._meta.pk.attname: pk,
+            "history_date": when,
+            "history_change_reason": reason,
+            "history_type": "+",
+            "history_user_id": user_id,
+        }
+        for row, pk, user_id in zip(rows, ids, user_ids, strict=True)
+    ]
+
+
+def record_history(model, objs: list, users: dict, *, user_of, when: datetime, using: str = "default") -> list:
+    """One "+" history row per created object, naming its user, in bulk."""
+    history = model.history.model
+    rows = []
+    for obj in objs:
+        row = history(
+            history_date=when,
+            history_user=users.get(user_of(obj)),
+            history_change_reason=CHANGE_REASON,
+            history_type="+",
+            **{f.attname: getattr(obj, f.attname) for f in history.tracked_fields},
+        )
+        rows.append(row)
+    return insert(history, rows, using=using)
+
+
+class Restorer:
+    """Writes the validated records; see the module docstring."""
+
+    def __init__(self, *, using: str | None = None):
+        self.using = using or router.db_for_write(Claim)
+        self.users: dict[str, object] = {}
+        self.when = timezone.now()
+        self.written = Written()
+
+    # ------------------------------------------------------------ people, outlets, tags
+
+    def ensure_users(self, names: Iterable[str]) -> None:
+        """Find these users; create the missing ones inactive, with no password and no role."""
+        names = {name for name in names if name} - set(self.users)
+        if not names:
+            return
+        users = get_user_model()
+        for user in users.objects.using(self.using).filter(username__in=names):
+            self.users[user.username] = user
+        missing = sorted(names - set(self.users))
+        if missing:
+            created = [users(username=name, is_active=False, password=make_password(None)) for name in missing]
+            users.objects.using(self.using).bulk_create(created)
+            for user in users.objects.using(self.using).filter(username__in=missing):
+                self.users[user.username] = user
+            self.written.users_created.extend(missing)
+
+    def sources(self, wanted: dict[str, str], user_of: dict[str, str | None]) -> dict[str, Source]:
+        """Sources by name (get or create, as services.get_or_create_source: the first homepage wins)."""
+        found = {s.name: s for s in Source.objects.using(self.using).filter(name__in=list(wanted))}
+        missing = [Source(name=name, homepage=homepage) for name, homepage in wanted.items() if name not in found]
+        insert(Source, missing, using=self.using)
+        record_history(Source, missing, self.users, user_of=lambda s: user_of.get(s.name), when=self.when)
+        found.update({s.name: s for s in missing})
+        return found
+
+    def speakers(self, wanted: dict[tuple[str, str], tuple[str, str]]) -> dict[tuple[str, str], Speaker]:
+        """Speakers by (name, description) -> (affiliation, creator), as services.get_or_create_speaker."""
+        found: dict[tuple[str, str], Speaker] = {}
+        names = sorted({name for name, _ in wanted})
+        for begin in range(0, len(names), 500):
+            for speaker in Speaker.objects.using(self.using).filter(name__in=names[begin : begin + 500]):
+                found.setdefault((speaker.name, speaker.description), speaker)
+        missing = [
+            Speaker(
+                name=name,
+                description=description,
+                affiliation=affiliation,
+                created_by=self.users.get(creator),
+            )
+            for (name, description), (affiliation, creator) in wanted.items()
+            if (name, description) not in found
+        ]
+        insert(Speaker, missing, using=self.using)
+        record_history(
+            Speaker, missing, self.users, user_of=lambda s: getattr(s.created_by, "username", None), when=self.when
+        )
+        found.update({(s.name, s.description): s for s in missing})
+        return found
+
+    def tags(self, names: Iterable[str]) -> dict[str, int]:
+        names = sorted(set(names))
+        if not names:
+            return {}
+        tags = Tag.objects.using(self.using)
+        tags.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
+        return dict(tags.filter(name__in=names).values_list("name", "pk"))
+
+    # ------------------------------------------------------------ articles
+
+    def articles(self, new: list[NewArticle]) -> dict[str, int]:
+        """Write the articles; return id by content hash."""
+        self.ensure_users(a.added_by for a in new)
+        wanted, source_users = {}, {}
+        for article in new:
+            if article.source:
+                wanted.setdefault(*article.source)
+                source_users.setdefault(article.source[0], article.added_by)
+        with transaction.atomic(using=self.using):
+            sources = self.sources(wanted, source_users) if wanted else {}
+            rows = [
+                Article(
+                    title=a.title,
+                    body=a.body,
+                    content_hash=a.content_hash,
+                    source=sources[a.source[0]] if a.source else None,
+                    url=a.url,
+                    byline=a.byline,
+                    published=a.published,
+                    language=a.language,
+                    raw=a.raw,
+                    raw_format=a.raw_format,
+                    added_by=self.users.get(a.added_by),
+                    created_at=a.created_at,
+                    updated_at=a.updated_at,
+                )
+                for a in new
+            ]
+            for batch in _batches(rows, 200):  # bodies are large
+                insert(Article, batch, using=self.using)
+                history = Article.history.model
+                entries = [
+                    history(
+                        history_date=self.when,
+                        history_user=article.added_by,
+                        history_change_reason=f"imported ({article.raw_format})",
+                        history_type="+",
+                        **{f.attname: getattr(article, f.attname) for f in history.tracked_fields},
+                    )
+                    for article in batch
+                ]
+                insert(history, entries, using=self.using)
+        self.written.articles += len(rows)
+        return {article.content_hash: article.pk for article in rows}
+
+    # ------------------------------------------------------------ claims, tags, verdicts, evidence
+
+    def claims(self, new: list[NewClaim], article_ids: dict[str, int]) -> None:
+        people = set()
+        speakers_wanted: dict[tuple[str, str], tuple[str, str]] = {}
+        for claim in new:
+            people.add(claim.created_by)
+            if claim.speaker:
+                name, description, affiliation = claim.speaker
+                speakers_wanted.setdefault((name, description), (affiliation, claim.created_by))
+            for verdict in claim.verdicts:
+                people.update((verdict.author, verdict.editor, verdict.assigned_to))
+        self.ensure_users(people)
+        with transaction.atomic(using=self.using):
+            speakers = self.speakers(speakers_wanted) if speakers_wanted else {}
+            tag_ids = self.tags(name for claim in new for name in claim.tags)
+        for batch in _batches(new, CLAIM_BATCH):
+            with transaction.atomic(using=self.using):
+                self._claim_batch(batch, article_ids, speakers, tag_ids)
+
+    def _claim_batch(self, batch: list[NewClaim], article_ids, speakers, tag_ids) -> None:
+        users, using = self.users, self.using
+        rows = [
+            {
+                "article_id": article_ids[c.article_hash],
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+                "prefix": c.prefix,
+                "suffix": c.suffix,
+                "speaker_id": speakers[c.speaker[:2]].pk if c.speaker else None,
+                "summary": c.summary,
+                "anchor_state": c.anchor_state,
+                "created_by_id": users[c.created_by].pk,
+                "created_at": c.created_at,
+                "updated_at": c.updated_at,
+                "deleted_at": None,
+                "version": 1,
+            }
+            for c in batch
+        ]
+        ids = insert_rows(Claim, rows, using=using)
+        creators = [row["created_by_id"] for row in rows]
+        history_ids = insert_rows(
+            Claim.history.model, history_rows(Claim, rows, ids, when=self.when, user_ids=creators), using=using
+        )
+        tagged = [
+            (pk, history_id, tag_ids[name])
+            for plan, pk, history_id in zip(batch, ids, history_ids, strict=True)
+            for name in plan.tags
+        ]
+        link_ids = insert_rows(
+            Claim.tags.through, [{"claim_id": pk, "tag_id": tag} for pk, _, tag in tagged], using=using
+        )
+        # simple-history's m2m rows: the claim's tags as part of its "+" row.
+        tag_history = apps.get_model("articles", "HistoricalClaim_tags")
+        insert_rows(
+            tag_history,
+            [
+                {"id": link_id, "history_id": history_id, "claim_id": pk, "tag_id": tag}
+                for link_id, (pk, history_id, tag) in zip(link_ids, tagged, strict=True)
+            ],
+            using=using,
+            returning=False,
+        )
+        for plan, pk in zip(batch, ids, strict=True):
+            self.written.claim_ids[plan.key] = pk
+        self.written.claims += len(rows)
+        self._verdicts([(pk, plan.verdicts) for plan, pk in zip(batch, ids, strict=True) if plan.verdicts])
+
+    def _verdicts(self, per_claim: list[tuple[int, list[NewVerdict]]]) -> None:
+        """Verdicts in rounds: a correction is written after the verdict it corrects (listed before it)."""
+        users, using = self.users, self.using
+        done: dict[tuple[int, int], int] = {}  # (claim id, old id) -> new verdict id
+        pending = [(claim_id, v) for claim_id, verdicts in per_claim for v in verdicts]
+        while pending:
+            ready = [(c, v) for c, v in pending if v.corrects is None or (c, v.corrects) in done]
+            pending = [(c, v) for c, v in pending if not (v.corrects is None or (c, v.corrects) in done)]
+            if not ready:  # validated before: cannot happen
+                raise ValueError("a verdict corrects one that is not listed before it")
+            rows = [
+                {
+                    "claim_id": claim_id,
+                    "rating": v.rating,
+                    "headline": v.headline,
+                    "explanation": v.explanation,
+                    "state": v.state,
+                    "author_id": users[v.author].pk,
+                    "editor_id": users[v.editor].pk if v.editor else None,
+                    "assigned_to_id": users[v.assigned_to].pk if v.assigned_to else None,
+                    "corrects_id": done.get((claim_id, v.corrects)) if v.corrects is not None else None,
+                    "correction_note": v.correction_note,
+                    "changes_reason": "",
+                    "submitted_at": v.submitted_at,
+                    "approved_at": v.approved_at,
+                    "published_at": v.published_at,
+                    "created_at": v.created_at,
+                    "updated_at": v.updated_at,
+                    "version": 1,
+                }
+                for claim_id, v in ready
+            ]
+            ids = insert_rows(Verdict, rows, using=using)
+            authors = [row["author_id"] for row in rows]
+            insert_rows(
+                Verdict.history.model,
+                history_rows(Verdict, rows, ids, when=self.when, user_ids=authors),
+                using=using,
+                returning=False,
+            )
+            evidence, evidence_users = [], []
+            for (claim_id, plan), pk, author in zip(ready, ids, authors, strict=True):
+                if plan.old_id is not None:
+                    done[(claim_id, plan.old_id)] = pk
+                    self.written.verdict_ids[(claim_id, plan.old_id)] = pk
+                for e in plan.evidence:
+                    evidence.append(
+                        {"verdict_id": pk, "url": e.url, "title": e.title, "note": e.note, "position": e.position}
+                    )
+                    evidence_users.append(author)
+            evidence_ids = insert_rows(Evidence, evidence, using=using)
+            insert_rows(
+                Evidence.history.model,
+                history_rows(Evidence, evidence, evidence_ids, when=self.when, user_ids=evidence_users),
+                using=using,
+                returning=False,
+            )
+            self.written.verdicts += len(rows)
+
+    # ------------------------------------------------------------ links
+
+    def links(self, new: list[NewLink]) -> None:
+        self.ensure_users(link.created_by for link in new)
+        users = self.users
+        for batch in _batches(new, CLAIM_BATCH):
+            with transaction.atomic(using=self.using):
+                rows = [
+                    {
+                        "from_claim_id": link.from_id,
+                        "to_claim_id": link.to_id,
+                        "relation": link.relation,
+                        "note": link.note,
+                        "created_by_id": users[link.created_by].pk,
+                        "created_at": link.created_at,
+                    }
+                    for link in batch
+                ]
+                ids = insert_rows(ClaimLink, rows, using=self.using)
+                creators = [row["created_by_id"] for row in rows]
+                insert_rows(
+                    ClaimLink.history.model,
+                    history_rows(ClaimLink, rows, ids, when=self.when, user_ids=creators),
+                    using=self.using,
+                    returning=False,
+                )
+                self.written.links += len(rows)
+
+
+def existing_links(claim_ids: Iterable[int], *, using: str = "default") -> set[tuple[int, int, str]]:
+    """(from id, to id, relation) of every link touching these claims."""
+    ids = sorted(set(claim_ids))
+    found = set()
+    for batch in _batches(ids, 5000):
+        links = ClaimLink.objects.using(using).filter(from_claim_id__in=batch) | ClaimLink.objects.using(using).filter(
+            to_claim_id__in=batch
+        )
+        found.update(links.values_list("from_claim_id", "to_claim_id", "relation"))
+    return found
+
+
+def claims_of_articles(hashes: Iterable[str], *, using: str = "default") -> dict[tuple, tuple[int, bool]]:
+    """(article hash, start, end, created_at in UTC) -> (claim id, deleted) of every claim of these articles."""
+    found = defaultdict(tuple)
+    hashes = sorted(set(hashes))
+    for batch in _batches(hashes, 500):
+        rows = Claim.objects.using(using).filter(article__content_hash__in=batch)
+        for digest, start, end, created_at, pk, deleted_at in rows.values_list(
+            "article__content_hash", "start", "end", "created_at", "id", "deleted_at"
+        ):
+            found[(digest, start, end, utc(created_at))] = (pk, deleted_at is not None)
+    return dict(found)
+
+
+def _batches(items: list, size: int):
+    for begin in range(0, len(items), size):
+        yield items[begin : begin + size]
