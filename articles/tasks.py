@@ -69,3 +69,15 @@ def send_notification_digest(recipient_id: int) -> None:
 def schedule_digests(sender, recipient_ids: list[int], **kwargs) -> None:
     for recipient_id in set(recipient_ids):
         send_notification_digest.schedule(args=(recipient_id,), delay=settings.FACTCHECK_EMAIL_DIGEST_SECONDS)
+
+
+# Related claims: once a claim is saved (created, or its quote changed), embed it and suggest the claims across the
+# desk that match it. A failure (the model missing, the database busy) is logged and retried once.
+@db_task(retries=1, retry_delay=5)
+def suggest_related_claims(claim_id: int) -> None:
+    services.suggest_related(claim_id)
+
+
+@receiver(services.claim_quote_saved)
+def enqueue_related(sender, claim_id: int, **kwargs) -> None:
+    suggest_related_claims(claim_id)

@@ -24,6 +24,7 @@ from articles.services.articles import (
 from articles.services.assignments import assign, can_assign, finish
 from articles.services.claims import (
     UNSET,
+    claim_quote_saved,
     create_claim,
     delete_claim,
     lock_claim_at_version,
@@ -44,6 +45,7 @@ from articles.services.jobs import (
     start_job,
 )
 from articles.services.links import delete_link, link_claims, update_link
+from articles.services.related import accept_related, dismiss_related, suggest_related
 from articles.services.notifications import (
     emailed_kinds,
     mark_read,
@@ -81,6 +83,10 @@ from articles.services.verdicts import (
 __all__ = [
     "ARTICLE_DETAIL_FIELDS",
     "apply_text_limits",
+    "accept_related",
+    "claim_quote_saved",
+    "dismiss_related",
+    "suggest_related",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "TRANSITIONS",

@@ -3,7 +3,9 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -13,6 +15,15 @@ from articles.limits import check_length
 from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.services.history import service_write
 from articles.text import anchoring
+
+# Sent once the transaction commits, when a claim is created or its quote changes (articles.tasks enqueues the
+# related-claims job): claim_id.
+claim_quote_saved = Signal()
+
+
+def _quote_saved(claim_id: int) -> None:
+    transaction.on_commit(lambda: claim_quote_saved.send(sender=Claim, claim_id=claim_id))
+
 
 # Marks an argument the caller did not pass (None is a meaningful value: "no speaker").
 UNSET = object()
@@ -121,6 +132,7 @@ def create_claim(
     )
     if names:
         _set_tags(claim, names, new=True)
+    _quote_saved(claim.pk)
     return claim
 
 
@@ -154,6 +166,8 @@ def update_claim(
     fields = {"version", "updated_at"}
     if span is not None:
         start, end, quote = span
+        if quote != current.quote:
+            _quote_saved(current.pk)
         check_length("quote", quote, limits.MAX_QUOTE)
         body = current.article.body
         validate_span(body, start, end, quote)

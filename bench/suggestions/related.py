@@ -1,0 +1,225 @@
+"""Related claims, measured: `python -m bench.suggestions.related [--quick]`.
+
+Quality on CLEF CheckThat! 2020 Task 2 (train+dev tweets matched against the 10,375 verified claims, read from
+../shared/intel/claim-matching and never copied into the project): MAP@5 and recall@5, the "likely same"
+false-badge rate on queries whose counterpart is removed; cost: embedding ms per sentence, model load time,
+resident memory; and "save → shown" p95 with 10,000 and 100,000 synthetic claims in the in-memory index.
+The verified-claim embeddings are cached under var/bench/ (keyed by the model file's hash) to keep reruns fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+INTEL = BASE_DIR.parent / "shared" / "intel" / "claim-matching"
+CACHE = BASE_DIR / "var" / "bench"
+
+TARGETS = {
+    "map@5": (">=", 0.86),
+    "recall@5": (">=", 0.93),
+    "false_same_rate": ("<=", 0.10),
+    "shown_p95_ms_10k": ("<=", 300.0),
+    "shown_p95_ms_100k": ("<=", 1000.0),
+    "load_s": ("<=", 2.0),
+    "rss_mb": ("<=", 400.0),
+}
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def load_ct2020(root: Path):
+    docs = {}
+    for row in read_tsv(root / "verified_claims.docs.tsv")[1:]:
+        if len(row) >= 3 and row[0].strip().isdigit():
+            docs[int(row[0])] = (row[1].strip(), row[2].strip())
+    queries, gold = {}, {}
+    for split in ("train", "dev"):
+        for row in read_tsv(root / split / "tweets.queries.tsv")[1:]:
+            if len(row) >= 2 and row[0].strip().isdigit():
+                queries[f"{split}-{row[0].strip()}"] = row[1].strip()
+        for row in read_tsv(root / split / "tweet-vclaim-pairs.qrels"):
+            if len(row) >= 3:
+                gold.setdefault(f"{split}-{row[0].strip()}", set()).add(int(row[2]))
+    queries = {q: t for q, t in queries.items() if q in gold}
+    return docs, queries, gold
+
+
+def cached_embeddings(name: str, texts: list[str], embed, sha: str) -> np.ndarray:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"related-{name}-{sha[:12]}-{len(texts)}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = np.concatenate([embed(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+    np.save(path, vectors)
+    return vectors
+
+
+def average_precision(ranked: list[int], relevant: set[int], k: int = 5) -> float:
+    hits, total = 0, 0.0
+    for i, doc in enumerate(ranked[:k], start=1):
+        if doc in relevant:
+            hits += 1
+            total += hits / i
+    return total / min(len(relevant), k) if relevant else 0.0
+
+
+def quality(related, log) -> dict:
+    docs, queries, gold = load_ct2020(INTEL)
+    doc_ids = list(docs)
+    sha = related.model_sha256()
+    log(f"CT2020: {len(docs)} verified claims, {len(queries)} train+dev queries with gold pairs")
+    t0 = time.perf_counter()
+    claim_vecs = cached_embeddings("vclaim", [docs[d][0] for d in doc_ids], related.embed, sha)
+    title_vecs = cached_embeddings("title", [docs[d][1] for d in doc_ids], related.embed, sha)
+    qids = list(queries)
+    query_vecs = cached_embeddings("queries", [queries[q] for q in qids], related.embed, sha)
+    log(f"embeddings ready in {time.perf_counter() - t0:.1f} s (cached under {CACHE})")
+
+    # One index row per verified claim: the claim and its fact-check title, averaged (a desk claim has one text).
+    vecs = claim_vecs + title_vecs
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = related.Index()
+    index.put_many(doc_ids, vecs, [f"{docs[d][0]} {docs[d][1]}" for d in doc_ids])
+
+    results = {}
+    for label, weight in (("dense", 0.0), ("hybrid", related.BM25_WEIGHT)):
+        aps, recalls = [], []
+        for qi, q in enumerate(qids):
+            ranked = search(index, related, query_vecs[qi], queries[q], weight=weight)
+            aps.append(average_precision([m.claim_id for m in ranked], gold[q]))
+            recalls.append(len({m.claim_id for m in ranked[:5]} & gold[q]) / len(gold[q]))
+        results[label] = (float(np.mean(aps)), float(np.mean(recalls)))
+        log(f"{label:7s} MAP@5 {results[label][0]:.3f}  recall@5 {results[label][1]:.3f}")
+
+    # False "likely same": the query's gold claims removed, how often is the best remaining one badged so?
+    false_same = 0
+    for qi, q in enumerate(qids):
+        ranked = index.search(query_vecs[qi], queries[q], k=1, exclude=gold[q], min_score=related.MIN_SCORE)
+        if ranked and related.kind(ranked[0].score, queries[q], docs[ranked[0].claim_id][0]) == related.KIND_SAME:
+            false_same += 1
+    hits_same = 0
+    for qi, q in enumerate(qids):
+        ranked = index.search(query_vecs[qi], queries[q], k=1, min_score=related.MIN_SCORE)
+        top = ranked[0] if ranked else None
+        if (
+            top
+            and top.claim_id in gold[q]
+            and related.kind(top.score, queries[q], docs[top.claim_id][0]) == "likely_same"
+        ):
+            hits_same += 1
+    return {
+        "map@5": results["hybrid"][0],
+        "recall@5": results["hybrid"][1],
+        "map@5_dense": results["dense"][0],
+        "recall@5_dense": results["dense"][1],
+        "false_same_rate": false_same / len(qids),
+        "true_same_rate": hits_same / len(qids),
+        "queries": len(qids),
+    }
+
+
+def search(index, related, vector, text, *, weight):
+    # Quality is ranked without the suggest threshold: MAP@5 scores the top five whatever their score.
+    return index.search(vector, text, k=5, min_score=-1.0, weight=weight)
+
+
+def cost(related, log) -> dict:
+    t0 = time.perf_counter()
+    related._model()
+    load_s = time.perf_counter() - t0
+    sentences = [
+        f"The mayor said {i} officers were deployed in the northern district of the city last week." for i in range(64)
+    ]
+    related.embed(sentences[:4])
+    c0 = time.process_time()
+    w0 = time.perf_counter()
+    for s in sentences:
+        related.embed([s])
+    cpu_ms = (time.process_time() - c0) * 1000 / len(sentences)
+    wall_ms = (time.perf_counter() - w0) * 1000 / len(sentences)
+    log(f"model load {load_s:.2f} s; embedding {cpu_ms:.1f} CPU-ms / {wall_ms:.1f} wall-ms per sentence")
+    return {"load_s": load_s, "embed_cpu_ms": cpu_ms, "embed_wall_ms": wall_ms}
+
+
+def shown_latency(related, n: int, log, *, repeats: int = 40) -> float:
+    """Save → shown: embed the new claim, add it to the index, find its top 5 among n claims (p95, ms)."""
+    rng = np.random.default_rng(n)
+    base = rng.standard_normal((n, related.DIM)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    words = [
+        "mayor",
+        "governor",
+        "police",
+        "budget",
+        "officers",
+        "deaths",
+        "attack",
+        "city",
+        "state",
+        "school",
+        "water",
+        "election",
+    ]
+    texts = [" ".join(rng.choice(words, 8)) + f" {i}" for i in range(n)]
+    index = related.Index()
+    index.put_many(list(range(n)), base, texts)
+    timings = []
+    for r in range(repeats):
+        text = f"The governor said {r} officers died in the attack on the state police."
+        t0 = time.perf_counter()
+        vector = related.embed([text])[0]
+        index.put(n + r, vector, text)
+        index.search(vector, text, k=5, exclude={n + r}, min_score=-1.0)
+        timings.append((time.perf_counter() - t0) * 1000)
+    p95 = float(np.percentile(timings, 95))
+    log(f"save → shown p95 with {n:,} claims: {p95:.0f} ms (embed + index + top-5)")
+    return p95
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.suggestions.related", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="latency at 10k only (skip the 100k figure)")
+    parser.add_argument("--output", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+    log = print
+    from articles.suggesting import related
+
+    missing = related.check_model()
+    if missing:
+        log(f"skipped: {missing}")
+        return 0
+    figures = cost(related, log)
+    if INTEL.is_dir():
+        figures.update(quality(related, log))
+    else:
+        log(f"quality skipped: {INTEL} is absent (the public CheckThat! 2020 set is read from ../shared/intel)")
+    figures["shown_p95_ms_10k"] = shown_latency(related, 10_000, log)
+    if not args.quick:
+        figures["shown_p95_ms_100k"] = shown_latency(related, 100_000, log)
+    figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    log("")
+    log(f"{'figure':22s} {'measured':>10s}  target")
+    for name, value in figures.items():
+        op, target = TARGETS.get(name, ("", None))
+        verdict = "" if target is None else ("ok" if (value >= target if op == ">=" else value <= target) else "MISS")
+        log(f"{name:22s} {value:10.3f}  {op} {target if target is not None else ''} {verdict}")
+    if args.output:
+        args.output.write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
