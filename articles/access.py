@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from articles.models import ApiToken, Article, Claim, ClaimLink, Job, Speaker, Verdict
+from articles.models import ApiToken, Article, Claim, ClaimLink, Job, RelatedSuggestion, Speaker, Verdict
 
 
 def owner_or_editor(user, own_permission: str) -> Callable[[int | None], bool]:
@@ -136,3 +136,19 @@ def get_job_for_user(user, pk) -> Job:
         return jobs.get(pk=pk)
     except (Job.DoesNotExist, ValueError, TypeError):
         raise Http404("No such job.") from None
+
+
+def get_related_suggestion_for_user(user, pk, *, write: bool = False) -> RelatedSuggestion:
+    """A related-claims suggestion between two live claims; deciding it (write) needs the right to link claims,
+    since accepting one makes a link."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        suggestion = RelatedSuggestion.objects.select_related("from_claim", "to_claim").get(
+            pk=pk, from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+        )
+    except (RelatedSuggestion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such suggestion.") from None
+    if write and not user.has_perm("articles.add_claimlink"):
+        raise PermissionDenied("You may not link claims, so you may not decide suggestions.")
+    return suggestion

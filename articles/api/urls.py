@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from articles.api import claims, exports, jobs, verdicts
+from articles.api import claims, exports, jobs, related, verdicts
 from articles.exports import FORMATS
 
 router = DefaultRouter(trailing_slash=True)
@@ -13,6 +13,7 @@ router.register("articles", claims.ArticleViewSet, basename="api-article")
 router.register("claims", claims.ClaimViewSet, basename="api-claim")
 router.register("links", claims.LinkViewSet, basename="api-link")
 router.register("speakers", claims.SpeakerViewSet, basename="api-speaker")
+router.register("suggestions/related", related.RelatedSuggestionViewSet, basename="api-related")
 router.register("verdicts", verdicts.VerdictViewSet, basename="api-verdict")
 
 # /api/exports/claims.<ext> and /api/exports/articles.<ext>: export_api:claims_csv, ..., articles_claimreview.

