@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from articles import access, queries, services
+from articles.api.idempotency import idempotent
 from articles.api.serializers import BoundedIntegerField, LinkedClaimSerializer, LinkSerializer
 from articles.models import ClaimEmbedding, ClaimLink, RelatedSuggestion
 from articles.suggesting import related as related_model
@@ -131,6 +132,7 @@ class RelatedSuggestionViewSet(viewsets.ViewSet):
         summary="Accept a suggestion as a typed link (the reviewer chooses the relation)",
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def accept(self, request, pk=None):
         suggestion = access.get_related_suggestion_for_user(request.user, pk, write=True)
         serializer = AcceptSerializer(data=request.data)

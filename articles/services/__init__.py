@@ -45,7 +45,6 @@ from articles.services.jobs import (
     start_job,
 )
 from articles.services.links import delete_link, link_claims, update_link
-from articles.services.related import accept_related, dismiss_related, suggest_related
 from articles.services.notifications import (
     emailed_kinds,
     mark_read,
@@ -54,6 +53,7 @@ from articles.services.notifications import (
     send_digest,
     set_email_kinds,
 )
+from articles.services.related import accept_related, dismiss_related, suggest_related
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speakers import delete_speaker, get_or_create_speaker, update_speaker
 from articles.services.tokens import CreatedToken, authenticate_token, clean_token_input, create_token, revoke_token

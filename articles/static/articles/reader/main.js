@@ -12,6 +12,7 @@ import { Highlights } from './highlights.js';
 import { LinkForm } from './link-form.js';
 import { Panel } from './panel.js';
 import { startReanchoring } from './reanchor.js';
+import { startRelated } from './related.js';
 import { ClaimStore } from './store.js';
 
 performance.mark('reader-start');
@@ -38,6 +39,7 @@ const claimForm = new ClaimForm({
 });
 const linkForm = new LinkForm({ store: store, relations: data.relations, onOpen: function () { claimForm.close(); } });
 startReanchoring({ store: store, panel: panel, highlights: highlights });
+startRelated({ store: store, panel: panel, articleId: data.article.id, relations: data.relations, mayLink: data.may.add_link });
 
 /* ------------------------------------------------------------ the store's changes, shown */
 
