@@ -8,4 +8,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Connects the task module to services.job_queued, so a started job wakes a worker.
-        from articles import tasks  # noqa: F401
+        from articles import checks, tasks  # noqa: F401  (checks registers the suggestion models' check)

@@ -72,6 +72,12 @@ def check_model() -> str | None:
     return None
 
 
+def model_problems() -> list[str]:
+    """For the start-up check (articles.checks): what is wrong with the model, or nothing."""
+    problem = check_model()
+    return [problem] if problem else []
+
+
 @functools.cache
 def model_version() -> str:
     return str(_package().__version__)

