@@ -44,6 +44,27 @@ def embed_claim(claim: Claim):
     return vector
 
 
+def embed_missing(*, batch: int = 64) -> list[int]:
+    """Embed every live claim without a vector of the current model (a fresh install with claims, a new model
+    version), in batches; returns their ids, for the caller to run suggest_related on."""
+    version = model.model_version()
+    current = ClaimEmbedding.objects.filter(model_version=version).values("claim_id")
+    missing = list(Claim.objects.live().exclude(pk__in=current).order_by("id").values_list("id", "quote"))
+    for start in range(0, len(missing), batch):
+        chunk = missing[start : start + batch]
+        vectors = model.embed([quote for _, quote in chunk])
+        for (claim_id, quote), vector in zip(chunk, vectors, strict=True):
+            ClaimEmbedding.objects.update_or_create(
+                claim_id=claim_id,
+                defaults={
+                    "model_version": version,
+                    "quote_sha256": _quote_hash(quote),
+                    "vector": model.to_bytes(vector),
+                },
+            )
+    return [claim_id for claim_id, _ in missing]
+
+
 def desk_index() -> model.Index:
     """This process's index of every live claim's vector, refreshed with what changed since the last call."""
     version = model.model_version()

@@ -12,8 +12,8 @@ import * as TextMath from '../textmath.js';
 import { el } from './dom.js';
 
 const URL = '/api/suggestions/related/';
-const POLL_MS = 600;
-const POLL_TRIES = 25;
+const POLL_MS = 400;
+const POLL_TRIES = 40;
 const DEFAULT_RELATION = { likely_same: 'same_claim', may_conflict: 'contradicts', related: 'supports' };
 
 export function startRelated({ store, panel, articleId, relations, mayLink }) {
