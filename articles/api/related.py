@@ -77,10 +77,14 @@ def _int_param(request, name: str) -> int | None:
     return value
 
 
-class RelatedSuggestionViewSet(viewsets.ViewSet):
+class RelatedSuggestionViewSet(viewsets.GenericViewSet):
     """Related claims the machine suggests; only people turn them into links."""
 
     permission_classes = [IsAuthenticated]
+    serializer_class = RelatedSuggestionSerializer
+    queryset = RelatedSuggestion.objects.none()  # typed path ids in the schema; rows come from the access helper
+    pagination_class = None
+    filter_backends = []
 
     def _one(self, suggestion) -> dict:
         suggestion = RelatedSuggestion.objects.select_related(
