@@ -34,7 +34,8 @@ TARGETS = {
     "shown_p95_cpu_ms_10k": ("<=", 300.0),
     "shown_p95_cpu_ms_100k": ("<=", 1000.0),
     "load_s": ("<=", 2.0),
-    "rss_mb": ("<=", 400.0),
+    "rss_mb_model": ("<=", 400.0),
+    "rss_mb_10k": ("<=", 400.0),
 }
 
 
@@ -184,6 +185,17 @@ def cost(related, log) -> dict:
     return {"load_s": load_s, "embed_cpu_ms": cpu_ms, "embed_wall_ms": wall_ms}
 
 
+def rss_mb() -> float:
+    """Resident memory now (VmRSS), in MB; the peak (ru_maxrss) would include the quality run's matrices."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def shown_latency(related, n: int, log, *, repeats: int = 40) -> tuple[float, float]:
     """Save → shown: embed the new claim, add it to the index, find its top 5 among n claims (p95 ms, wall and
     CPU: on a machine shared with other work the wall time includes waiting for a core)."""
@@ -207,6 +219,7 @@ def shown_latency(related, n: int, log, *, repeats: int = 40) -> tuple[float, fl
     texts = [" ".join(rng.choice(words, 8)) + f" {i}" for i in range(n)]
     index = related.Index()
     index.put_many(list(range(n)), base, texts)
+    del base
     timings, cpu = [], []
     for r in range(repeats):
         text = f"The governor said {r} officers died in the attack on the state police."
@@ -242,10 +255,12 @@ def main(argv=None) -> int:
         figures.update(quality(related, log, reverse=args.reverse))
     else:
         log(f"quality skipped: {INTEL} is absent (the public CheckThat! 2020 set is read from ../shared/intel)")
+    figures["rss_mb_model"] = rss_mb()
     figures["shown_p95_ms_10k"], figures["shown_p95_cpu_ms_10k"] = shown_latency(related, 10_000, log)
+    figures["rss_mb_10k"] = rss_mb()
     if not args.quick:
         figures["shown_p95_ms_100k"], figures["shown_p95_cpu_ms_100k"] = shown_latency(related, 100_000, log)
-    figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["rss_mb_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     log("")
     log(f"{'figure':22s} {'measured':>10s}  target")
     for name, value in figures.items():
