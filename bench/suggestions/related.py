@@ -249,13 +249,13 @@ def main(argv=None) -> int:
         log(f"skipped: {missing}")
         return 0
     figures = cost(related, log)
+    figures["rss_mb_model"] = rss_mb()
     if args.no_quality:
         log("quality skipped (--no-quality)")
     elif INTEL.is_dir():
         figures.update(quality(related, log, reverse=args.reverse))
     else:
         log(f"quality skipped: {INTEL} is absent (the public CheckThat! 2020 set is read from ../shared/intel)")
-    figures["rss_mb_model"] = rss_mb()
     figures["shown_p95_ms_10k"], figures["shown_p95_cpu_ms_10k"] = shown_latency(related, 10_000, log)
     figures["rss_mb_10k"] = rss_mb()
     if not args.quick:
