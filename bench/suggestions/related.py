@@ -65,9 +65,12 @@ def load_ct2020(root: Path):
 CHUNK = 512
 
 
-def cached_embeddings(name: str, texts: list[str], embed, sha: str, *, reverse: bool = False) -> np.ndarray:
-    """Embeddings of texts, computed once per model file in chunks under var/bench/ (a rerun, or a second
-    process started with --reverse to share the work, picks up the chunks already there)."""
+def cached_embeddings(
+    name: str, texts: list[str], embed, sha: str, *, reverse: bool = False, compute: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Embeddings of texts and a mask of the rows present, computed once per model file in chunks under
+    var/bench/ (a rerun, or a second process started with --reverse to share the work, picks up the chunks
+    already there). With compute=False (--partial) only the chunks already cached are used."""
     folder = CACHE / f"related-{name}-{sha[:12]}-{len(texts)}"
     folder.mkdir(parents=True, exist_ok=True)
     starts = list(range(0, len(texts), CHUNK))
@@ -75,12 +78,20 @@ def cached_embeddings(name: str, texts: list[str], embed, sha: str, *, reverse: 
     middle = len(order) // 2 if os.environ.get("BENCH_FROM_MIDDLE") else 0  # a third helper starts halfway
     for start in order[middle:] + order[:middle]:
         path = folder / f"{start:06d}.npy"
-        if not path.exists():
+        if not path.exists() and compute:
             vectors = embed(texts[start : start + CHUNK])
             partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
             np.save(partial, vectors)
             partial.replace(path)
-    return np.concatenate([np.load(folder / f"{start:06d}.npy") for start in starts])
+    vectors = np.zeros((len(texts), 384), dtype=np.float32)
+    present = np.zeros(len(texts), dtype=bool)
+    for start in starts:
+        path = folder / f"{start:06d}.npy"
+        if path.exists():
+            chunk = np.load(path)
+            vectors[start : start + len(chunk)] = chunk
+            present[start : start + len(chunk)] = True
+    return vectors, present
 
 
 def average_precision(ranked: list[int], relevant: set[int], k: int = 5) -> float:
@@ -92,7 +103,7 @@ def average_precision(ranked: list[int], relevant: set[int], k: int = 5) -> floa
     return total / min(len(relevant), k) if relevant else 0.0
 
 
-def quality(related, log, *, reverse: bool = False) -> dict:
+def quality(related, log, *, reverse: bool = False, partial: bool = False) -> dict:
     docs, queries, gold = load_ct2020(INTEL)
     doc_ids = list(docs)
     sha = related.model_sha256()
@@ -101,12 +112,19 @@ def quality(related, log, *, reverse: bool = False) -> dict:
     # One text per verified claim, the claim and its fact-check title, as a desk claim has one quote.
     texts = [f"{docs[d][0]} {docs[d][1]}" for d in doc_ids]
     qids = list(queries)
-    query_vecs = cached_embeddings("queries", [queries[q] for q in qids], related.embed, sha, reverse=reverse)
-    vecs = cached_embeddings("docs", texts, related.embed, sha, reverse=reverse)
+    query_vecs, _ = cached_embeddings("queries", [queries[q] for q in qids], related.embed, sha, reverse=reverse)
+    vecs, present = cached_embeddings("docs", texts, related.embed, sha, reverse=reverse, compute=not partial)
     log(f"embeddings ready in {time.perf_counter() - t0:.1f} s (cached under {CACHE})")
+    kept = {d for d, ok in zip(doc_ids, present, strict=True) if ok}
+    if partial:
+        # Only the verified claims embedded so far, and the queries whose gold claims are all among them.
+        keep = [i for i, q in enumerate(qids) if gold[q] <= kept]
+        query_vecs, qids = query_vecs[keep], [qids[i] for i in keep]
+        log(f"PARTIAL: {len(kept)} of {len(doc_ids)} verified claims, {len(qids)} queries")
 
     index = related.Index()
-    index.put_many(doc_ids, vecs, texts)
+    rows = [i for i, d in enumerate(doc_ids) if d in kept]
+    index.put_many([doc_ids[i] for i in rows], vecs[rows], [texts[i] for i in rows])
 
     results = {}
     for label, weight in (("dense", 0.0), ("hybrid", related.BM25_WEIGHT)):
@@ -159,6 +177,7 @@ def quality(related, log, *, reverse: bool = False) -> dict:
         "false_same_rate": false_same / len(qids),
         "true_same_rate": hits_same / len(qids),
         "queries": len(qids),
+        "verified_claims": len(kept),
     }
 
 
@@ -238,6 +257,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.suggestions.related", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="latency at 10k only (skip the 100k figure)")
     parser.add_argument("--output", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--partial", action="store_true", help="quality over the cached embeddings only")
     parser.add_argument("--no-quality", action="store_true", help="cost and latency only")
     parser.add_argument("--reverse", action="store_true", help="embed the cache's chunks last to first (a helper)")
     args = parser.parse_args(argv)
@@ -253,7 +273,7 @@ def main(argv=None) -> int:
     if args.no_quality:
         log("quality skipped (--no-quality)")
     elif INTEL.is_dir():
-        figures.update(quality(related, log, reverse=args.reverse))
+        figures.update(quality(related, log, reverse=args.reverse, partial=args.partial))
     else:
         log(f"quality skipped: {INTEL} is absent (the public CheckThat! 2020 set is read from ../shared/intel)")
     figures["shown_p95_ms_10k"], figures["shown_p95_cpu_ms_10k"] = shown_latency(related, 10_000, log)
