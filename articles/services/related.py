@@ -149,7 +149,7 @@ def suggest_related(claim_id: int, *, k: int = TOP_K) -> list[RelatedSuggestion]
         return []
     quotes = dict(Claim.objects.filter(pk__in=[m.claim_id for m in matches]).values_list("id", "quote"))
     same = {
-        m.claim_id for m in matches if model.kind(m.score, claim.quote, quotes.get(m.claim_id, "")) == "likely_same"
+        m.claim_id for m in matches if model.kind(m.cosine, claim.quote, quotes.get(m.claim_id, "")) == "likely_same"
     }
     opposite = _opposite_sides(claim, set(same))
     provenance = {
@@ -162,7 +162,7 @@ def suggest_related(claim_id: int, *, k: int = TOP_K) -> list[RelatedSuggestion]
         other = quotes.get(match.claim_id)
         if other is None:
             continue
-        kind = model.kind(match.score, claim.quote, other, opposite_sides=match.claim_id in opposite)
+        kind = model.kind(match.cosine, claim.quote, other, opposite_sides=match.claim_id in opposite)
         reason = model.conflict_reason(claim.quote, other) if kind == model.KIND_CONFLICT else ""
         if kind == model.KIND_CONFLICT and not reason:
             reason = "opposite side of a contradicts link"

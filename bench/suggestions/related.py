@@ -140,7 +140,7 @@ def quality(related, log, *, reverse: bool = False, partial: bool = False) -> di
     false_same = 0
     for qi, q in enumerate(qids):
         ranked = index.search(query_vecs[qi], queries[q], k=1, exclude=gold[q], min_score=related.MIN_SCORE)
-        if ranked and related.kind(ranked[0].score, queries[q], docs[ranked[0].claim_id][0]) == related.KIND_SAME:
+        if ranked and related.kind(ranked[0].cosine, queries[q], docs[ranked[0].claim_id][0]) == related.KIND_SAME:
             false_same += 1
     # Where the thresholds come from: on the train queries only, the best score left once the gold claims are
     # removed (no counterpart) against the gold claim's own score.
@@ -150,9 +150,9 @@ def quality(related, log, *, reverse: bool = False, partial: bool = False) -> di
             continue
         rest = index.search(query_vecs[qi], queries[q], k=1, exclude=gold[q], min_score=-1.0)
         own = index.search(query_vecs[qi], queries[q], k=1, min_score=-1.0)
-        without.append(rest[0].score if rest else 0.0)
+        without.append(rest[0].cosine if rest else 0.0)
         if own and own[0].claim_id in gold[q]:
-            with_gold.append(own[0].score)
+            with_gold.append(own[0].cosine)
     for pct in (50, 80, 90, 95):
         cut = float(np.percentile(without, pct))
         share = float(np.mean(np.array(with_gold) >= cut)) if with_gold else 0.0
@@ -166,7 +166,7 @@ def quality(related, log, *, reverse: bool = False, partial: bool = False) -> di
         if (
             top
             and top.claim_id in gold[q]
-            and related.kind(top.score, queries[q], docs[top.claim_id][0]) == "likely_same"
+            and related.kind(top.cosine, queries[q], docs[top.claim_id][0]) == "likely_same"
         ):
             hits_same += 1
     return {
