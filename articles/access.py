@@ -19,6 +19,7 @@ from articles.models import (
     Comment,
     Job,
     Notification,
+    RelatedSuggestion,
     SentenceSuggestion,
     Speaker,
     Verdict,
@@ -246,3 +247,19 @@ def get_comment_for_user(
     if delete and not may_delete:
         raise PermissionDenied("You can delete only your own comments; editors can delete any.")
     return comment
+
+
+def get_related_suggestion_for_user(user, pk, *, write: bool = False) -> RelatedSuggestion:
+    """A related-claims suggestion between two live claims; deciding it (write) needs the right to link claims,
+    since accepting one makes a link."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    try:
+        suggestion = RelatedSuggestion.objects.select_related("from_claim", "to_claim").get(
+            pk=pk, from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+        )
+    except (RelatedSuggestion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such suggestion.") from None
+    if write and not user.has_perm("articles.add_claimlink"):
+        raise PermissionDenied("You may not link claims, so you may not decide suggestions.")
+    return suggestion

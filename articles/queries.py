@@ -977,3 +977,22 @@ def expand_compact_links(compact: dict, claims: list[dict], relations: dict) -> 
         link["relation_label"] = relations.get(link["relation"], link["relation"])
         links.append(link)
     return links
+
+
+RELATED_LIMIT = 500
+
+
+def related_suggestions(claim_ids, *, status: str = "suggested"):
+    """Suggestions of this status touching these claims, both ends live, best first; each end with its article,
+    source and speaker (a fixed number of queries, however many)."""
+    from articles.models import RelatedSuggestion
+
+    ids = list(claim_ids)
+    ends = ("article", "article__source", "speaker")
+    return (
+        RelatedSuggestion.objects.filter(Q(from_claim_id__in=ids) | Q(to_claim_id__in=ids), status=status)
+        .filter(from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True)
+        .select_related(*(f"from_claim__{e}" for e in ends), *(f"to_claim__{e}" for e in ends))
+        .defer(*(f"{end}__article__{f}" for end in ("from_claim", "to_claim") for f in ("body", "raw")))
+        .order_by("-score", "id")[:RELATED_LIMIT]
+    )

@@ -90,3 +90,15 @@ def retrain_checkworthy_model(user_id: int | None = None, activate: bool = False
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     row = services.retrain_checkworthy(user=user, activate=activate)
     logger.info("check-worthiness model v%s trained: desk F1 %.3f", row.version, row.desk_f1 or 0)
+
+
+# Related claims: once a claim is saved (created, or its quote changed), embed it and suggest the claims across the
+# desk that match it. A failure (the model missing, the database busy) is logged and retried once.
+@db_task(retries=1, retry_delay=5)
+def suggest_related_claims(claim_id: int) -> None:
+    services.suggest_related(claim_id)
+
+
+@receiver(services.claim_quote_saved)
+def enqueue_related(sender, claim_id: int, **kwargs) -> None:
+    suggest_related_claims(claim_id)

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from articles.api import claims, comments, exports, jobs, suggestions, verdicts, work
+from articles.api import claims, comments, exports, jobs, related, suggestions, verdicts, work
 from articles.exports import FORMATS
 
 router = DefaultRouter(trailing_slash=True)
@@ -13,6 +13,7 @@ router.register("articles", claims.ArticleViewSet, basename="api-article")
 router.register("claims", claims.ClaimViewSet, basename="api-claim")
 router.register("links", claims.LinkViewSet, basename="api-link")
 router.register("speakers", claims.SpeakerViewSet, basename="api-speaker")
+router.register("suggestions/related", related.RelatedSuggestionViewSet, basename="api-related")
 router.register("verdicts", verdicts.VerdictViewSet, basename="api-verdict")
 router.register("suggestions/sentences", suggestions.SentenceSuggestionViewSet, basename="api-sentence-suggestion")
 router.register("assignments", work.AssignmentViewSet, basename="api-assignment")

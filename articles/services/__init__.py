@@ -24,6 +24,7 @@ from articles.services.articles import (
 from articles.services.assignments import assign, can_assign, finish
 from articles.services.claims import (
     UNSET,
+    claim_quote_saved,
     create_claim,
     delete_claim,
     lock_claim_at_version,
@@ -61,6 +62,7 @@ from articles.services.notifications import (
     send_digest,
     set_email_kinds,
 )
+from articles.services.related import accept_related, dismiss_related, suggest_related
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speaker_suggestions import ModelUnavailable, settle_speaker_suggestion, suggest_speaker
 from articles.services.speakers import (
@@ -111,6 +113,10 @@ from articles.services.verdicts import (
 __all__ = [
     "ARTICLE_DETAIL_FIELDS",
     "apply_text_limits",
+    "accept_related",
+    "claim_quote_saved",
+    "dismiss_related",
+    "suggest_related",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "TRANSITIONS",

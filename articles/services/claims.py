@@ -4,8 +4,10 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.signals import pre_create_historical_record
@@ -16,6 +18,15 @@ from articles.limits import check_length
 from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.services.history import service_write
 from articles.text import anchoring
+
+# Sent once the transaction commits, when a claim is created or its quote changes (articles.tasks enqueues the
+# related-claims job): claim_id.
+claim_quote_saved = Signal()
+
+
+def _quote_saved(claim_id: int) -> None:
+    transaction.on_commit(lambda: claim_quote_saved.send(sender=Claim, claim_id=claim_id))
+
 
 # Marks an argument the caller did not pass (None is a meaningful value: "no speaker").
 UNSET = object()
@@ -143,6 +154,7 @@ def create_claim(
     links = through.objects.bulk_create([through(claim=claim, tag=tag) for tag in tag_rows]) if tag_rows else []
     _record_creation(claim, user, links)
     _remember_tags(claim, tag_rows)
+    _quote_saved(claim.pk)
     return claim
 
 
@@ -248,6 +260,8 @@ def update_claim(
     fields = {"version", "updated_at"}
     if span is not None:
         start, end, quote = span
+        if quote != current.quote:
+            _quote_saved(current.pk)
         check_length("quote", quote, limits.MAX_QUOTE)
         body = current.article.body
         validate_span(body, start, end, quote)

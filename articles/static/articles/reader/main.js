@@ -16,6 +16,7 @@ import { startReanchoring } from './reanchor.js';
 import { ClaimStore, expandClaims, expandLinks } from './store.js';
 import { startTouchControl } from './touch.js';
 import { Suggestions } from './suggestions.js';
+import { startRelated } from './related.js';
 
 performance.mark('reader-start');
 const data = JSON.parse(document.getElementById('reader-data').textContent);
@@ -53,6 +54,7 @@ const suggestions = new Suggestions({
   status: function (text) { panel.showStatus(text); },
 });
 startComments({ panel: panel, counts: data.comment_counts });
+startRelated({ store: store, panel: panel, articleId: data.article.id, relations: data.relations, mayLink: data.may.add_link });
 
 /* ------------------------------------------------------------ the store's changes, shown */
 

