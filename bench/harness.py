@@ -41,6 +41,9 @@ WORKLOADS = {
 # Workloads that need neither the benchmark database nor its corpus: asked for alone (`--only suggestions`),
 # the harness skips building them.
 STANDALONE = {"suggestions"}
+# Workloads run only when named (`--only suggestions`): they read ../shared/intel and train or embed for
+# minutes, which a plain `make bench` (and CI's tiny run) should not wait for.
+OPT_IN = {"suggestions"}
 
 
 @dataclass
@@ -233,7 +236,7 @@ def prepare_run(scale: Scale, args: argparse.Namespace, work_dir: Path) -> Run:
 
 def run_workloads(run: Run) -> list[Figure]:
     figures: list[Figure] = []
-    for name in run.args.only or WORKLOADS:
+    for name in run.args.only or [name for name in WORKLOADS if name not in OPT_IN]:
         if name == "browser" and run.args.no_browser:
             figures.append(skipped("reader in Chromium", "highlights drawn", "--no-browser"))
             continue

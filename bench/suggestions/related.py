@@ -253,6 +253,51 @@ def shown_latency(related, n: int, log, *, repeats: int = 40) -> tuple[float, fl
     return p95, cpu95
 
 
+def measure(log, *, quick=False, no_quality=False, partial=False, reverse=False) -> dict:
+    """Every figure of this kind, by name (see TARGETS); {} with a note logged when the model is missing."""
+    from articles.suggesting import related
+
+    missing = related.check_model()
+    if missing:
+        log(f"skipped: {missing}")
+        return {}
+    figures = cost(related, log)
+    figures["rss_mb_model"] = rss_mb()
+    if no_quality:
+        log("quality skipped (--no-quality)")
+    elif INTEL.is_dir():
+        figures.update(quality(related, log, reverse=reverse, partial=partial))
+    else:
+        log(f"quality skipped: {INTEL} is absent (the public CheckThat! 2020 set is read from ../shared/intel)")
+    figures["shown_p95_ms_10k"], figures["shown_p95_cpu_ms_10k"] = shown_latency(related, 10_000, log)
+    figures["rss_mb_10k"] = rss_mb()
+    if not quick:
+        figures["shown_p95_ms_100k"], figures["shown_p95_cpu_ms_100k"] = shown_latency(related, 100_000, log)
+    figures["rss_mb_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def _passed(name: str, value: float) -> bool | None:
+    op, target = TARGETS.get(name, ("", None))
+    if target is None:
+        return None
+    return value >= target if op == ">=" else value <= target
+
+
+def figures(log) -> list:
+    """`python -m bench --only suggestions`: this kind's figures in the harness's table."""
+    from bench.report import Figure, skipped
+
+    measured = measure(log)
+    if not measured:
+        return [skipped("suggestions: related", "MAP@5", "the related-claims model is not installed")]
+    return [
+        Figure("suggestions: related", name, round(value, 3), target=" ".join(map(str, TARGETS.get(name, ("", "")))),
+               passed=_passed(name, value))
+        for name, value in measured.items()
+    ]  # fmt: skip
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.suggestions.related", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="latency at 10k only (skip the 100k figure)")
@@ -262,30 +307,14 @@ def main(argv=None) -> int:
     parser.add_argument("--reverse", action="store_true", help="embed the cache's chunks last to first (a helper)")
     args = parser.parse_args(argv)
     log = print
-    from articles.suggesting import related
-
-    missing = related.check_model()
-    if missing:
-        log(f"skipped: {missing}")
+    figures = measure(log, quick=args.quick, no_quality=args.no_quality, partial=args.partial, reverse=args.reverse)
+    if not figures:
         return 0
-    figures = cost(related, log)
-    figures["rss_mb_model"] = rss_mb()
-    if args.no_quality:
-        log("quality skipped (--no-quality)")
-    elif INTEL.is_dir():
-        figures.update(quality(related, log, reverse=args.reverse, partial=args.partial))
-    else:
-        log(f"quality skipped: {INTEL} is absent (the public CheckThat! 2020 set is read from ../shared/intel)")
-    figures["shown_p95_ms_10k"], figures["shown_p95_cpu_ms_10k"] = shown_latency(related, 10_000, log)
-    figures["rss_mb_10k"] = rss_mb()
-    if not args.quick:
-        figures["shown_p95_ms_100k"], figures["shown_p95_cpu_ms_100k"] = shown_latency(related, 100_000, log)
-    figures["rss_mb_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     log("")
     log(f"{'figure':22s} {'measured':>10s}  target")
     for name, value in figures.items():
         op, target = TARGETS.get(name, ("", None))
-        verdict = "" if target is None else ("ok" if (value >= target if op == ">=" else value <= target) else "MISS")
+        verdict = {True: "ok", False: "MISS", None: ""}[_passed(name, value)]
         log(f"{name:22s} {value:10.3f}  {op} {target if target is not None else ''} {verdict}")
     if args.output:
         args.output.write_text(json.dumps(figures, indent=2))

@@ -156,6 +156,21 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def figures(log) -> list:
+    """`python -m bench --only suggestions`: this kind's figures in the harness's table."""
+    from bench.report import Figure, skipped
+
+    result = run()
+    if "skipped" in result:
+        return [skipped("suggestions: speakers", "right, speech-verb cue", result["skipped"])]
+    log(report(result))
+    return [
+        Figure("suggestions: speakers", name, round(value, 3))
+        for name, value in result.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.suggestions.speakers", description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)

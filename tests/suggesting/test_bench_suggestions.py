@@ -2,13 +2,14 @@
 kind reports SKIPPED with the reason instead of failing."""
 
 from bench import suggestions
-from bench.harness import STANDALONE, WORKLOADS
+from bench.harness import OPT_IN, STANDALONE, WORKLOADS
 from bench.suggestions import checkworthiness
 
 
 def test_each_module_of_the_package_is_a_kind_and_the_workload_needs_no_database():
-    assert "checkworthiness" in suggestions.kinds()
+    assert suggestions.kinds() == ["checkworthiness", "related", "speakers"]
     assert "suggestions" in WORKLOADS and "suggestions" in STANDALONE
+    assert "suggestions" in OPT_IN  # minutes of training and embedding: only when named (`--only suggestions`)
 
 
 def test_it_skips_saying_why_when_the_intel_folder_is_absent(tmp_path, monkeypatch):
