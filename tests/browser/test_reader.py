@@ -169,13 +169,13 @@ def test_it_edits_a_claim_and_reports_a_conflict_without_overwriting(page, alice
     card.locator("[name=summary]").fill("alice's summary")
     # Meanwhile an editor changes it.
     services.update_claim(user=erin, claim=claim, version=1, summary="erin's summary")
-    card.locator("button[type=submit]").click()
-    expect(card.locator(".form-error")).to_contain_text("Someone else changed this claim")
+    card.get_by_role("button", name="Save changes").click()
+    expect(card.locator(".claim-form .form-error")).to_contain_text("Someone else changed this claim")
     expect(card.locator("p.summary")).to_have_text("erin's summary")
     claim.refresh_from_db()
     assert claim.summary == "erin's summary"
     # Saving again, knowingly, applies the change over the current version.
-    card.locator("button[type=submit]").click()
+    card.get_by_role("button", name="Save changes").click()
     expect(card.locator("p.summary")).to_have_text("alice's summary")
     claim.refresh_from_db()
     assert (claim.summary, claim.version) == ("alice's summary", 3)

@@ -207,4 +207,30 @@ def test_a_claim_goes_from_highlight_to_published_verdict_between_five_people(
         assert editor_mail.body.count("is waiting for your review") == 2
         assert f"/admin/articles/verdict/{verdict.pk}/change/" in editor_mail.body
 
-    # The @mention step (discussion threads) continues the loop here once comments are merged.
+    # 10. erin @mentions alice in the claim's discussion on its card; alice is told, and answers in the thread.
+    mailoutbox.clear()
+    open_reader(editor, article)
+    card = card_of(editor, claim)
+    card.locator(".comments-toggle").click()
+    box = card.get_by_label("Add a comment")
+    box.press_sequentially("Published. @ali")
+    expect(card.locator(".mention-options [role=option]").first).to_contain_text("@alice")
+    box.press("Enter")  # picks the suggestion, never posts
+    box.press_sequentially("thanks for the catch.")
+    card.get_by_role("button", name="Post comment").click()
+    expect(card.locator(".comments-toggle")).to_have_text("Comments (1)")
+    assert kinds_of(alice) == ["mentioned"]
+    annotator.goto("/inbox/")
+    expect(annotator.locator(".inbox")).to_contain_text("mentioned you")
+    open_reader(annotator, article)
+    card = card_of(annotator, claim)
+    card.locator(".comments-toggle").click()
+    thread = card.locator(".comment-thread").first
+    thread.get_by_role("button", name="Reply").click()
+    thread.get_by_label("Reply to erin").fill("Glad it held up.")
+    thread.get_by_role("button", name="Post reply").click()
+    expect(card.locator(".comment-replies .comment-body")).to_have_text("Glad it held up.")
+    assert kinds_of(erin)[-1] == "reply"
+    for person_id in dict.fromkeys(digests_asked):
+        tasks.send_notification_digest.call_local(person_id)
+    assert {message.to[0] for message in mailoutbox} == {"alice@desk.example.org", "erin@desk.example.org"}
