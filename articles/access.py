@@ -6,7 +6,7 @@ is a 404, so ids of hidden records reveal nothing; what a user may see but not c
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
@@ -24,6 +24,15 @@ from articles.models import (
     Speaker,
     Verdict,
 )
+
+
+def _one(queryset, pk, missing: str):
+    """The row with this id, or a 404 saying `missing`: an unknown id and one that is not an id (text, a float,
+    a number past the column's range) are the same answer, never a 500."""
+    try:
+        return queryset.get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404(missing) from None
 
 
 def owner_or_editor(user, own_permission: str) -> Callable[[int | None], bool]:
@@ -55,10 +64,7 @@ def get_article_for_user(user, pk, *, only: tuple[str, ...] | None = None) -> Ar
     articles = Article.objects.select_related("source")
     if only:
         articles = (articles if any(name.startswith("source__") for name in only) else Article.objects).only(*only)
-    try:
-        return articles.get(pk=pk)
-    except (Article.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such article.") from None
+    return _one(articles, pk, "No such article.")
 
 
 def get_claim_for_user(user, pk, *, write: bool = False, include_deleted: bool = False) -> Claim:
@@ -68,10 +74,7 @@ def get_claim_for_user(user, pk, *, write: bool = False, include_deleted: bool =
     claims = Claim.objects.select_related("article", "article__source", "speaker", "created_by")
     if not include_deleted:
         claims = claims.live()
-    try:
-        claim = claims.get(pk=pk)
-    except (Claim.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such claim.") from None
+    claim = _one(claims, pk, "No such claim.")
     if write and not can_change_claim(user, claim):
         raise PermissionDenied("You can change only your own claims.")
     return claim
@@ -80,12 +83,10 @@ def get_claim_for_user(user, pk, *, write: bool = False, include_deleted: bool =
 def get_link_for_user(user, pk, *, write: bool = False) -> ClaimLink:
     if not user.is_authenticated:
         raise PermissionDenied
-    try:
-        link = ClaimLink.objects.select_related("from_claim", "to_claim").get(
-            pk=pk, from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
-        )
-    except (ClaimLink.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such link.") from None
+    links = ClaimLink.objects.select_related("from_claim", "to_claim").filter(
+        from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+    )
+    link = _one(links, pk, "No such link.")
     if write and not can_change_link(user, link):
         raise PermissionDenied("You can remove only your own links.")
     return link
@@ -95,10 +96,7 @@ def get_speaker_for_user(user, pk, *, write: bool = False, delete: bool = False)
     """Speakers are shared: everyone logged in reads them; changing or deleting one needs the role's permission."""
     if not user.is_authenticated:
         raise PermissionDenied
-    try:
-        speaker = Speaker.objects.get(pk=pk)
-    except (Speaker.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such speaker.") from None
+    speaker = _one(Speaker.objects, pk, "No such speaker.")
     if write and not user.has_perm("articles.change_speaker"):
         raise PermissionDenied("Your role may not change speakers.")
     if delete and not user.has_perm("articles.delete_speaker"):
@@ -111,30 +109,23 @@ def get_verdict_for_user(user, pk) -> Verdict:
     (workflow.can_edit and each transition), checked by the workflow functions themselves."""
     if not user.is_authenticated:
         raise PermissionDenied
-    try:
-        return Verdict.objects.select_related(
-            "claim__article__source", "claim__speaker", "author", "editor", "assigned_to", "corrects"
-        ).get(pk=pk, claim__deleted_at__isnull=True)
-    except (Verdict.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such verdict.") from None
+    verdicts = Verdict.objects.select_related(
+        "claim__article__source", "claim__speaker", "author", "editor", "assigned_to", "corrects"
+    ).filter(claim__deleted_at__isnull=True)
+    return _one(verdicts, pk, "No such verdict.")
 
 
 def get_published_verdict(pk) -> Verdict:
     """A verdict anyone, logged in or not, may read: published or superseded by a correction."""
-    try:
-        return Verdict.objects.public().select_related("claim__article__source", "claim__speaker").get(pk=pk)
-    except (Verdict.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such published verdict.") from None
+    verdicts = Verdict.objects.public().select_related("claim__article__source", "claim__speaker")
+    return _one(verdicts, pk, "No such published verdict.")
 
 
 def get_token_for_user(user, pk) -> ApiToken:
     """A user sees and revokes only their own API tokens (superusers manage others' in admin); another's is a 404."""
     if not user.is_authenticated:
         raise PermissionDenied
-    try:
-        return ApiToken.objects.get(pk=pk, user=user)
-    except (ApiToken.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such token.") from None
+    return _one(ApiToken.objects.filter(user=user), pk, "No such token.")
 
 
 def can_see_all_jobs(user) -> bool:
@@ -149,10 +140,7 @@ def get_job_for_user(user, pk) -> Job:
     jobs = Job.objects.select_related("created_by")
     if not can_see_all_jobs(user):
         jobs = jobs.filter(created_by=user)
-    try:
-        return jobs.get(pk=pk)
-    except (Job.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such job.") from None
+    return _one(jobs, pk, "No such job.")
 
 
 def get_sentence_suggestion_for_user(user, pk, *, write: bool = False) -> SentenceSuggestion:
@@ -160,10 +148,7 @@ def get_sentence_suggestion_for_user(user, pk, *, write: bool = False) -> Senten
     the right to add claims, since a dismissal decides about a claim that will not be made."""
     if not user.is_authenticated:
         raise PermissionDenied
-    try:
-        suggestion = SentenceSuggestion.objects.get(pk=pk)
-    except (SentenceSuggestion.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such suggestion.") from None
+    suggestion = _one(SentenceSuggestion.objects, pk, "No such suggestion.")
     if write and not user.has_perm("articles.add_claim"):
         raise PermissionDenied("Your role may not add claims, so it may not dismiss suggested ones.")
     return suggestion
@@ -187,10 +172,7 @@ def assignments_for_user(user):
 def get_assignment_for_user(user, pk) -> Assignment:
     """An assignment the user may see (assignments_for_user); another person's is a 404 to a non-editor. Who may
     close it is the service's rule (services.finish: the assignee or an editor)."""
-    try:
-        return assignments_for_user(user).get(pk=pk)
-    except (Assignment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such assignment.") from None
+    return _one(assignments_for_user(user), pk, "No such assignment.")
 
 
 def notifications_for_user(user):
@@ -201,10 +183,7 @@ def notifications_for_user(user):
 
 
 def get_notification_for_user(user, pk) -> Notification:
-    try:
-        return notifications_for_user(user).get(pk=pk)
-    except (Notification.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such notification.") from None
+    return _one(notifications_for_user(user), pk, "No such notification.")
 
 
 def comment_rights(user) -> Callable[[int | None], tuple[bool, bool]]:
@@ -237,10 +216,7 @@ def get_comment_for_user(
     )
     if not include_deleted:
         comments = comments.filter(deleted_at__isnull=True)
-    try:
-        comment = comments.get(pk=pk)
-    except (Comment.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404("No such comment.") from None
+    comment = _one(comments, pk, "No such comment.")
     may_edit, may_delete = comment_rights(user)(comment.author_id)
     if edit and not may_edit:
         raise PermissionDenied("You can edit only your own comments.")
@@ -254,12 +230,10 @@ def get_related_suggestion_for_user(user, pk, *, write: bool = False) -> Related
     since accepting one makes a link."""
     if not user.is_authenticated:
         raise PermissionDenied
-    try:
-        suggestion = RelatedSuggestion.objects.select_related("from_claim", "to_claim").get(
-            pk=pk, from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
-        )
-    except (RelatedSuggestion.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such suggestion.") from None
+    suggestions = RelatedSuggestion.objects.select_related("from_claim", "to_claim").filter(
+        from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True
+    )
+    suggestion = _one(suggestions, pk, "No such suggestion.")
     if write and not user.has_perm("articles.add_claimlink"):
         raise PermissionDenied("You may not link claims, so you may not decide suggestions.")
     return suggestion
