@@ -402,9 +402,40 @@ def _suggest_english(text: str, start: int, end: int) -> SpeakerGuess | None:
             if guess is not None:
                 candidates.append((relation, guess.score, -gap, guess))
     if not candidates:
-        return _fallback_clausal(doc, sentences, rel_start, rel_end, low)
+        return _within_selection(doc, sentences, rel_start, rel_end, low) or _fallback_clausal(
+            doc, sentences, rel_start, rel_end, low
+        )
     candidates.sort(key=lambda item: item[:3], reverse=True)
     return candidates[0][3]
+
+
+FIRST_AND_SECOND_PERSON = frozenset(["i", "we", "you"])
+
+
+def _within_selection(doc, sentences, rel_start: int, rel_end: int, offset: int) -> SpeakerGuess | None:
+    """The selection holds its own attribution ("The mayor said the town hired 262 officers", as a suggested
+    sentence is selected whole): a speech verb in the selection, outside any quotation, whose subject is in the
+    selection too and whose clause reports the rest of it. Only asked when nothing outside the selection speaks:
+    "we said" inside quoted words is the speaker's own voice, never an attribution."""
+    for sent in sentences:
+        for token in sent:
+            if not (rel_start <= token.idx < rel_end) or token.pos_ not in ("VERB", "AUX"):
+                continue
+            if _lemma(token) not in SPEECH_VERBS or _quoted_before(doc.text, rel_start, token.idx):
+                continue
+            subject = _subject(token)
+            if subject is None or subject.lower_ in FIRST_AND_SECOND_PERSON or not (rel_start <= subject.idx < rel_end):
+                continue
+            reported = [child for child in token.children if child.dep_ in ("ccomp", "parataxis", "xcomp")]
+            if reported:
+                return _guess_from(subject, f"X {token.text} … (in the selection)", 0.7, offset)
+    return None
+
+
+def _quoted_before(text: str, start: int, position: int) -> bool:
+    """Whether a quotation opens just before the selection or within it before `position` (the verb is in
+    quoted words). Apostrophes are no quotation marks here ("the mayor's aide said")."""
+    return any(char in QUOTES and char != "'" for char in text[max(0, start - 1) : position])
 
 
 def _holds(verb, start: int, end: int) -> bool:
@@ -511,6 +542,9 @@ def _suggest_spanish(text: str, start: int, end: int) -> SpeakerGuess | None:
     if found:
         found.sort(key=lambda item: (item[0], item[1]), reverse=True)
         return found[0][2]
+    within = _spanish_within_selection(window, rel_start, rel_end, low)
+    if within is not None:
+        return within
     # "…", dijo. / Afirmó que …: no subject written; the last person named before the span.
     for match in _ES_PRODROP.finditer(window):
         names = [m for m in re.finditer(_NAME, window[:rel_start]) if " " in m.group(0)]
@@ -524,3 +558,23 @@ def _suggest_spanish(text: str, start: int, end: int) -> SpeakerGuess | None:
                 variants=name_variants(last.group(0)),
             )
     return None
+
+
+def _spanish_within_selection(window: str, rel_start: int, rel_end: int, low: int) -> SpeakerGuess | None:
+    """ "El alcalde dijo que …" selected whole: the selection opens with its speaker and cue, outside quotes."""
+    # A sentence's capital ("El alcalde") is read as the article the role pattern expects ("el alcalde").
+    opening = window[:rel_start] + window[rel_start : rel_start + 1].lower() + window[rel_start + 1 :]
+    match = _ES_BEFORE.match(opening, rel_start)
+    if match is None or match.end() > rel_end or _quoted_before(window, rel_start, match.start("cue")):
+        return None
+    name = _clean_es(window[match.start("name") : match.end("name")])
+    if not name or name.split()[0].lower() in ("que", "y", "pero", "no"):
+        return None
+    name_start = match.start("name")
+    return SpeakerGuess(
+        name=name,
+        mention=(low + name_start, low + name_start + len(name)),
+        cue=f"X {match.group('cue')} … (en la selección)",
+        score=0.7,
+        variants=name_variants(name),
+    )

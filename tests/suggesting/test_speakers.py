@@ -42,6 +42,32 @@ def test_it_suggests_nobody_without_an_attribution():
 
 
 @pytest.mark.parametrize(
+    ("text", "quote", "name", "language"),
+    [
+        ("Town police left.\n\nThe mayor said the town hired 262 officers since 2021.",
+         "The mayor said the town hired 262 officers since 2021.", "The mayor", "en"),
+        ("Town police left. Bonifacio Bustamante told reporters that 40 officers had quit.",
+         "Bonifacio Bustamante told reporters that 40 officers had quit.", "Bonifacio Bustamante", "en"),
+        ("La policía se fue.\n\nEl alcalde dijo que el pueblo contrató 262 policías desde 2021.",
+         "El alcalde dijo que el pueblo contrató 262 policías desde 2021.", "El alcalde", "es"),
+    ],
+)  # fmt: skip
+def test_a_selection_that_holds_its_own_attribution_gets_that_speaker(text, quote, name, language):
+    # A suggested check-worthy sentence is selected whole, attribution included.
+    found = guess(text, quote, language)
+    assert found is not None and found.name == name and "selec" in found.cue
+    assert text[found.mention[0] : found.mention[1]] == name
+
+
+def test_first_person_and_quoted_speech_inside_the_selection_is_no_attribution():
+    assert (
+        guess("Town police left. We said the town hired 262 officers.", "We said the town hired 262 officers.") is None
+    )
+    text = 'Town police left.\n\n"The mayor said we would be safe, and then 40 officers quit."'
+    assert guess(text, "The mayor said we would be safe, and then 40 officers quit.") is None
+
+
+@pytest.mark.parametrize(
     ("text", "quote", "name"),
     [
         ('"Fue una retirada táctica", dijo el alcalde de Escuinapa.', "Fue una retirada táctica",
