@@ -107,3 +107,19 @@ def select_with_mouse(page, text, occurrence=0):
     page.mouse.down()
     page.mouse.move(boxes["last"]["right"] - 1, boxes["last"]["y"], steps=8)
     page.mouse.up()
+
+
+@pytest.fixture
+def jobs_inline():
+    """Run queue tasks in the process that queues them (the live server's thread), once the write commits."""
+    from huey.contrib.djhuey import HUEY
+
+    from articles.services import related as related_service  # (imported once Django is set up)
+
+    storage = HUEY.storage
+    related_service.forget_index()
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+    HUEY.storage = storage
+    related_service.forget_index()

@@ -10,7 +10,6 @@ from articles.models import Claim, ClaimLink, RelatedSuggestion, SentenceSuggest
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import log_in
 from tests.browser.test_reader import claim_on, imported
-from tests.browser.test_related import jobs_inline  # noqa: F401 (a fixture)
 
 STORY = (
     "Escuinapa, Sinaloa\n\n"
@@ -35,7 +34,7 @@ def test_suggested_sentence_to_claim_with_suggested_speaker_to_accepted_spanish_
     carol,
     bob,
     mayor,
-    jobs_inline,  # noqa: F811
+    jobs_inline,
 ):
     services.add_alias(user=alice, speaker=mayor, alias="the mayor")
     spanish = imported(carol, SPANISH, name="nota.txt", source="Noroeste")
@@ -68,6 +67,7 @@ def test_suggested_sentence_to_claim_with_suggested_speaker_to_accepted_spanish_
     related.locator(".related-summary").click()
     spanish_item = related.locator(".related-item", has_text="contrató 262")
     expect(spanish_item).to_contain_text("Noroeste")
+    expect(spanish_item.locator(".related-score")).to_contain_text("score 0.")
     assert_accessible(page, "the reader after a suggestion became a claim, related claims open")
     spanish_item.locator("select").select_option("same_claim")
     spanish_item.locator(".related-accept").click()
