@@ -27,9 +27,11 @@ Timestamps (created/updated) are restored as exported, so re-exporting gives the
 from ids and the URLs built from them.
 """
 
+import gc
 import json
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -43,6 +45,24 @@ from articles.models import Article, Claim, ClaimLink, Evidence, Speaker, Verdic
 from articles.services import restore
 from articles.services.claims import validate_span
 from articles.text import anchoring
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Run the block with Python's cyclic garbage collector off (as it was before, after).
+
+    An import holds a few hundred thousand live objects (the decoded lines, the validated records, the
+    rows); every few thousand new objects the collector walks them all, which took a third of a 20,000
+    claim import. What an import allocates is freed by reference counting (records hold no cycles), so
+    pausing the collector for its few seconds keeps nothing alive that it would have freed.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class LineError(Exception):
@@ -196,6 +216,10 @@ class Importer:
     # ------------------------------------------------------------ step 1: read and validate every line
 
     def run(self, lines: Iterable[str | bytes]) -> ImportReport:
+        with cyclic_gc_paused():
+            return self._run(lines)
+
+    def _run(self, lines: Iterable[str | bytes]) -> ImportReport:
         records = []
         for number, line in enumerate(lines, start=1):
             try:
