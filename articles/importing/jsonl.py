@@ -363,7 +363,7 @@ class Importer:
         start, end = _int_or_none(record, "start"), _int_or_none(record, "end")
         created_at = restore.utc(_datetime(record, "created_at", required=True))
         own_key = exports.claim_key(digest, start, end, created_at)
-        links = self.check_links(number, own_key, _list(record, "links"))
+        links = self.check_links(number, own_key, _list(record, "links")) if record.get("links") else []
         if own_key in self.present_claims or own_key in self.claims:
             self.report.already_present += 1  # imported before: only links whose other claim is new can be new
             self.links += links
@@ -413,9 +413,12 @@ class Importer:
             anchor_state=state,
             created_by=_username(record.get("created_by"), required=True),
             created_at=created_at,
-            updated_at=restore.utc(_datetime(record, "updated_at", required=True)),
-            verdicts=self.new_verdicts(_list(record, "verdicts")),
-            comments=new_comments(_list(record, "comments")),
+            # Most claims were never edited: the same text as created_at, parsed once.
+            updated_at=created_at
+            if record.get("updated_at") == record["created_at"]
+            else restore.utc(_datetime(record, "updated_at", required=True)),
+            verdicts=self.new_verdicts(_list(record, "verdicts")) if record.get("verdicts") else [],
+            comments=new_comments(_list(record, "comments")) if record.get("comments") else [],
         )
 
     def tag_names(self, raw: list) -> list[str]:

@@ -216,6 +216,8 @@ def insert(model, objs: list, *, using: str = "default") -> list:
 
 def _sqlite_datetime(value: datetime) -> str:
     """A date and time as Django stores it in SQLite (naive UTC text), without its general-purpose checks."""
+    if value.tzinfo is UTC:  # what restore.utc gives: the text without its "+00:00"
+        return value.isoformat(" ")[:-6]
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(" ")
