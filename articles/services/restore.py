@@ -13,6 +13,7 @@ The rows keep the timestamps they carry (created and updated times as exported):
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -22,11 +23,33 @@ from django.contrib.auth.hashers import make_password
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from articles.models import Article, Claim, ClaimLink, Evidence, Source, Speaker, Tag, Verdict
+from articles.models import CLAIM_SEARCH_TABLE, Article, Claim, ClaimLink, Evidence, Source, Speaker, Tag, Verdict
 
 # Claims per transaction (with their tags, verdicts and history rows).
 CLAIM_BATCH = 5000
 CHANGE_REASON = "imported"
+# The claim columns a restored claim row fills, in the order _claim_batch lists them; then those its "+"
+# history row adds. Any other field (one added later) gets its default (see columns).
+CLAIM_COLUMNS = (
+    "id",
+    "article_id",
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "speaker_id",
+    "summary",
+    "anchor_state",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "version",
+)
+HISTORY_COLUMNS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user_id")
+# SQLite's trigger that adds each new claim to the search index (models.ensure_claim_search).
+CLAIM_SEARCH_INSERT_TRIGGER = "articles_claim_fts_insert"
 
 
 @dataclass
@@ -117,6 +140,42 @@ class Written:
     verdict_ids: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
+@contextmanager
+def claim_search_filled_after(connection, ids):
+    """Claims written inside this block enter SQLite's search index in one statement at its end, not one
+    trigger run per row.
+
+    The trigger that indexes each inserted claim (models.ensure_claim_search) makes FTS5 write index
+    segments per statement; for an executemany of thousands of rows that is several times the insert
+    itself. So: drop the trigger, let the block insert the claims with these `ids`, add their rows to the
+    index with one INSERT ... SELECT, and put back the trigger exactly as it was (its SQL read from the
+    schema). SQLite's DDL is transactional, and this must run inside the transaction that writes the
+    claims: if the block fails, or the transaction is rolled back, the trigger's drop goes with it and
+    the index still matches the table. PostgreSQL's trigram indexes are kept by the INSERT itself.
+    """
+    if connection.vendor != "sqlite" or not ids:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("claim_search_filled_after must run inside the transaction that writes the claims")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [CLAIM_SEARCH_INSERT_TRIGGER]
+        )
+        found = cursor.fetchone()
+        if found is None:  # no search index here (a database older than migration 0018): nothing to keep
+            yield
+            return
+        cursor.execute(f"DROP TRIGGER {CLAIM_SEARCH_INSERT_TRIGGER}")
+        yield
+        cursor.execute(
+            f"INSERT INTO {CLAIM_SEARCH_TABLE}(rowid, quote, summary)"  # noqa: S608 (constant names)
+            " SELECT id, quote, summary FROM articles_claim WHERE id >= %s AND id <= %s",
+            [min(ids), max(ids)],
+        )
+        cursor.execute(found[0])
+
+
 def utc(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
@@ -157,61 +216,124 @@ def insert(model, objs: list, *, using: str = "default") -> list:
 
 def _sqlite_datetime(value: datetime) -> str:
     """A date and time as Django stores it in SQLite (naive UTC text), without its general-purpose checks."""
+    if value.tzinfo is UTC:  # what restore.utc gives: the text without its "+00:00"
+        return value.isoformat(" ")[:-6]
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(" ")
 
 
-def _statement_rows(connection, columns: int) -> int:
-    """How many rows one multi-row INSERT may carry: the backend's parameter limit divided by the columns."""
-    limit = 65_535  # PostgreSQL's protocol
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    return max(1, min(2000, limit // columns))
+def db_datetime(connection):
+    """The function that turns an aware date and time into what `connection`'s driver takes for a column.
+
+    write_rows hands values to the driver as they are: SQLite's needs Django's text form, psycopg takes
+    the datetime itself.
+    """
+    return _adapters(connection).get("DateTimeField", lambda value: value)
+
+
+def reserve_ids(connection, model, count: int):
+    """`count` new primary keys of `model`, taken before its rows are written (neither COPY nor executemany
+    says which ids it gave), so the claims' history, tag and search rows can name them in the same pass.
+
+    Call inside the transaction that writes the rows. PostgreSQL: from the table's sequence, safe beside
+    other writers. SQLite: this transaction holds the database's write lock (transactions are IMMEDIATE),
+    so nobody takes an id before it ends; AUTOINCREMENT never gives an id twice, so the reserved ids start
+    past both the highest row and the highest id ever given (sqlite_sequence).
+    """
+    if count <= 0:
+        return range(0)
+    table, pk = model._meta.db_table, model._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT max(coalesce((SELECT max({quote(pk)}) FROM {quote(table)}), 0),"  # noqa: S608 (the model's own names)
+            " coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        first = cursor.fetchone()[0] + 1
+    return range(first, first + count)
+
+
+def columns(model, given: tuple[str, ...], connection) -> tuple[list[str], tuple]:
+    """The columns a row of `model` fills: `given` (field attnames, in the order the rows list their values),
+    then every other concrete field of the model with its default, so a field added later is not missed.
+
+    Returns the column names and the defaults to append to each row (already as the database takes them).
+    """
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    unknown = [name for name in given if name not in fields]
+    if unknown:
+        raise ValueError(f"{model._meta.label} has no fields {unknown}")
+    rest = [f for name, f in fields.items() if name not in given and not (f.primary_key and f.attname not in given)]
+    names = [fields[name].column for name in given] + [f.column for f in rest]
+    return names, tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+
+
+def write_rows(connection, model, names: list[str], rows: list[tuple]) -> None:
+    """Write rows (tuples of values in the order of the column `names`) the fastest way the database has.
+
+    PostgreSQL: one COPY. SQLite: one prepared INSERT run for every row (executemany). No RETURNING: the
+    ids are reserved before (reserve_ids). Values are what the driver takes (see db_datetime).
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table, listed = quote(model._meta.db_table), ", ".join(quote(name) for name in names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({listed}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(f"INSERT INTO {table} ({listed}) VALUES ({marks})", rows)  # noqa: S608 (own names)
 
 
 def insert_rows(model, rows: list[dict], *, using: str = "default", returning: bool = True) -> list[int]:
-    """INSERT plain rows (field attname -> value) in multi-row statements; return the new ids in order.
+    """INSERT plain rows (field attname -> value) through write_rows; return the new ids in order.
 
-    No model instances and no per-value field machinery: the hot path of a restore, tens of thousands
-    of claims, history rows and tag rows. Dates and times are adapted as Django stores them; every other
-    value is already what the column holds (validated before). A column the rows do not name (the primary
-    key aside) gets its field's default.
+    No model instances and no per-value field machinery. Dates and times are adapted as the database
+    stores them; every other value is already what the column holds (validated before). A column the
+    rows do not name gets its field's default. With `returning`, the ids are reserved first (reserve_ids)
+    and written with the rows; without, the database numbers them.
     """
     if not rows:
         return []
     connection = connections[using]
-    ops, meta = connection.ops, model._meta
-    fields = [f for f in meta.concrete_fields if f.attname in rows[0] or not f.primary_key]
-    for f in fields:
-        if f.attname not in rows[0]:
-            default = f.get_default()
-            for row in rows:
-                row[f.attname] = default
-    adapters = {
-        "DateTimeField": _sqlite_datetime if connection.vendor == "sqlite" else ops.adapt_datetimefield_value,
-        "DateField": ops.adapt_datefield_value,
-    }
-    plan = [(f.attname, adapters.get(f.get_internal_type())) for f in fields]
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    head = f"INSERT INTO {ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608 (the model's own names)
-    tail = f" RETURNING {ops.quote_name(meta.pk.column)}" if returning else ""
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = _statement_rows(connection, len(fields))
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for begin in range(0, len(rows), size):
-            chunk = rows[begin : begin + size]
-            params = [
-                adapt(row[name]) if adapt is not None and row[name] is not None else row[name]
-                for row in chunk
-                for name, adapt in plan
-            ]
-            cursor.execute(head + ", ".join([marks] * len(chunk)) + tail, params)
-            if returning:
-                ids += [row[0] for row in cursor.fetchall()]
-    return ids
+    pk = model._meta.pk.attname
+    given = tuple(name for name in rows[0] if name != pk)
+    ids = reserve_ids(connection, model, len(rows)) if returning else ()
+    names, defaults = columns(model, (pk, *given) if returning else given, connection)
+    adapters = _adapters(connection)
+    adapt = [
+        (position, adapters[field.get_internal_type()])
+        for position, field in enumerate(model._meta.get_field(name) for name in given)
+        if field.get_internal_type() in adapters
+    ]
+    values = []
+    for row in rows:
+        value = [row[name] for name in given]
+        for position, adapter in adapt:
+            if value[position] is not None:
+                value[position] = adapter(value[position])
+        values.append(tuple(value) + defaults)
+    if returning:
+        values = [(pk_value, *value) for pk_value, value in zip(ids, values, strict=True)]
+    write_rows(connection, model, names, values)
+    return list(ids)
+
+
+def _adapters(connection) -> dict:
+    """Field type -> what turns its Python value into what the driver takes (see db_datetime)."""
+    if connection.vendor == "sqlite":
+        return {"DateTimeField": _sqlite_datetime, "DateField": date.isoformat}
+    return {}
 
 
 def history_rows(
@@ -379,54 +501,58 @@ class Restorer:
         with transaction.atomic(using=self.using):
             speakers = self.speakers(speakers_wanted) if speakers_wanted else {}
             tag_ids = self.tags(name for claim in new for name in claim.tags)
+        speaker_ids = {key: speaker.pk for key, speaker in speakers.items()}
         for batch in _batches(new, CLAIM_BATCH):
             with transaction.atomic(using=self.using):
-                self._claim_batch(batch, article_ids, speakers, tag_ids)
+                self._claim_batch(batch, article_ids, speaker_ids, tag_ids)
 
-    def _claim_batch(self, batch: list[NewClaim], article_ids, speakers, tag_ids) -> None:
-        users, using = self.users, self.using
-        rows = [
-            {
-                "article_id": article_ids[c.article_hash],
-                "start": c.start,
-                "end": c.end,
-                "quote": c.quote,
-                "prefix": c.prefix,
-                "suffix": c.suffix,
-                "speaker_id": speakers[c.speaker[:2]].pk if c.speaker else None,
-                "summary": c.summary,
-                "anchor_state": c.anchor_state,
-                "created_by_id": users[c.created_by].pk,
-                "created_at": c.created_at,
-                "updated_at": c.updated_at,
-                "deleted_at": None,
-                "version": 1,
-            }
-            for c in batch
-        ]
-        ids = insert_rows(Claim, rows, using=using)
-        creators = [row["created_by_id"] for row in rows]
-        history_ids = insert_rows(
-            Claim.history.model, history_rows(Claim, rows, ids, when=self.when, user_ids=creators), using=using
-        )
-        tagged = [
-            (pk, history_id, tag_ids[name])
-            for plan, pk, history_id in zip(batch, ids, history_ids, strict=True)
-            for name in plan.tags
-        ]
-        link_ids = insert_rows(
-            Claim.tags.through, [{"claim_id": pk, "tag_id": tag} for pk, _, tag in tagged], using=using
-        )
-        # simple-history's m2m rows: the claim's tags as part of its "+" row.
+    def _claim_batch(self, batch: list[NewClaim], article_ids, speaker_ids, tag_ids) -> None:
+        """The claims, their "+" history rows (tags included) and their tags: rows built in one pass, each
+        table written in one statement (write_rows), with the ids reserved first so the rows name each other."""
+        connection = connections[self.using]
+        stamp = db_datetime(connection)
+        when, users = stamp(self.when), {name: user.pk for name, user in self.users.items()}
         tag_history = apps.get_model("articles", "HistoricalClaim_tags")
-        insert_rows(
+        claim_names, claim_defaults = columns(Claim, CLAIM_COLUMNS, connection)
+        history_names, history_defaults = columns(Claim.history.model, CLAIM_COLUMNS + HISTORY_COLUMNS, connection)
+        ids = reserve_ids(connection, Claim, len(batch))
+        history_ids = reserve_ids(connection, Claim.history.model, len(batch))
+        rows, history, tagged = [], [], []
+        for c, pk, history_id in zip(batch, ids, history_ids, strict=True):
+            created = stamp(c.created_at)
+            user = users[c.created_by]
+            row = (
+                pk,
+                article_ids[c.article_hash],
+                c.start,
+                c.end,
+                c.quote,
+                c.prefix,
+                c.suffix,
+                speaker_ids[c.speaker[:2]] if c.speaker else None,
+                c.summary,
+                c.anchor_state,
+                user,
+                created,
+                created if c.updated_at == c.created_at else stamp(c.updated_at),
+                None,
+                1,
+            )
+            rows.append(row + claim_defaults)
+            history.append(row + (history_id, when, CHANGE_REASON, "+", user) + history_defaults)
+            tagged += [(pk, history_id, tag_ids[name]) for name in c.tags]
+        link_ids = reserve_ids(connection, Claim.tags.through, len(tagged))
+        with claim_search_filled_after(connection, ids):
+            write_rows(connection, Claim, claim_names, rows)
+        write_rows(connection, Claim.history.model, history_names, history)
+        through = [(link_id, pk, tag) for link_id, (pk, _, tag) in zip(link_ids, tagged, strict=True)]
+        write_rows(connection, Claim.tags.through, ["id", "claim_id", "tag_id"], through)
+        # simple-history's m2m rows: the claim's tags as part of its "+" row.
+        write_rows(
+            connection,
             tag_history,
-            [
-                {"id": link_id, "history_id": history_id, "claim_id": pk, "tag_id": tag}
-                for link_id, (pk, history_id, tag) in zip(link_ids, tagged, strict=True)
-            ],
-            using=using,
-            returning=False,
+            ["id", "history_id", "claim_id", "tag_id"],
+            [(link_id, history_id, pk, tag) for link_id, (pk, history_id, tag) in zip(link_ids, tagged, strict=True)],
         )
         for plan, pk in zip(batch, ids, strict=True):
             self.written.claim_ids[plan.key] = pk
