@@ -6,7 +6,10 @@ is a 404, so ids of hidden records reveal nothing; what a user may see but not c
 
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import connections, router
 from django.db.models import Q
 from django.http import Http404
 
@@ -21,6 +24,7 @@ from articles.models import (
     Notification,
     RelatedSuggestion,
     SentenceSuggestion,
+    Source,
     Speaker,
     Verdict,
 )
@@ -33,6 +37,51 @@ def _one(queryset, pk, missing: str):
         return queryset.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404(missing) from None
+
+
+def load_permissions(user) -> None:
+    """Read an active user's model permissions, their own and their groups', in one query, and keep them where
+    Django's ModelBackend looks first (`user._perm_cache`): has_perm() then asks the database nothing.
+
+    ModelBackend reads them in two ORM queries (the user's, then their groups'); every write through the API
+    checks the role's permission, so this saves a round trip and most of the CPU of both. The set is the one
+    ModelBackend builds (app_label.codename; a superuser has every permission); inactive and anonymous users
+    have none, which ModelBackend says without a query. Read once per request: a role changed in admin counts
+    from the next request.
+    """
+    if user is None or not user.is_authenticated or not user.is_active or hasattr(user, "_perm_cache"):
+        return
+    if user.is_superuser:
+        rows = Permission.objects.values_list("content_type__app_label", "codename").order_by()
+    else:
+        connection = connections[router.db_for_read(Permission)]
+        if connection.vendor not in _PERMISSIONS_SQL:
+            _PERMISSIONS_SQL[connection.vendor] = _permissions_sql(connection, get_user_model())
+        with connection.cursor() as cursor:
+            cursor.execute(_PERMISSIONS_SQL[connection.vendor], [user.pk, user.pk])
+            rows = cursor.fetchall()
+    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
+
+
+def _permissions_sql(connection, user_model) -> str:
+    """load_permissions' query: the permissions granted to a user directly or through any of their groups."""
+    quote = connection.ops.quote_name
+    own, groups = user_model._meta.get_field("user_permissions"), user_model._meta.get_field("groups")
+    granted = Group._meta.get_field("permissions")
+    types = Permission._meta.get_field("content_type")
+    # Every name below comes from the models; the user's id is the only value, passed as a parameter.
+    own_ids = f"SELECT {quote(own.m2m_reverse_name())} FROM {quote(own.m2m_db_table())}"  # noqa: S608
+    own_ids += f" WHERE {quote(own.m2m_column_name())} = %s"
+    group_ids = f"SELECT g.{quote(granted.m2m_reverse_name())} FROM {quote(granted.m2m_db_table())} g"  # noqa: S608
+    group_ids += f" INNER JOIN {quote(groups.m2m_db_table())} m"
+    group_ids += f" ON m.{quote(groups.m2m_reverse_name())} = g.{quote(granted.m2m_column_name())}"
+    group_ids += f" WHERE m.{quote(groups.m2m_column_name())} = %s"
+    names = f"SELECT t.{quote('app_label')}, p.{quote('codename')} FROM {quote(Permission._meta.db_table)} p"  # noqa: S608
+    names += f" INNER JOIN {quote(types.related_model._meta.db_table)} t ON t.{quote('id')} = p.{quote(types.column)}"
+    return f"{names} WHERE p.{quote('id')} IN ({own_ids} UNION {group_ids})"
+
+
+_PERMISSIONS_SQL: dict[str, str] = {}
 
 
 def owner_or_editor(user, own_permission: str) -> Callable[[int | None], bool]:
@@ -65,6 +114,75 @@ def get_article_for_user(user, pk, *, only: tuple[str, ...] | None = None) -> Ar
     if only:
         articles = (articles if any(name.startswith("source__") for name in only) else Article.objects).only(*only)
     return _one(articles, pk, "No such article.")
+
+
+def _claim_target_sql(connection, substrings: int) -> str:
+    """The SQL of get_claim_target_for_user for this database, from the models' table and column names only."""
+    quote = connection.ops.quote_name
+
+    def column(alias: str, model, name: str) -> str:
+        return f"{quote(alias)}.{quote(model._meta.get_field(name).column)}"
+
+    def table(model, alias: str) -> str:
+        return f"{quote(model._meta.db_table)} {quote(alias)}"
+
+    body = column("a", Article, "body")
+    claim_article = column("c", Claim, "article")
+    claims = f"SELECT COUNT(*) FROM {table(Claim, 'c')} WHERE {claim_article} = {column('a', Article, 'id')}"  # noqa: S608
+    selected = [
+        column("a", Article, "title"),
+        column("a", Article, "source"),
+        column("s", Source, "name"),
+        f"LENGTH({body})",
+        f"({claims})",
+        *(column("p", Speaker, name) for name in SPEAKER_COLUMNS),
+        *[f"SUBSTR({body}, %s, %s)"] * substrings,
+    ]
+    lock = f" FOR UPDATE OF {quote('a')}" if connection.features.has_select_for_update_of else ""
+    return (
+        f"SELECT {', '.join(selected)} FROM {table(Article, 'a')}"  # noqa: S608 (names from the models, values as parameters)
+        f" LEFT OUTER JOIN {table(Source, 's')} ON {column('s', Source, 'id')} = {column('a', Article, 'source')}"
+        f" LEFT OUTER JOIN {table(Speaker, 'p')} ON {column('p', Speaker, 'id')} = %s"
+        f" WHERE {column('a', Article, 'id')} = %s{lock}"
+    )
+
+
+SPEAKER_COLUMNS = ("id", "name", "description", "affiliation")
+
+
+def get_claim_target_for_user(user, article_pk: int, speaker_pk: int | None, substrings: list[tuple[int, int]]):
+    """What a new claim is made of, in one query: the article (heading only: id, title, outlet) with its row locked
+    for the current transaction, its text's length, how many claims it has, `substrings` of its text
+    ((start, length) pairs, 0-based code points), and the speaker `speaker_pk` (or None).
+
+    Returns (article, speaker, length, claim_count, [substring, ...]). The rules are get_article_for_user's and
+    get_speaker_for_user's (any logged-in user reads both); an unknown article is a 404, an unknown speaker is
+    None (the caller names the field that was wrong).
+    The SQL is written out (and kept per database) because creating claims is the desk's hottest write: built
+    through the ORM, this one query cost more CPU than the rest of the request.
+    """
+    if not user.is_authenticated:
+        raise PermissionDenied
+    connection = connections[router.db_for_write(Article)]
+    key = (connection.vendor, len(substrings))
+    if key not in _CLAIM_TARGET_SQL:
+        _CLAIM_TARGET_SQL[key] = _claim_target_sql(connection, len(substrings))
+    params = [value for start, length in substrings for value in (start + 1, length)]
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_TARGET_SQL[key], [*params, speaker_pk, article_pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such article.")
+    title, source_id, source_name, length, claim_count, *rest = row
+    speaker_row, texts = rest[: len(SPEAKER_COLUMNS)], rest[len(SPEAKER_COLUMNS) :]
+    article = Article.from_db(connection.alias, ["id", "title", "source_id"], [article_pk, title, source_id])
+    if source_id is not None:
+        article.source = Source.from_db(connection.alias, ["id", "name"], [source_id, source_name])
+    speaker = Speaker.from_db(connection.alias, SPEAKER_COLUMNS, speaker_row) if speaker_row[0] is not None else None
+    return article, speaker, length, claim_count, texts
+
+
+_CLAIM_TARGET_SQL: dict[tuple[str, int], str] = {}
 
 
 def get_claim_for_user(user, pk, *, write: bool = False, include_deleted: bool = False) -> Claim:

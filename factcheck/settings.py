@@ -279,7 +279,7 @@ def huey_settings(queue_url: str) -> dict:
     # sqlite:///var/queue.sqlite3 is relative to the project, sqlite:////tmp/queue.sqlite3 absolute.
     path = BASE_DIR / (queue_url.removeprefix("sqlite:///") or "var/queue.sqlite3")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return {**common, "huey_class": "huey.SqliteHuey", "filename": str(path), "consumer": consumer}
+    return {**common, "huey_class": "factcheck.queue.SqliteHuey", "filename": str(path), "consumer": consumer}
 
 
 HUEY = huey_settings(FACTCHECK_QUEUE_URL)

@@ -48,6 +48,12 @@ class RolePermissions(permissions.DjangoModelPermissions):
 
     authenticated_users_only = True
 
+    def has_permission(self, request, view):
+        if request.method not in permissions.SAFE_METHODS:
+            # A write checks the role here and often again in the view: its permissions in one query, read once.
+            access.load_permissions(request.user)
+        return super().has_permission(request, view)
+
 
 def _require(user, permission: str, message: str) -> None:
     if not user.has_perm(permission):

@@ -54,11 +54,11 @@ def test_it_answers_a_create_with_the_claim_as_reading_it_back_would(
     api, alice, article, mayor, django_assert_num_queries, extra
 ):
     as_user(api, alice).get("/api/claims/")  # warm the session
-    # session, user, user permissions (2), article (no text), speaker; in the transaction (savepoint, release):
-    # the span, context, text length and claim count from the locked article row, the claim, its one history
-    # record; with tags also the tag names, a new tag and the names again, the through rows and the history's
-    # tag rows. Nothing is read back: no tags, no status.
-    with django_assert_num_queries(16 if extra else 11):
+    # session, user, the role's permissions (one query, user's and groups' together); in the transaction
+    # (savepoint, release): one query for the locked article row's heading, span, context, text length and claim
+    # count with the speaker, then the claim and its one history record; with tags also the tag names, a new tag
+    # and the names again, the through rows and the history's tag rows. Nothing is read back: no tags, no status.
+    with django_assert_num_queries(13 if extra else 8):
         created = api.post("/api/claims/", payload(article, speaker=mayor.pk, **extra), format="json")
     assert created.status_code == 201, created.json()
     assert created.json() == api.get(f"/api/claims/{created.json()['id']}/").json()
