@@ -1,8 +1,8 @@
 """The read side: what the desk's pages show, built in a fixed number of queries.
 
-A claim's shape (ClaimPresenter: the reader's claims and the API's), the reader's links (plain dicts
-from values() rows, the same shape as the API's), links with both ends for display, and an article's
-text versions.
+A claim's shape (ClaimPresenter: the reader's claims and the API's), the compact forms of an article's claims
+and links (values_list() rows, expanded to the API's shapes by the clients), links with both ends for display,
+and an article's text versions.
 """
 
 import functools
@@ -182,77 +182,12 @@ def _verdict_badge_maker():
     return badge
 
 
-LINK_END_FIELDS = (
-    "article_id",
-    "article__title",
-    "article__source__name",
-    "quote",
-    "summary",
-    "speaker__name",
-    "anchor_state",
-)
-
-
-def reader_links(links, user) -> list[dict]:
-    """Links as LinkSerializer presents them, from values() rows of `links` (a ClaimLink queryset) and of the
-    claims at their ends.
-
-    The reader embeds every link touching its article's claims; DRF's nested serializers (two linked
-    claims, a reverse() per URL) cost about a millisecond per link. A test keeps both shapes equal. The
-    ends are a second query: joined in, their articles, sources and speakers made ten tables, past which
-    PostgreSQL stops reordering joins and hashed every link and claim (90 ms at 100,000 claims).
-    """
-    ends = ("from_claim", "to_claim")
-    rows = list(links.values("id", "relation", "note", "created_by_id", "created_by__username", "created_at", *ends))
-    # The ends' ids are in the rows: listed, not a subquery running the links' query again (and a list costs
-    # little to build; past a few thousand ids, the subquery keeps the statement small).
-    end_ids = {row[end] for row in rows for end in ends}
-    if len(end_ids) > 5000:
-        end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
-    claims = {row["id"]: row for row in Claim.objects.filter(pk__in=end_ids).order_by().values("id", *LINK_END_FIELDS)}
-    labels = dict(ClaimLink.Relation.choices)
-    timestamp = DateTimeField().to_representation
-    may_delete = access.owner_or_editor(user, "articles.delete_claimlink")
-    patterns = _url_patterns()
-    return [
-        {
-            "id": row["id"],
-            "from_claim": _link_end(claims[row["from_claim"]], patterns),
-            "to_claim": _link_end(claims[row["to_claim"]], patterns),
-            "relation": row["relation"],
-            "relation_label": labels.get(row["relation"], row["relation"]),
-            "note": row["note"],
-            "created_by": row["created_by__username"],
-            "created_at": timestamp(row["created_at"]),
-            "can_delete": may_delete(row["created_by_id"]),
-        }
-        for row in rows
-    ]
-
-
 def _url_patterns() -> tuple[str, str]:
     """reverse() once per call site instead of once per claim: the URLs with {} for the ids."""
     return (
         reverse("articles:article_detail", args=[0]).replace("/0/", "/{}/") + "#claim-{}",
         reverse("articles:claim_detail", args=[0]).replace("/0/", "/{}/"),
     )
-
-
-def _link_end(claim: dict, patterns: tuple[str, str]) -> dict:
-    reader_pattern, claim_pattern = patterns
-    claim_id, article_id = claim["id"], claim["article_id"]
-    return {
-        "id": claim_id,
-        "article": article_id,
-        "article_title": claim["article__title"],
-        "source": claim["article__source__name"],
-        "quote": claim["quote"],
-        "summary": claim["summary"],
-        "speaker": claim["speaker__name"],
-        "anchor_state": claim["anchor_state"],
-        "reader_url": reader_pattern.format(article_id, claim_id),
-        "url": claim_pattern.format(claim_id),
-    }
 
 
 def speaker_values(row: dict) -> dict | None:
@@ -706,9 +641,8 @@ COMPACT_COLUMNS = (
 COMPACT_COMPUTED = ("tags", "link_count", "can_edit", "status", "verdict_action")
 # The reader leaves out what its cards never show (the context is for re-anchoring, on the server).
 READER_COMPACT_OMIT = ("prefix", "suffix")
-# ... nor speakers' affiliations, nor when a link was made.
+# ... nor speakers' affiliations.
 READER_SPEAKER_FIELDS = ("name", "description")
-READER_LINK_OMIT = ("created_at",)
 # Columns read only to fill the lookup tables.
 _LOOKUP_FIELDS = (
     "speaker__name", "speaker__description", "speaker__affiliation", "created_by__username",
@@ -770,19 +704,21 @@ def compact_claims(
     speaker_fields=SPEAKER_FIELDS[1:],
 ) -> dict:
     """The article's live claims as columns and rows, with speakers, users, tags and verdicts by id in lookup
-    tables (no string repeated), built from values() rows in a fixed number of queries.
+    tables (no string repeated), built from values_list() rows in a fixed number of queries.
 
     `link_counts` (claim id -> live links touching it) when the caller has the links already (the reader).
     `body`: the article's text, which the client has too (the reader): a quote that reads exactly
     body[start:end] is sent as null (`quotes_from_body`), to be taken from the text.
     """
     columns = [(name, source) for name, source in COMPACT_COLUMNS if name not in omit]
-    plain = [source for name, source in columns if isinstance(source, str)]
-    expressions = {f"_c_{name}": source for name, source in columns if not isinstance(source, str)}
+    names = [name for name, _ in columns]
+    # The row's own columns first, in order (a row is sent as its first `width` values), then the lookups'.
+    fields = [source for _, source in columns]
+    extra = [name for name in ("id", "start", "end", "quote", "speaker_id", "created_by_id", "verdict__id",
+                               *_LOOKUP_FIELDS) if name not in fields]  # fmt: skip
+    at = {name: index for index, name in enumerate([*fields, *extra]) if isinstance(name, str)}
     live = Claim.objects.live().filter(article_id=article_pk)
-    rows = list(
-        with_published_verdict(live).order_by("start", "end", "id").values(*plain, *_LOOKUP_FIELDS, **expressions)
-    )
+    rows = with_published_verdict(live).order_by("start", "end", "id").values_list(*fields, *extra)
     tag_names: dict[int, str] = {}
     tags: dict[int, list[int]] = {}
     for claim_id, tag_id, name in (
@@ -794,38 +730,43 @@ def compact_claims(
         tag_names[tag_id] = name
     if link_counts is None:
         link_counts = _live_link_counts(live)
-    may_change = access.owner_or_editor(user, "articles.change_claim")
-    keys = [source if isinstance(source, str) else f"_c_{name}" for name, source in columns]
     computed = [name for name in COMPACT_COMPUTED if name not in omit]
     statuses = article_claim_statuses(article_pk)
     verdict_actions = VerdictActions(user)
-    speakers, users, verdicts = {}, {}, {}
-    names = [name for name, _ in columns]
-    quote_at = names.index("quote") if body is not None and "quote" in names else None
-    out_rows = []
+    # can_edit from the permissions read once: everyone's claims (editors), or the user's own, or none.
+    may_change = access.owner_or_editor(user, "articles.change_claim")
+    anyone, own, user_pk = may_change(None), may_change(user.pk), user.pk
+    width, quote_at = len(fields), names.index("quote") if body is not None and "quote" in names else None
+    id_at, start_at, end_at, quote_in = at["id"], at["start"], at["end"], at["quote"]
+    speaker_at, user_at, verdict_at = at["speaker_id"], at["created_by_id"], at["verdict__id"]
+    speaker_columns = [at[f"speaker__{name}"] for name in speaker_fields]
+    username_at, rating_at, headline_at = at["created_by__username"], at["verdict__rating"], at["verdict__headline"]
+    speakers, users, verdicts, out_rows = {}, {}, {}, []
     for row in rows:
-        claim_id = row["id"]
-        values = [row[key] for key in keys]
+        claim_id = row[id_at]
+        values = list(row[:width])
         for name in computed:
             if name == "tags":
                 values.append(tags.get(claim_id, []))
             elif name == "link_count":
                 values.append(link_counts.get(claim_id, 0))
             elif name == "can_edit":
-                values.append(may_change(row["created_by_id"]))
+                values.append(anyone or (own and row[user_at] == user_pk))
             elif name == "status":
                 status = statuses.get(claim_id)
                 values.append(status.as_dict() if status else None)
             else:
                 values.append(verdict_actions.kind(statuses.get(claim_id, NO_VERDICT)))
-        if quote_at is not None and row["start"] is not None and body[row["start"] : row["end"]] == row["quote"]:
+        start = row[start_at]
+        if quote_at is not None and start is not None and body[start : row[end_at]] == row[quote_in]:
             values[quote_at] = None
         out_rows.append(values)
-        if row["speaker_id"] is not None and row["speaker_id"] not in speakers:
-            speakers[row["speaker_id"]] = [row[f"speaker__{name}"] for name in speaker_fields]
-        users.setdefault(row["created_by_id"], row["created_by__username"])
-        if row["verdict__id"] is not None:
-            verdicts[row["verdict__id"]] = {"rating": row["verdict__rating"], "headline": row["verdict__headline"]}
+        speaker_id = row[speaker_at]
+        if speaker_id is not None and speaker_id not in speakers:
+            speakers[speaker_id] = [row[index] for index in speaker_columns]
+        users.setdefault(row[user_at], row[username_at])
+        if row[verdict_at] is not None:
+            verdicts[row[verdict_at]] = {"rating": row[rating_at], "headline": row[headline_at]}
     reader_pattern, claim_pattern = _url_patterns()
     return {
         "format": COMPACT_FORMAT,
@@ -912,34 +853,64 @@ def _lookup(table: dict, key):
     return table[str(key)] if str(key) in table else table[key]
 
 
-# A link in the reader's compact form, and the far end (a claim in another article) of one: without its summary,
-# which the reader's cards do not show for a linked claim (null in the expanded link).
-COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "created_by", "created_at", "can_delete")
+# A link in the reader's compact form (not when it was made: the cards do not show it), and the far end (a claim in
+# another article) of one: without its summary, which the cards do not show for a linked claim (null when expanded).
+COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "created_by", "can_delete")
 COMPACT_END_COLUMNS = ("article", "quote", "speaker", "anchor_state")
+# Past this many far ends, the far-end query takes them as a subquery rather than a list of ids.
+_FAR_ENDS_LISTED = 5000
 
 
-def compact_links(links: list[dict], article, *, omit=READER_LINK_OMIT) -> dict:
-    """reader_links' dicts in compact form: link ends in this article by id alone (the reader has them as
-    claims), the others once each in `ends`, each article's title and outlet once in `articles`."""
-    columns = [name for name in COMPACT_LINK_COLUMNS if name not in omit]
-    ends: dict[int, list] = {}
-    articles = {article.pk: [article.title, article.source.name if article.source_id else None]}
-    rows = []
-    for link in links:
-        for end in (link["from_claim"], link["to_claim"]):
-            if end["article"] != article.pk and end["id"] not in ends:
-                ends[end["id"]] = [end[name] for name in COMPACT_END_COLUMNS]
-                articles.setdefault(end["article"], [end["article_title"], end["source"]])
-        rows.append([link[name]["id"] if name in ("from_claim", "to_claim") else link[name] for name in columns])
+def compact_links(links, article, user) -> tuple[dict, Counter]:
+    """The reader's links (`links`: a ClaimLink queryset, both ends live) in compact form, and how many of them
+    touch each of the article's claims.
+
+    Built from values_list rows: an end in this article is its id alone (the reader has it as a claim); the ends
+    in other articles are read in a second query, for those only, and sent once each in `ends`; each article's
+    title and outlet once in `articles`. expand_compact_links (and reader/store.js's expandLinks) turn it back
+    into LinkSerializer's dicts; a test keeps both equal.
+    """
+    rows = list(
+        links.values_list(
+            "id", "from_claim", "to_claim", "from_claim__article_id", "to_claim__article_id", "relation", "note",
+            "created_by__username", "created_by_id",
+        )
+    )  # fmt: skip
+    here = article.pk
+    counts: Counter = Counter()
+    far = set()
+    for _, from_id, to_id, from_article, to_article, *_ in rows:
+        for claim_id, article_id in ((from_id, from_article), (to_id, to_article)):
+            if article_id == here:
+                counts[claim_id] += 1
+            else:
+                far.add(claim_id)
+    ends, articles = {}, {here: [article.title, article.source.name if article.source_id else None]}
+    if len(far) > _FAR_ENDS_LISTED:  # a short statement, not tens of thousands of parameters
+        touching = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
+        far = Claim.objects.filter(pk__in=touching).exclude(article_id=here).values("pk")
+    if far:
+        for claim_id, article_id, quote, speaker, anchor_state, title, source in Claim.objects.filter(
+            pk__in=far
+        ).values_list("id", "article_id", "quote", "speaker__name", "anchor_state", "article__title",
+                      "article__source__name"):  # fmt: skip
+            ends[claim_id] = [article_id, quote, speaker, anchor_state]
+            articles.setdefault(article_id, [title, source])
+    may_delete = access.owner_or_editor(user, "articles.delete_claimlink")
+    compact_rows = [
+        [link_id, from_id, to_id, relation, note, username, may_delete(created_by_id)]
+        for link_id, from_id, to_id, _, _, relation, note, username, created_by_id in rows
+    ]
     reader_pattern, claim_pattern = _url_patterns()
-    return {
-        "columns": columns,
-        "rows": rows,
+    compact = {
+        "columns": list(COMPACT_LINK_COLUMNS),
+        "rows": compact_rows,
         "end_columns": list(COMPACT_END_COLUMNS),
         "ends": ends,
         "articles": articles,
         "urls": {"reader": reader_pattern, "claim": claim_pattern},
     }
+    return compact, counts
 
 
 def expand_compact_links(compact: dict, claims: list[dict], relations: dict) -> list[dict]:

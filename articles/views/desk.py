@@ -4,8 +4,6 @@ Each view is access helper -> FilterSet -> fixed number of queries -> template. 
 JSON API (articles/api.py), which the reader's JavaScript calls.
 """
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
@@ -31,7 +29,6 @@ from articles.queries import (
     compact_links,
     count_or_estimate,
     links_for_display,
-    reader_links,
     related_suggestions,
 )
 
@@ -113,10 +110,7 @@ def article_detail(request, pk):
         .order_by("id")
     )
     user = request.user
-    links = reader_links(links, user)
-    link_counts = Counter(
-        end["id"] for link in links for end in (link["from_claim"], link["to_claim"]) if end["article"] == article.pk
-    )
+    links, link_counts = compact_links(links, article, user)
     reader = {
         "article": {"id": article.pk, "body": article.body},
         # Compact: columns and rows, speakers, users, tags and verdicts by id (reader/store.js expands them).
@@ -131,7 +125,7 @@ def article_detail(request, pk):
         # Only counts: a card's threads are fetched when its comments are opened.
         "comment_counts": article_comment_counts(article),
         # Compact too: ends in this article by id, the others and the articles' titles once each (store.js).
-        "links": compact_links(links, article),
+        "links": links,
         "relations": [
             {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}
             for value, label in ClaimLink.Relation.choices

@@ -121,22 +121,31 @@ def test_it_opens_for_every_role(client, request, article, persona):
 
 
 def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
-    client, alice, bob, article, django_assert_num_queries
+    client, alice, bob, article, make_article, make_claim, django_assert_num_queries
 ):
     claims = many_claims(article, alice, 1000)
     tag = Tag.objects.create(name="police")
     Claim.tags.through.objects.bulk_create([Claim.tags.through(claim=c, tag=tag) for c in claims[:300]])
     for a, b in zip(claims[:200:2], claims[1:200:2], strict=True):
         ClaimLink.objects.create(from_claim=a, to_claim=b, relation="supports", created_by=alice)
+    elsewhere = make_claim(make_article("Other text entirely."), "Other text", user=bob)
+    for claim in claims[200:300]:
+        ClaimLink.objects.create(from_claim=elsewhere, to_claim=claim, relation="cites", created_by=bob)
     Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     client.force_login(alice)
-    client.get(f"/articles/{article.pk}/")
-    # session, user, article, claims, tags, links, link ends, user permissions (2), the claims' statuses,
-    # comment counts
+    url = f"/articles/{article.pk}/"
+    client.get(url)
+    # session, user, article, links, their ends in other articles, user permissions (2), claims, tags, the
+    # claims' statuses, comment counts
     with django_assert_num_queries(13):  # + the top bar's work and inbox counts
-        response = client.get(f"/articles/{article.pk}/")
+        response = client.get(url)
     data = reader_data(response)
-    assert len(data["claims"]) == 1000 and len(data["links"]) == 100
+    assert len(data["claims"]) == 1000 and len(data["links"]) == 200
+    assert list(data["compact_links"]["ends"]) == [str(elsewhere.pk)]  # the far end once, this article's by id
+    # Links within the article only: no far ends to read.
+    ClaimLink.objects.filter(from_claim=elsewhere).delete()
+    with django_assert_num_queries(12):
+        client.get(url)
     assert data["claims"][0]["verdict"]["rating"] == "false"
 
 
