@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connections
 from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
@@ -653,45 +654,85 @@ COMPACT_FORMAT = 1
 
 
 def compact_state(article_pk: int) -> dict:
-    """What the compact claims of an article depend on, in one query: claims (count, live count, last change,
-    version sum, last id), links touching them, their verdicts, and speakers' last change (any speaker).
+    """Everything an article's compact claims are made of, summed up in one query: its claims (count, deleted
+    count, last change, version sum), the links touching them (count, last id, the version sum of the claims at
+    their far ends: a deleted or restored far end changes a link count), their verdicts (count, last change), the
+    article's last change (its text decides which quotes are sent as null), speakers' last change (any speaker),
+    and every tag name and username in a row (a rename leaves no timestamp; both tables are short).
 
-    The ETag is a hash of this: a create, edit, delete, restore, link, unlink or verdict change moves it.
+    Each value only grows or moves with a change, so equal states mean equal answers: the ETag is a hash of this,
+    and the built answer is cached under it (compact_claims_json).
     """
-    claim, link, verdict = Claim._meta.db_table, ClaimLink._meta.db_table, Verdict._meta.db_table
-    speaker_history = Claim._meta.get_field("speaker").related_model.history.model._meta.db_table
-    parts = (
-        "SELECT COUNT(*) FROM <claim> WHERE article_id = %s",
-        "SELECT COUNT(*) FROM <claim> WHERE article_id = %s AND deleted_at IS NULL",
-        "SELECT MAX(updated_at) FROM <claim> WHERE article_id = %s",
-        "SELECT SUM(version) FROM <claim> WHERE article_id = %s",
-        "SELECT COUNT(*) FROM <link> WHERE from_claim_id IN (<ids>)",
-        "SELECT MAX(id) FROM <link> WHERE from_claim_id IN (<ids>)",
-        "SELECT COUNT(*) FROM <link> WHERE to_claim_id IN (<ids>)",
-        "SELECT MAX(id) FROM <link> WHERE to_claim_id IN (<ids>)",
-        "SELECT COUNT(*) FROM <verdict> WHERE claim_id IN (<ids>)",
-        "SELECT MAX(updated_at) FROM <verdict> WHERE claim_id IN (<ids>)",
-        "SELECT MAX(history_id) FROM <speaker_history>",
+    # Table names come from the models; the only value, the article's id, is a parameter. Each derived table is
+    # one row, so the FROM list is one row too.
+    far_ends = (
+        "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions FROM <link> l"
+        " JOIN <claim> c ON c.id = l.<far> WHERE l.<near> IN (<ids>))"
     )
-    # Table names come from the models; the only value, the article's id, is a parameter.
-    sql = "SELECT " + ", ".join(f"({part})" for part in parts)
-    for name, table in (("<ids>", "SELECT id FROM <claim> WHERE article_id = %s"), ("<claim>", claim),
-                        ("<link>", link), ("<verdict>", verdict), ("<speaker_history>", speaker_history)):  # fmt: skip
-        sql = sql.replace(name, table)
+    if connections[Claim.objects.db].vendor == "postgresql":
+        names = "(SELECT STRING_AGG(<column>, '/' ORDER BY id) FROM <table>)"
+    else:  # SQLite's GROUP_CONCAT takes the order of its subquery
+        names = "(SELECT GROUP_CONCAT(<column>, '/') FROM (SELECT <column> FROM <table> ORDER BY id))"
+    sql = (
+        "SELECT c.n, c.deleted, c.changed, c.versions, o.n, o.last, o.versions, i.n, i.last, i.versions, v.n,"
+        " v.changed, a.updated_at, (SELECT MAX(history_id) FROM <speaker_history>), <tag_names>, <usernames> FROM"
+        " (SELECT COUNT(*) AS n, COUNT(deleted_at) AS deleted, MAX(updated_at) AS changed, SUM(version) AS versions"
+        " FROM <claim> WHERE article_id = %s) c, <out> o, <in> i,"
+        " (SELECT COUNT(*) AS n, MAX(updated_at) AS changed FROM <verdict> WHERE claim_id IN (<ids>)) v,"
+        " (SELECT MAX(updated_at) AS updated_at FROM <article> WHERE id = %s) a"
+    )
+    tables = {
+        "<out>": far_ends.replace("<near>", "from_claim_id").replace("<far>", "to_claim_id"),
+        "<in>": far_ends.replace("<near>", "to_claim_id").replace("<far>", "from_claim_id"),
+        "<tag_names>": names.replace("<column>", "name").replace("<table>", "<tag>"),
+        "<usernames>": names.replace("<column>", "username").replace("<table>", "<user>"),
+        "<ids>": "SELECT id FROM <claim> WHERE article_id = %s",
+        "<claim>": Claim._meta.db_table,
+        "<link>": ClaimLink._meta.db_table,
+        "<verdict>": Verdict._meta.db_table,
+        "<article>": Article._meta.db_table,
+        "<speaker_history>": Claim._meta.get_field("speaker").related_model.history.model._meta.db_table,
+        "<tag>": Claim._meta.get_field("tags").related_model._meta.db_table,
+        "<user>": get_user_model()._meta.db_table,
+    }
+    for name, text in tables.items():  # in order: a replacement may hold later names
+        sql = sql.replace(name, text)
     with connections[Claim.objects.db].cursor() as cursor:
-        cursor.execute(sql, [article_pk] * 10)
+        cursor.execute(sql, [article_pk] * 5)
         row = cursor.fetchone()
-    names = ("claims", "live", "claims_changed", "versions", "links_out", "last_link_out", "links_in",
-             "last_link_in", "verdicts", "verdicts_changed", "speakers_changed")  # fmt: skip
-    return dict(zip(names, row, strict=True))
+    fields = ("claims", "deleted", "claims_changed", "versions", "links_out", "last_link_out", "far_out",
+              "links_in", "last_link_in", "far_in", "verdicts", "verdicts_changed", "article_changed",
+              "speakers_changed", "tag_names", "usernames")  # fmt: skip
+    state = dict(zip(fields, row, strict=True))
+    state["live"] = state["claims"] - state["deleted"]
+    return state
 
 
 def compact_etag(article_pk: int, user, state: dict) -> str:
-    """A strong ETag for this user's view of the article's claims: the state, the format, and what decides
-    `can_edit` (the user and whether they may change anyone's or their own claims)."""
+    """A strong ETag for this user's view of the article's claims: the state, the format, and the permissions
+    the answer depends on: `can_edit` (anyone's claims, the user's own: then the user too) and the verdict step
+    (add_verdict). Users with the same view share it, and so the cached answer."""
     may_change = access.owner_or_editor(user, "articles.change_claim")
-    bits = (COMPACT_FORMAT, article_pk, user.pk, may_change(None), may_change(user.pk), *state.values())
+    anyone, own = may_change(None), may_change(user.pk)
+    owner = user.pk if own and not anyone else None
+    bits = (COMPACT_FORMAT, article_pk, anyone, own, owner, VerdictActions(user).may, *state.items())
     return '"' + hashlib.sha256(repr(bits).encode()).hexdigest()[:32] + '"'
+
+
+# How long a built answer stays in the cache: entries are never stale (the key is the state's hash), only unused.
+COMPACT_CACHE_SECONDS = 600
+
+
+def compact_claims_json(article_pk: int, user, etag: str, **options) -> bytes:
+    """compact_claims(article_pk, user, **options) as JSON, cached under its ETag (which `options` must be part
+    of): a request for an unchanged article costs the state query and a cache read, not the build."""
+    key = f"compact-claims:{etag}"
+    content = cache.get(key)
+    if content is None:
+        built = compact_claims(article_pk, user, **options)
+        content = json.dumps(built, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, content, COMPACT_CACHE_SECONDS)
+    return content
 
 
 def compact_claims(
