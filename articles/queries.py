@@ -747,6 +747,7 @@ def compact_claims(
     """The article's live claims as columns and rows, with speakers, users, tags and verdicts by id in lookup
     tables (no string repeated), built from values_list() rows in a fixed number of queries.
 
+    `omit`: columns of COMPACT_COLUMNS left out (the computed ones are always sent).
     `link_counts` (claim id -> live links touching it) when the caller has the links already (the reader).
     `body`: the article's text, which the client has too (the reader): a quote that reads exactly
     body[start:end] is sent as null (`quotes_from_body`), to be taken from the text.
@@ -771,9 +772,11 @@ def compact_claims(
         tag_names[tag_id] = name
     if link_counts is None:
         link_counts = _live_link_counts(live)
-    computed = [name for name in COMPACT_COMPUTED if name not in omit]
     statuses = article_claim_statuses(article_pk)
     verdict_actions = VerdictActions(user)
+    # Status and verdict step per claim with a verdict (a few); the others share "No verdict"'s.
+    steps = {claim_id: (status.as_dict(), verdict_actions.kind(status)) for claim_id, status in statuses.items()}
+    no_step = (None, verdict_actions.kind(NO_VERDICT))
     # can_edit from the permissions read once: everyone's claims (editors), or the user's own, or none.
     may_change = access.owner_or_editor(user, "articles.change_claim")
     anyone, own, user_pk = may_change(None), may_change(user.pk), user.pk
@@ -785,19 +788,10 @@ def compact_claims(
     speakers, users, verdicts, out_rows = {}, {}, {}, []
     for row in rows:
         claim_id = row[id_at]
-        values = list(row[:width])
-        for name in computed:
-            if name == "tags":
-                values.append(tags.get(claim_id, []))
-            elif name == "link_count":
-                values.append(link_counts.get(claim_id, 0))
-            elif name == "can_edit":
-                values.append(anyone or (own and row[user_at] == user_pk))
-            elif name == "status":
-                status = statuses.get(claim_id)
-                values.append(status.as_dict() if status else None)
-            else:
-                values.append(verdict_actions.kind(statuses.get(claim_id, NO_VERDICT)))
+        status, step = steps.get(claim_id, no_step)
+        # COMPACT_COMPUTED, in order.
+        values = [*row[:width], tags.get(claim_id, []), link_counts.get(claim_id, 0),
+                  anyone or (own and row[user_at] == user_pk), status, step]  # fmt: skip
         start = row[start_at]
         if quote_at is not None and start is not None and body[start : row[end_at]] == row[quote_in]:
             values[quote_at] = None
@@ -813,7 +807,7 @@ def compact_claims(
         "format": COMPACT_FORMAT,
         "article": article_pk,
         "count": len(out_rows),
-        "columns": names + computed,
+        "columns": names + list(COMPACT_COMPUTED),
         "quotes_from_body": quote_at is not None,
         "rows": out_rows,
         "speaker_columns": list(speaker_fields),
@@ -933,7 +927,7 @@ def compact_links(links, article, user) -> tuple[dict, Counter]:
     if far:
         for claim_id, article_id, quote, speaker, anchor_state, title, source in Claim.objects.filter(
             pk__in=far
-        ).values_list("id", "article_id", "quote", "speaker__name", "anchor_state", "article__title",
+        ).order_by().values_list("id", "article_id", "quote", "speaker__name", "anchor_state", "article__title",
                       "article__source__name"):  # fmt: skip
             ends[claim_id] = [article_id, quote, speaker, anchor_state]
             articles.setdefault(article_id, [title, source])

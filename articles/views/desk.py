@@ -4,6 +4,8 @@ Each view is access helper -> FilterSet -> fixed number of queries -> template. 
 JSON API (articles/api.py), which the reader's JavaScript calls.
 """
 
+import json
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +13,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import json_script
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
 from articles import access
@@ -137,14 +140,27 @@ def article_detail(request, pk):
             "add_link": user.has_perm("articles.add_claimlink"),
         },
     }
-    # json_script with separators without spaces: 1,000 claims' rows are some 15 KB smaller.
-    reader_data = json_script(reader, "reader-data", encoder=CompactJSONEncoder)
+    reader_data = reader_json_script(reader)
     context = {"article": article, "reader": reader, "reader_data": reader_data}
     return render(request, "articles/article_detail.html", context)
 
 
 class CompactJSONEncoder(DjangoJSONEncoder):
     item_separator, key_separator = ",", ":"
+
+
+# What json_script escapes, so the data cannot end its <script> element nor open another.
+_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
+
+
+def reader_json_script(data) -> str:
+    """Django's json_script(data, "reader-data"), the same bytes, without spaces after separators (1,000 claims'
+    rows are some 15 KB smaller) and escaped by three str.replace passes: str.translate, which json_script uses,
+    took milliseconds over the reader's 300 KB."""
+    text = json.dumps(data, cls=CompactJSONEncoder)
+    for character, escape in _SCRIPT_ESCAPES:
+        text = text.replace(character, escape)
+    return format_html('<script id="reader-data" type="application/json">{}</script>', mark_safe(text))  # noqa: S308
 
 
 @never_cache  # Back after a change must show current data, not a cached page.

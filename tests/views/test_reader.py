@@ -271,3 +271,13 @@ def test_it_gives_each_card_its_status_and_the_verdict_step_by_role(
     cards = {c["id"]: c for c in reader_data(client.get(f"/articles/{article.pk}/"))["claims"]}
     assert cards[returned.pk]["status"]["code"] == "changes_requested"
     assert all(card["verdict_action"] is None for card in cards.values())
+
+
+def test_its_data_script_is_djangos_json_script_without_spaces():
+    from django.utils.html import json_script
+
+    from articles.views.desk import CompactJSONEncoder, reader_json_script
+
+    data = {"body": "</script><script>alert(1)</script> & <!-- «ñ» \u2028", "rows": [[1, None, True, "a>b"]]}
+    assert reader_json_script(data) == json_script(data, "reader-data", encoder=CompactJSONEncoder)
+    assert "</script><script>" not in reader_json_script(data)[:-9]
