@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from rest_framework.fields import DateTimeField
@@ -672,7 +685,7 @@ def compact_state(article_pk: int) -> dict:
     if connections[Claim.objects.db].vendor == "postgresql":
         names = "(SELECT STRING_AGG(<column>, '/' ORDER BY id) FROM <table>)"
     else:  # SQLite's GROUP_CONCAT takes the order of its subquery
-        names = "(SELECT GROUP_CONCAT(<column>, '/') FROM (SELECT <column> FROM <table> ORDER BY id))"
+        names = "(SELECT GROUP_CONCAT(text, '/') FROM (SELECT <column> AS text FROM <table> ORDER BY id))"
     sql = (
         "SELECT c.n, c.deleted, c.changed, c.versions, o.n, o.last, o.versions, i.n, i.last, i.versions, v.n,"
         " v.changed, a.updated_at, (SELECT MAX(history_id) FROM <speaker_history>), <tag_names>, <usernames> FROM"
@@ -684,7 +697,8 @@ def compact_state(article_pk: int) -> dict:
     tables = {
         "<out>": far_ends.replace("<near>", "from_claim_id").replace("<far>", "to_claim_id"),
         "<in>": far_ends.replace("<near>", "to_claim_id").replace("<far>", "from_claim_id"),
-        "<tag_names>": names.replace("<column>", "name").replace("<table>", "<tag>"),
+        # Tag names are slugs (no ":" nor "/"): "3:police/7:crime", which compact_claims reads the names from.
+        "<tag_names>": names.replace("<column>", "id || ':' || name").replace("<table>", "<tag>"),
         "<usernames>": names.replace("<column>", "username").replace("<table>", "<user>"),
         "<ids>": "SELECT id FROM <claim> WHERE article_id = %s",
         "<claim>": Claim._meta.db_table,
@@ -708,6 +722,23 @@ def compact_state(article_pk: int) -> dict:
     return state
 
 
+def state_tag_names(state: dict) -> dict[int, str]:
+    """Every tag's name by id, from compact_state's "3:police/7:crime"."""
+    pairs = (pair.split(":", 1) for pair in (state["tag_names"] or "").split("/") if pair)
+    return {int(tag_id): name for tag_id, name in pairs}
+
+
+class _IdList(Aggregate):
+    """A group's ids as text, "3,7" (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "STRING_AGG(%(expressions)s::text, ',')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
 def compact_etag(article_pk: int, user, state: dict) -> str:
     """A strong ETag for this user's view of the article's claims: the state, the format, and the permissions
     the answer depends on: `can_edit` (anyone's claims, the user's own: then the user too) and the verdict step
@@ -723,21 +754,22 @@ def compact_etag(article_pk: int, user, state: dict) -> str:
 COMPACT_CACHE_SECONDS = 600
 
 
-def compact_claims_json(article_pk: int, user, etag: str, **options) -> bytes:
-    """compact_claims(article_pk, user, **options) as JSON, cached under its ETag (which `options` must be part
-    of): a request for an unchanged article costs the state query and a cache read, not the build."""
-    key = f"compact-claims:{etag}"
-    content = cache.get(key)
-    if content is None:
-        built = compact_claims(article_pk, user, **options)
-        content = json.dumps(built, ensure_ascii=False, separators=(",", ":")).encode()
-        cache.set(key, content, COMPACT_CACHE_SECONDS)
-    return content
+def compact_claims_json(article_pk: int, user, key: str, state: dict, **options) -> str:
+    """compact_claims(article_pk, user, state, **options) as JSON text, cached under `key` (compact_etag of the
+    state and of `options`): a request for an unchanged article costs the state query and a cache read, not
+    the build. ASCII, so the API sends it as it is and the reader puts it in its page as json_script would."""
+    name = f"compact-claims:{key}"
+    text = cache.get(name)
+    if text is None:
+        text = json.dumps(compact_claims(article_pk, user, state, **options), separators=(",", ":"))
+        cache.set(name, text, COMPACT_CACHE_SECONDS)
+    return text
 
 
 def compact_claims(
     article_pk: int,
     user,
+    state: dict,
     *,
     omit=(),
     link_counts: dict | None = None,
@@ -747,6 +779,7 @@ def compact_claims(
     """The article's live claims as columns and rows, with speakers, users, tags and verdicts by id in lookup
     tables (no string repeated), built from values_list() rows in a fixed number of queries.
 
+    `state`: compact_state's, read before (the tag names come from it).
     `omit`: columns of COMPACT_COLUMNS left out (the computed ones are always sent).
     `link_counts` (claim id -> live links touching it) when the caller has the links already (the reader).
     `body`: the article's text, which the client has too (the reader): a quote that reads exactly
@@ -760,16 +793,15 @@ def compact_claims(
                                *_LOOKUP_FIELDS) if name not in fields]  # fmt: skip
     at = {name: index for index, name in enumerate([*fields, *extra]) if isinstance(name, str)}
     live = Claim.objects.live().filter(article_id=article_pk)
-    rows = with_published_verdict(live).order_by("start", "end", "id").values_list(*fields, *extra)
+    # Each claim's tag ids ("3,7") in the same row, their names from the state (no query of their own).
+    tag_ids = Claim.tags.through.objects.filter(claim_id=OuterRef("pk")).order_by().values("claim_id")
+    rows = (
+        with_published_verdict(live)
+        .order_by("start", "end", "id")
+        .values_list(*fields, *extra, Subquery(tag_ids.annotate(ids=_IdList("tag_id")).values("ids")))
+    )
+    all_names = state_tag_names(state)
     tag_names: dict[int, str] = {}
-    tags: dict[int, list[int]] = {}
-    for claim_id, tag_id, name in (
-        Claim.tags.through.objects.filter(claim__article_id=article_pk, claim__deleted_at__isnull=True)
-        .order_by("tag__name")
-        .values_list("claim_id", "tag_id", "tag__name")
-    ):
-        tags.setdefault(claim_id, []).append(tag_id)
-        tag_names[tag_id] = name
     if link_counts is None:
         link_counts = _live_link_counts(live)
     statuses = article_claim_statuses(article_pk)
@@ -789,8 +821,12 @@ def compact_claims(
     for row in rows:
         claim_id = row[id_at]
         status, step = steps.get(claim_id, no_step)
+        claim_tags = []
+        if row[-1]:
+            claim_tags = sorted((int(tag) for tag in row[-1].split(",")), key=all_names.__getitem__)
+            tag_names.update((tag, all_names[tag]) for tag in claim_tags)
         # COMPACT_COMPUTED, in order.
-        values = [*row[:width], tags.get(claim_id, []), link_counts.get(claim_id, 0),
+        values = [*row[:width], claim_tags, link_counts.get(claim_id, 0),
                   anyone or (own and row[user_at] == user_pk), status, step]  # fmt: skip
         start = row[start_at]
         if quote_at is not None and start is not None and body[start : row[end_at]] == row[quote_in]:

@@ -189,7 +189,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         omit = () if context else ("prefix", "suffix")
         body = None if all_quotes else article.body
         # Already JSON (cached under the ETag): sent as it is, not through a renderer.
-        content = compact_claims_json(article.pk, user, etag, omit=omit, body=body)
+        content = compact_claims_json(article.pk, user, etag, state, omit=omit, body=body)
         return HttpResponse(content, content_type="application/json", headers=headers)
 
 
