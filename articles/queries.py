@@ -1,8 +1,8 @@
 """The read side: what the desk's pages show, built in a fixed number of queries.
 
-A claim's shape (ClaimPresenter: the reader's claims and the API's), the reader's links (plain dicts
-from values() rows, the same shape as the API's), links with both ends for display, and an article's
-text versions.
+A claim's shape (ClaimPresenter: the reader's claims and the API's), the compact forms of an article's claims
+and links (values_list() rows, expanded to the API's shapes by the clients), links with both ends for display,
+and an article's text versions.
 """
 
 import functools
@@ -12,8 +12,22 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Case, Count, Exists, F, FilteredRelation, Func, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from rest_framework.fields import DateTimeField
@@ -182,77 +196,12 @@ def _verdict_badge_maker():
     return badge
 
 
-LINK_END_FIELDS = (
-    "article_id",
-    "article__title",
-    "article__source__name",
-    "quote",
-    "summary",
-    "speaker__name",
-    "anchor_state",
-)
-
-
-def reader_links(links, user) -> list[dict]:
-    """Links as LinkSerializer presents them, from values() rows of `links` (a ClaimLink queryset) and of the
-    claims at their ends.
-
-    The reader embeds every link touching its article's claims; DRF's nested serializers (two linked
-    claims, a reverse() per URL) cost about a millisecond per link. A test keeps both shapes equal. The
-    ends are a second query: joined in, their articles, sources and speakers made ten tables, past which
-    PostgreSQL stops reordering joins and hashed every link and claim (90 ms at 100,000 claims).
-    """
-    ends = ("from_claim", "to_claim")
-    rows = list(links.values("id", "relation", "note", "created_by_id", "created_by__username", "created_at", *ends))
-    # The ends' ids are in the rows: listed, not a subquery running the links' query again (and a list costs
-    # little to build; past a few thousand ids, the subquery keeps the statement small).
-    end_ids = {row[end] for row in rows for end in ends}
-    if len(end_ids) > 5000:
-        end_ids = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
-    claims = {row["id"]: row for row in Claim.objects.filter(pk__in=end_ids).order_by().values("id", *LINK_END_FIELDS)}
-    labels = dict(ClaimLink.Relation.choices)
-    timestamp = DateTimeField().to_representation
-    may_delete = access.owner_or_editor(user, "articles.delete_claimlink")
-    patterns = _url_patterns()
-    return [
-        {
-            "id": row["id"],
-            "from_claim": _link_end(claims[row["from_claim"]], patterns),
-            "to_claim": _link_end(claims[row["to_claim"]], patterns),
-            "relation": row["relation"],
-            "relation_label": labels.get(row["relation"], row["relation"]),
-            "note": row["note"],
-            "created_by": row["created_by__username"],
-            "created_at": timestamp(row["created_at"]),
-            "can_delete": may_delete(row["created_by_id"]),
-        }
-        for row in rows
-    ]
-
-
 def _url_patterns() -> tuple[str, str]:
     """reverse() once per call site instead of once per claim: the URLs with {} for the ids."""
     return (
         reverse("articles:article_detail", args=[0]).replace("/0/", "/{}/") + "#claim-{}",
         reverse("articles:claim_detail", args=[0]).replace("/0/", "/{}/"),
     )
-
-
-def _link_end(claim: dict, patterns: tuple[str, str]) -> dict:
-    reader_pattern, claim_pattern = patterns
-    claim_id, article_id = claim["id"], claim["article_id"]
-    return {
-        "id": claim_id,
-        "article": article_id,
-        "article_title": claim["article__title"],
-        "source": claim["article__source__name"],
-        "quote": claim["quote"],
-        "summary": claim["summary"],
-        "speaker": claim["speaker__name"],
-        "anchor_state": claim["anchor_state"],
-        "reader_url": reader_pattern.format(article_id, claim_id),
-        "url": claim_pattern.format(claim_id),
-    }
 
 
 def speaker_values(row: dict) -> dict | None:
@@ -706,9 +655,8 @@ COMPACT_COLUMNS = (
 COMPACT_COMPUTED = ("tags", "link_count", "can_edit", "status", "verdict_action")
 # The reader leaves out what its cards never show (the context is for re-anchoring, on the server).
 READER_COMPACT_OMIT = ("prefix", "suffix")
-# ... nor speakers' affiliations, nor when a link was made.
+# ... nor speakers' affiliations.
 READER_SPEAKER_FIELDS = ("name", "description")
-READER_LINK_OMIT = ("created_at",)
 # Columns read only to fill the lookup tables.
 _LOOKUP_FIELDS = (
     "speaker__name", "speaker__description", "speaker__affiliation", "created_by__username",
@@ -719,50 +667,109 @@ COMPACT_FORMAT = 1
 
 
 def compact_state(article_pk: int) -> dict:
-    """What the compact claims of an article depend on, in one query: claims (count, live count, last change,
-    version sum, last id), links touching them, their verdicts, and speakers' last change (any speaker).
+    """Everything an article's compact claims are made of, summed up in one query: its claims (count, deleted
+    count, last change, version sum), the links touching them (count, last id, the version sum of the claims at
+    their far ends: a deleted or restored far end changes a link count), their verdicts (count, last change), the
+    article's last change (its text decides which quotes are sent as null), speakers' last change (any speaker),
+    and every tag name and username in a row (a rename leaves no timestamp; both tables are short).
 
-    The ETag is a hash of this: a create, edit, delete, restore, link, unlink or verdict change moves it.
+    Each value only grows or moves with a change, so equal states mean equal answers: the ETag is a hash of this,
+    and the built answer is cached under it (compact_claims_json).
     """
-    claim, link, verdict = Claim._meta.db_table, ClaimLink._meta.db_table, Verdict._meta.db_table
-    speaker_history = Claim._meta.get_field("speaker").related_model.history.model._meta.db_table
-    parts = (
-        "SELECT COUNT(*) FROM <claim> WHERE article_id = %s",
-        "SELECT COUNT(*) FROM <claim> WHERE article_id = %s AND deleted_at IS NULL",
-        "SELECT MAX(updated_at) FROM <claim> WHERE article_id = %s",
-        "SELECT SUM(version) FROM <claim> WHERE article_id = %s",
-        "SELECT COUNT(*) FROM <link> WHERE from_claim_id IN (<ids>)",
-        "SELECT MAX(id) FROM <link> WHERE from_claim_id IN (<ids>)",
-        "SELECT COUNT(*) FROM <link> WHERE to_claim_id IN (<ids>)",
-        "SELECT MAX(id) FROM <link> WHERE to_claim_id IN (<ids>)",
-        "SELECT COUNT(*) FROM <verdict> WHERE claim_id IN (<ids>)",
-        "SELECT MAX(updated_at) FROM <verdict> WHERE claim_id IN (<ids>)",
-        "SELECT MAX(history_id) FROM <speaker_history>",
+    # Table names come from the models; the only value, the article's id, is a parameter. Each derived table is
+    # one row, so the FROM list is one row too.
+    far_ends = (
+        "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions FROM <link> l"
+        " JOIN <claim> c ON c.id = l.<far> WHERE l.<near> IN (<ids>))"
     )
-    # Table names come from the models; the only value, the article's id, is a parameter.
-    sql = "SELECT " + ", ".join(f"({part})" for part in parts)
-    for name, table in (("<ids>", "SELECT id FROM <claim> WHERE article_id = %s"), ("<claim>", claim),
-                        ("<link>", link), ("<verdict>", verdict), ("<speaker_history>", speaker_history)):  # fmt: skip
-        sql = sql.replace(name, table)
+    if connections[Claim.objects.db].vendor == "postgresql":
+        names = "(SELECT STRING_AGG(<column>, '/' ORDER BY id) FROM <table>)"
+    else:  # SQLite's GROUP_CONCAT takes the order of its subquery
+        names = "(SELECT GROUP_CONCAT(text, '/') FROM (SELECT <column> AS text FROM <table> ORDER BY id))"
+    sql = (
+        "SELECT c.n, c.deleted, c.changed, c.versions, o.n, o.last, o.versions, i.n, i.last, i.versions, v.n,"
+        " v.changed, a.updated_at, (SELECT MAX(history_id) FROM <speaker_history>), <tag_names>, <usernames> FROM"
+        " (SELECT COUNT(*) AS n, COUNT(deleted_at) AS deleted, MAX(updated_at) AS changed, SUM(version) AS versions"
+        " FROM <claim> WHERE article_id = %s) c, <out> o, <in> i,"
+        " (SELECT COUNT(*) AS n, MAX(updated_at) AS changed FROM <verdict> WHERE claim_id IN (<ids>)) v,"
+        " (SELECT MAX(updated_at) AS updated_at FROM <article> WHERE id = %s) a"
+    )
+    tables = {
+        "<out>": far_ends.replace("<near>", "from_claim_id").replace("<far>", "to_claim_id"),
+        "<in>": far_ends.replace("<near>", "to_claim_id").replace("<far>", "from_claim_id"),
+        # Tag names are slugs (no ":" nor "/"): "3:police/7:crime", which compact_claims reads the names from.
+        "<tag_names>": names.replace("<column>", "id || ':' || name").replace("<table>", "<tag>"),
+        "<usernames>": names.replace("<column>", "username").replace("<table>", "<user>"),
+        "<ids>": "SELECT id FROM <claim> WHERE article_id = %s",
+        "<claim>": Claim._meta.db_table,
+        "<link>": ClaimLink._meta.db_table,
+        "<verdict>": Verdict._meta.db_table,
+        "<article>": Article._meta.db_table,
+        "<speaker_history>": Claim._meta.get_field("speaker").related_model.history.model._meta.db_table,
+        "<tag>": Claim._meta.get_field("tags").related_model._meta.db_table,
+        "<user>": get_user_model()._meta.db_table,
+    }
+    for name, text in tables.items():  # in order: a replacement may hold later names
+        sql = sql.replace(name, text)
     with connections[Claim.objects.db].cursor() as cursor:
-        cursor.execute(sql, [article_pk] * 10)
+        cursor.execute(sql, [article_pk] * 5)
         row = cursor.fetchone()
-    names = ("claims", "live", "claims_changed", "versions", "links_out", "last_link_out", "links_in",
-             "last_link_in", "verdicts", "verdicts_changed", "speakers_changed")  # fmt: skip
-    return dict(zip(names, row, strict=True))
+    fields = ("claims", "deleted", "claims_changed", "versions", "links_out", "last_link_out", "far_out",
+              "links_in", "last_link_in", "far_in", "verdicts", "verdicts_changed", "article_changed",
+              "speakers_changed", "tag_names", "usernames")  # fmt: skip
+    state = dict(zip(fields, row, strict=True))
+    state["live"] = state["claims"] - state["deleted"]
+    return state
+
+
+def state_tag_names(state: dict) -> dict[int, str]:
+    """Every tag's name by id, from compact_state's "3:police/7:crime"."""
+    pairs = (pair.split(":", 1) for pair in (state["tag_names"] or "").split("/") if pair)
+    return {int(tag_id): name for tag_id, name in pairs}
+
+
+class _IdList(Aggregate):
+    """A group's ids as text, "3,7" (GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL)."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "STRING_AGG(%(expressions)s::text, ',')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
 def compact_etag(article_pk: int, user, state: dict) -> str:
-    """A strong ETag for this user's view of the article's claims: the state, the format, and what decides
-    `can_edit` (the user and whether they may change anyone's or their own claims)."""
+    """A strong ETag for this user's view of the article's claims: the state, the format, and the permissions
+    the answer depends on: `can_edit` (anyone's claims, the user's own: then the user too) and the verdict step
+    (add_verdict). Users with the same view share it, and so the cached answer."""
     may_change = access.owner_or_editor(user, "articles.change_claim")
-    bits = (COMPACT_FORMAT, article_pk, user.pk, may_change(None), may_change(user.pk), *state.values())
+    anyone, own = may_change(None), may_change(user.pk)
+    owner = user.pk if own and not anyone else None
+    bits = (COMPACT_FORMAT, article_pk, anyone, own, owner, VerdictActions(user).may, *state.items())
     return '"' + hashlib.sha256(repr(bits).encode()).hexdigest()[:32] + '"'
+
+
+# How long a built answer stays in the cache: entries are never stale (the key is the state's hash), only unused.
+COMPACT_CACHE_SECONDS = 600
+
+
+def compact_claims_json(article_pk: int, user, key: str, state: dict, **options) -> str:
+    """compact_claims(article_pk, user, state, **options) as JSON text, cached under `key` (compact_etag of the
+    state and of `options`): a request for an unchanged article costs the state query and a cache read, not
+    the build. ASCII, so the API sends it as it is and the reader puts it in its page as json_script would."""
+    name = f"compact-claims:{key}"
+    text = cache.get(name)
+    if text is None:
+        text = json.dumps(compact_claims(article_pk, user, state, **options), separators=(",", ":"))
+        cache.set(name, text, COMPACT_CACHE_SECONDS)
+    return text
 
 
 def compact_claims(
     article_pk: int,
     user,
+    state: dict,
     *,
     omit=(),
     link_counts: dict | None = None,
@@ -770,68 +777,73 @@ def compact_claims(
     speaker_fields=SPEAKER_FIELDS[1:],
 ) -> dict:
     """The article's live claims as columns and rows, with speakers, users, tags and verdicts by id in lookup
-    tables (no string repeated), built from values() rows in a fixed number of queries.
+    tables (no string repeated), built from values_list() rows in a fixed number of queries.
 
+    `state`: compact_state's, read before (the tag names come from it).
+    `omit`: columns of COMPACT_COLUMNS left out (the computed ones are always sent).
     `link_counts` (claim id -> live links touching it) when the caller has the links already (the reader).
     `body`: the article's text, which the client has too (the reader): a quote that reads exactly
     body[start:end] is sent as null (`quotes_from_body`), to be taken from the text.
     """
     columns = [(name, source) for name, source in COMPACT_COLUMNS if name not in omit]
-    plain = [source for name, source in columns if isinstance(source, str)]
-    expressions = {f"_c_{name}": source for name, source in columns if not isinstance(source, str)}
+    names = [name for name, _ in columns]
+    # The row's own columns first, in order (a row is sent as its first `width` values), then the lookups'.
+    fields = [source for _, source in columns]
+    extra = [name for name in ("id", "start", "end", "quote", "speaker_id", "created_by_id", "verdict__id",
+                               *_LOOKUP_FIELDS) if name not in fields]  # fmt: skip
+    at = {name: index for index, name in enumerate([*fields, *extra]) if isinstance(name, str)}
     live = Claim.objects.live().filter(article_id=article_pk)
-    rows = list(
-        with_published_verdict(live).order_by("start", "end", "id").values(*plain, *_LOOKUP_FIELDS, **expressions)
+    # Each claim's tag ids ("3,7") in the same row, their names from the state (no query of their own).
+    tag_ids = Claim.tags.through.objects.filter(claim_id=OuterRef("pk")).order_by().values("claim_id")
+    rows = (
+        with_published_verdict(live)
+        .order_by("start", "end", "id")
+        .values_list(*fields, *extra, Subquery(tag_ids.annotate(ids=_IdList("tag_id")).values("ids")))
     )
+    all_names = state_tag_names(state)
     tag_names: dict[int, str] = {}
-    tags: dict[int, list[int]] = {}
-    for claim_id, tag_id, name in (
-        Claim.tags.through.objects.filter(claim__article_id=article_pk, claim__deleted_at__isnull=True)
-        .order_by("tag__name")
-        .values_list("claim_id", "tag_id", "tag__name")
-    ):
-        tags.setdefault(claim_id, []).append(tag_id)
-        tag_names[tag_id] = name
     if link_counts is None:
         link_counts = _live_link_counts(live)
-    may_change = access.owner_or_editor(user, "articles.change_claim")
-    keys = [source if isinstance(source, str) else f"_c_{name}" for name, source in columns]
-    computed = [name for name in COMPACT_COMPUTED if name not in omit]
     statuses = article_claim_statuses(article_pk)
     verdict_actions = VerdictActions(user)
-    speakers, users, verdicts = {}, {}, {}
-    names = [name for name, _ in columns]
-    quote_at = names.index("quote") if body is not None and "quote" in names else None
-    out_rows = []
+    # Status and verdict step per claim with a verdict (a few); the others share "No verdict"'s.
+    steps = {claim_id: (status.as_dict(), verdict_actions.kind(status)) for claim_id, status in statuses.items()}
+    no_step = (None, verdict_actions.kind(NO_VERDICT))
+    # can_edit from the permissions read once: everyone's claims (editors), or the user's own, or none.
+    may_change = access.owner_or_editor(user, "articles.change_claim")
+    anyone, own, user_pk = may_change(None), may_change(user.pk), user.pk
+    width, quote_at = len(fields), names.index("quote") if body is not None and "quote" in names else None
+    id_at, start_at, end_at, quote_in = at["id"], at["start"], at["end"], at["quote"]
+    speaker_at, user_at, verdict_at = at["speaker_id"], at["created_by_id"], at["verdict__id"]
+    speaker_columns = [at[f"speaker__{name}"] for name in speaker_fields]
+    username_at, rating_at, headline_at = at["created_by__username"], at["verdict__rating"], at["verdict__headline"]
+    speakers, users, verdicts, out_rows = {}, {}, {}, []
     for row in rows:
-        claim_id = row["id"]
-        values = [row[key] for key in keys]
-        for name in computed:
-            if name == "tags":
-                values.append(tags.get(claim_id, []))
-            elif name == "link_count":
-                values.append(link_counts.get(claim_id, 0))
-            elif name == "can_edit":
-                values.append(may_change(row["created_by_id"]))
-            elif name == "status":
-                status = statuses.get(claim_id)
-                values.append(status.as_dict() if status else None)
-            else:
-                values.append(verdict_actions.kind(statuses.get(claim_id, NO_VERDICT)))
-        if quote_at is not None and row["start"] is not None and body[row["start"] : row["end"]] == row["quote"]:
+        claim_id = row[id_at]
+        status, step = steps.get(claim_id, no_step)
+        claim_tags = []
+        if row[-1]:
+            claim_tags = sorted((int(tag) for tag in row[-1].split(",")), key=all_names.__getitem__)
+            tag_names.update((tag, all_names[tag]) for tag in claim_tags)
+        # COMPACT_COMPUTED, in order.
+        values = [*row[:width], claim_tags, link_counts.get(claim_id, 0),
+                  anyone or (own and row[user_at] == user_pk), status, step]  # fmt: skip
+        start = row[start_at]
+        if quote_at is not None and start is not None and body[start : row[end_at]] == row[quote_in]:
             values[quote_at] = None
         out_rows.append(values)
-        if row["speaker_id"] is not None and row["speaker_id"] not in speakers:
-            speakers[row["speaker_id"]] = [row[f"speaker__{name}"] for name in speaker_fields]
-        users.setdefault(row["created_by_id"], row["created_by__username"])
-        if row["verdict__id"] is not None:
-            verdicts[row["verdict__id"]] = {"rating": row["verdict__rating"], "headline": row["verdict__headline"]}
+        speaker_id = row[speaker_at]
+        if speaker_id is not None and speaker_id not in speakers:
+            speakers[speaker_id] = [row[index] for index in speaker_columns]
+        users.setdefault(row[user_at], row[username_at])
+        if row[verdict_at] is not None:
+            verdicts[row[verdict_at]] = {"rating": row[rating_at], "headline": row[headline_at]}
     reader_pattern, claim_pattern = _url_patterns()
     return {
         "format": COMPACT_FORMAT,
         "article": article_pk,
         "count": len(out_rows),
-        "columns": names + computed,
+        "columns": names + list(COMPACT_COMPUTED),
         "quotes_from_body": quote_at is not None,
         "rows": out_rows,
         "speaker_columns": list(speaker_fields),
@@ -912,34 +924,64 @@ def _lookup(table: dict, key):
     return table[str(key)] if str(key) in table else table[key]
 
 
-# A link in the reader's compact form, and the far end (a claim in another article) of one: without its summary,
-# which the reader's cards do not show for a linked claim (null in the expanded link).
-COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "created_by", "created_at", "can_delete")
+# A link in the reader's compact form (not when it was made: the cards do not show it), and the far end (a claim in
+# another article) of one: without its summary, which the cards do not show for a linked claim (null when expanded).
+COMPACT_LINK_COLUMNS = ("id", "from_claim", "to_claim", "relation", "note", "created_by", "can_delete")
 COMPACT_END_COLUMNS = ("article", "quote", "speaker", "anchor_state")
+# Past this many far ends, the far-end query takes them as a subquery rather than a list of ids.
+_FAR_ENDS_LISTED = 5000
 
 
-def compact_links(links: list[dict], article, *, omit=READER_LINK_OMIT) -> dict:
-    """reader_links' dicts in compact form: link ends in this article by id alone (the reader has them as
-    claims), the others once each in `ends`, each article's title and outlet once in `articles`."""
-    columns = [name for name in COMPACT_LINK_COLUMNS if name not in omit]
-    ends: dict[int, list] = {}
-    articles = {article.pk: [article.title, article.source.name if article.source_id else None]}
-    rows = []
-    for link in links:
-        for end in (link["from_claim"], link["to_claim"]):
-            if end["article"] != article.pk and end["id"] not in ends:
-                ends[end["id"]] = [end[name] for name in COMPACT_END_COLUMNS]
-                articles.setdefault(end["article"], [end["article_title"], end["source"]])
-        rows.append([link[name]["id"] if name in ("from_claim", "to_claim") else link[name] for name in columns])
+def compact_links(links, article, user) -> tuple[dict, Counter]:
+    """The reader's links (`links`: a ClaimLink queryset, both ends live) in compact form, and how many of them
+    touch each of the article's claims.
+
+    Built from values_list rows: an end in this article is its id alone (the reader has it as a claim); the ends
+    in other articles are read in a second query, for those only, and sent once each in `ends`; each article's
+    title and outlet once in `articles`. expand_compact_links (and reader/store.js's expandLinks) turn it back
+    into LinkSerializer's dicts; a test keeps both equal.
+    """
+    rows = list(
+        links.values_list(
+            "id", "from_claim", "to_claim", "from_claim__article_id", "to_claim__article_id", "relation", "note",
+            "created_by__username", "created_by_id",
+        )
+    )  # fmt: skip
+    here = article.pk
+    counts: Counter = Counter()
+    far = set()
+    for _, from_id, to_id, from_article, to_article, *_ in rows:
+        for claim_id, article_id in ((from_id, from_article), (to_id, to_article)):
+            if article_id == here:
+                counts[claim_id] += 1
+            else:
+                far.add(claim_id)
+    ends, articles = {}, {here: [article.title, article.source.name if article.source_id else None]}
+    if len(far) > _FAR_ENDS_LISTED:  # a short statement, not tens of thousands of parameters
+        touching = links.order_by().values("from_claim").union(links.order_by().values("to_claim"))
+        far = Claim.objects.filter(pk__in=touching).exclude(article_id=here).values("pk")
+    if far:
+        for claim_id, article_id, quote, speaker, anchor_state, title, source in Claim.objects.filter(
+            pk__in=far
+        ).order_by().values_list("id", "article_id", "quote", "speaker__name", "anchor_state", "article__title",
+                      "article__source__name"):  # fmt: skip
+            ends[claim_id] = [article_id, quote, speaker, anchor_state]
+            articles.setdefault(article_id, [title, source])
+    may_delete = access.owner_or_editor(user, "articles.delete_claimlink")
+    compact_rows = [
+        [link_id, from_id, to_id, relation, note, username, may_delete(created_by_id)]
+        for link_id, from_id, to_id, _, _, relation, note, username, created_by_id in rows
+    ]
     reader_pattern, claim_pattern = _url_patterns()
-    return {
-        "columns": columns,
-        "rows": rows,
+    compact = {
+        "columns": list(COMPACT_LINK_COLUMNS),
+        "rows": compact_rows,
         "end_columns": list(COMPACT_END_COLUMNS),
         "ends": ends,
         "articles": articles,
         "urls": {"reader": reader_pattern, "claim": claim_pattern},
     }
+    return compact, counts
 
 
 def expand_compact_links(compact: dict, claims: list[dict], relations: dict) -> list[dict]:

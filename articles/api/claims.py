@@ -8,6 +8,7 @@ from contextlib import nullcontext
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -36,7 +37,14 @@ from articles.api.serializers import (
 from articles.errors import ConflictError
 from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter
 from articles.models import Article, Claim, ClaimLink, Speaker
-from articles.queries import NO_VERDICT, claim_statuses, compact_claims, compact_etag, compact_state, links_for_display
+from articles.queries import (
+    NO_VERDICT,
+    claim_statuses,
+    compact_claims_json,
+    compact_etag,
+    compact_state,
+    links_for_display,
+)
 
 
 class ClaimVersionSerializer(serializers.Serializer):
@@ -186,7 +194,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             return Response({"detail": detail, "limit": limit}, status=status.HTTP_400_BAD_REQUEST)
         omit = () if context else ("prefix", "suffix")
         body = None if all_quotes else article.body
-        return Response(compact_claims(article.pk, user, omit=omit, body=body), headers=headers)
+        # Already JSON (cached under the ETag): sent as it is, not through a renderer.
+        content = compact_claims_json(article.pk, user, etag, state, omit=omit, body=body)
+        return HttpResponse(content, content_type="application/json", headers=headers)
 
 
 def _if_none_match(request) -> set[str]:

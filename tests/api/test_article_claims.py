@@ -1,11 +1,14 @@
 """GET /api/articles/<id>/claims/: every live claim of an article in one compact answer, with an ETag."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from articles import services
 from articles.models import Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.queries import expand_compact
+from tests.verdict_helpers import make_verdict
 from tests.views.test_reader import many_claims
 
 QUOTE = "The mayor said the officers made a tactical retreat to avoid a bloodbath."
@@ -89,6 +92,87 @@ def test_a_reload_with_the_etag_is_a_304_until_something_changes(api, alice, eri
     assert api.get(url(article), HTTP_IF_NONE_MATCH=mine).status_code == 200
 
 
+def test_the_cached_answer_follows_every_change_that_changes_it(
+    api, alice, bob, carol, erin, frank, article, make_article, make_claim, mayor
+):
+    claim = make_claim(article, QUOTE, user=alice, speaker=mayor, tags=["police"])
+    other = make_claim(article, "eight or ten deaths", user=alice)
+    elsewhere = make_claim(make_article("Other text entirely."), "Other text", user=carol)
+    api.force_login(alice)
+
+    def claims():
+        """The answer (cached after the first call), expanded, by claim id; the ETag must follow it."""
+        response = api.get(url(article))
+        assert response.status_code == 200
+        body = type(article).objects.get(pk=article.pk).body
+        return response["ETag"], {c["id"]: c for c in expand_compact(response.json(), body)}
+
+    def after(change, check):
+        before = claims()[0]  # built and cached before the change
+        change()
+        etag, now = claims()
+        assert etag != before, change
+        assert check(now), now
+
+    after(lambda: make_claim(article, "civic group", user=alice), lambda now: len(now) == 3)
+    after(lambda: services.update_claim(user=alice, claim=claim, version=1, summary="Retreat", tags=["crime"]),
+          lambda now: (now[claim.pk]["summary"], now[claim.pk]["tags"]) == ("Retreat", ["crime"]))  # fmt: skip
+    after(lambda: services.delete_claim(user=alice, claim=other), lambda now: other.pk not in now)
+    after(lambda: services.restore_claim(user=alice, claim=other), lambda now: other.pk in now)
+    link = []
+    after(lambda: link.append(services.link_claims(user=alice, from_claim=claim, to_claim=other, relation="supports")),
+          lambda now: now[claim.pk]["link_count"] == 1 == now[other.pk]["link_count"])  # fmt: skip
+    after(lambda: services.delete_link(user=alice, link=link[0]), lambda now: now[claim.pk]["link_count"] == 0)
+    after(lambda: services.link_claims(user=carol, from_claim=elsewhere, to_claim=claim, relation="cites"),
+          lambda now: now[claim.pk]["link_count"] == 1)  # fmt: skip
+    # The far end of a link, in another article: its deletion and restoration change the link count here.
+    after(lambda: services.delete_claim(user=carol, claim=elsewhere), lambda now: now[claim.pk]["link_count"] == 0)
+    after(lambda: services.restore_claim(user=carol, claim=elsewhere), lambda now: now[claim.pk]["link_count"] == 1)
+    verdict = []
+    after(lambda: verdict.append(make_verdict(other, author=bob, editor=erin, state=Verdict.State.IN_REVIEW)),
+          lambda now: now[other.pk]["status"]["code"] == "in_review")  # fmt: skip
+    after(lambda: services.request_changes(user=frank, verdict=verdict[0], reason="Name the register."),
+          lambda now: now[other.pk]["status"]["reason"] == "Name the register.")  # fmt: skip
+    after(lambda: make_verdict(claim, author=bob, editor=erin, state=Verdict.State.PUBLISHED, rating="false"),
+          lambda now: now[claim.pk]["verdict"]["rating"] == "false")  # fmt: skip
+    after(lambda: services.update_speaker(user=erin, speaker=mayor, description="former mayor"),
+          lambda now: now[claim.pk]["speaker"]["description"] == "former mayor")  # fmt: skip
+    after(
+        lambda: Tag.objects.filter(name="crime").update(name="crimes"), lambda now: now[claim.pk]["tags"] == ["crimes"]
+    )
+    after(lambda: type(alice).objects.filter(pk=alice.pk).update(username="alice2"),
+          lambda now: now[claim.pk]["created_by"] == "alice2")  # fmt: skip
+    alice.refresh_from_db()
+    api.force_login(alice)
+    # A new text: the quotes that read as the text at their offsets are null, the others spelled out.
+    revised = "Breaking: " + article.body
+    after(lambda: services.revise_article(user=erin, article=article, body=revised, reason="outlet added a heading"),
+          lambda now: now[claim.pk]["start"] == len("Breaking: ") + claim.start)  # fmt: skip
+
+
+def test_the_cached_answer_is_each_users_own_where_their_permissions_differ(
+    api, alice, bob, carol, erin, frank, article, make_claim
+):
+    make_claim(article, QUOTE, user=alice)
+    answers = {}
+    for persona in (alice, carol, bob, erin, frank):
+        api.force_login(persona)
+        response = api.get(url(article))
+        answers[persona.username] = (response["ETag"], expand_compact(response.json(), article.body)[0])
+    # Annotators edit their own claims; editors anyone's (one answer for both editors); fact-checkers get the
+    # verdict step.
+    assert answers["alice"][1]["can_edit"] is True and answers["carol"][1]["can_edit"] is False
+    assert answers["alice"][0] != answers["carol"][0]
+    assert answers["erin"][1]["can_edit"] is True and answers["erin"][0] == answers["frank"][0]
+    assert answers["bob"][1]["verdict_action"]["label"] == "Write verdict"
+    assert answers["alice"][1]["verdict_action"] is None
+    # A change of role changes the answer at once (permissions are read on every request).
+    carol.groups.set([Group.objects.get(name="Editor")])
+    api.force_login(type(carol).objects.get(pk=carol.pk))
+    response = api.get(url(article))
+    assert response["ETag"] == answers["erin"][0] and expand_compact(response.json(), article.body)[0]["can_edit"]
+
+
 def test_it_needs_a_login_and_an_article(api, alice, article):
     assert api.get(url(article)).status_code == 403
     api.force_login(alice)
@@ -125,13 +209,17 @@ def test_it_answers_in_the_same_queries_and_small_for_any_count(
     Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     api.force_login(alice)
     api.get(url(article))
-    # session, user, article (id only), state, user permissions (2), claims, tags, link counts, statuses
-    with django_assert_num_queries(10):
+    cache.clear()
+    # session, user, article (id only), state, user permissions (2), claims (their tags in the same rows), link
+    # counts, statuses
+    with django_assert_num_queries(9):
         response = api.get(url(article))
     assert response.json()["count"] == count
     if count == 1000:
         assert len(response.content) < 200_000, len(response.content)
-    with django_assert_num_queries(6):  # the 304: no claim read
+    with django_assert_num_queries(6):  # built already: the cached answer, no claim read
+        assert api.get(url(article)).content == response.content
+    with django_assert_num_queries(6):  # the 304
         assert api.get(url(article), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 

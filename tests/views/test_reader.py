@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import RequestFactory
 
 from articles import services
@@ -121,23 +122,70 @@ def test_it_opens_for_every_role(client, request, article, persona):
 
 
 def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
-    client, alice, bob, article, django_assert_num_queries
+    client, alice, bob, article, make_article, make_claim, django_assert_num_queries
 ):
     claims = many_claims(article, alice, 1000)
     tag = Tag.objects.create(name="police")
     Claim.tags.through.objects.bulk_create([Claim.tags.through(claim=c, tag=tag) for c in claims[:300]])
     for a, b in zip(claims[:200:2], claims[1:200:2], strict=True):
         ClaimLink.objects.create(from_claim=a, to_claim=b, relation="supports", created_by=alice)
+    elsewhere = make_claim(make_article("Other text entirely."), "Other text", user=bob)
+    for claim in claims[200:300]:
+        ClaimLink.objects.create(from_claim=elsewhere, to_claim=claim, relation="cites", created_by=bob)
     Verdict.objects.create(claim=claims[0], rating="false", headline="No", state="published", author=bob)
     client.force_login(alice)
-    client.get(f"/articles/{article.pk}/")
-    # session, user, article, claims, tags, links, link ends, user permissions (2), the claims' statuses,
-    # comment counts
+    url = f"/articles/{article.pk}/"
+    client.get(url)
+    cache.clear()
+    # session, user, article, the claims' state, links, their ends in other articles, user permissions (2),
+    # claims (their tags in the same rows), the claims' statuses, comment counts
     with django_assert_num_queries(13):  # + the top bar's work and inbox counts
-        response = client.get(f"/articles/{article.pk}/")
+        response = client.get(url)
     data = reader_data(response)
-    assert len(data["claims"]) == 1000 and len(data["links"]) == 100
+    assert len(data["claims"]) == 1000 and len(data["links"]) == 200
+    assert list(data["compact_links"]["ends"]) == [str(elsewhere.pk)]  # the far end once, this article's by id
     assert data["claims"][0]["verdict"]["rating"] == "false"
+    with django_assert_num_queries(11):  # the claims as built for the same state: from the cache
+        assert reader_data(client.get(url))["compact"] == data["compact"]
+    # Links within the article only: no far ends to read.
+    ClaimLink.objects.filter(from_claim=elsewhere).delete()
+    with django_assert_num_queries(12):
+        client.get(url)
+
+
+def test_its_cached_claims_follow_every_change(client, alice, bob, erin, article, make_article, make_claim, mayor):
+    claim = make_claim(article, "tactical retreat", user=alice, speaker=mayor, tags=["police"])
+    other = make_claim(article, "eight or ten deaths", user=alice)
+    elsewhere = make_claim(make_article("Other text entirely."), "Other text", user=bob)
+    client.force_login(alice)
+
+    def cards():
+        data = reader_data(client.get(f"/articles/{article.pk}/"))
+        return {card["id"]: card for card in data["claims"]}
+
+    def after(change, check):
+        cards()  # built and cached before the change
+        change()
+        assert check(cards()), change
+
+    after(lambda: make_claim(article, "civic group", user=alice), lambda now: len(now) == 3)
+    after(lambda: services.update_claim(user=alice, claim=claim, version=1, summary="Retreat", tags=["crime"]),
+          lambda now: (now[claim.pk]["summary"], now[claim.pk]["tags"]) == ("Retreat", ["crime"]))  # fmt: skip
+    after(lambda: services.delete_claim(user=alice, claim=other), lambda now: other.pk not in now)
+    after(lambda: services.restore_claim(user=alice, claim=other), lambda now: other.pk in now)
+    after(lambda: services.link_claims(user=bob, from_claim=elsewhere, to_claim=claim, relation="cites"),
+          lambda now: now[claim.pk]["link_count"] == 1)  # fmt: skip
+    after(lambda: services.delete_claim(user=bob, claim=elsewhere), lambda now: now[claim.pk]["link_count"] == 0)
+    after(lambda: make_verdict(claim, author=bob, editor=erin, state=Verdict.State.PUBLISHED, rating="false"),
+          lambda now: now[claim.pk]["verdict"]["rating"] == "false")  # fmt: skip
+    after(lambda: services.update_speaker(user=erin, speaker=mayor, name="Bonifacio B."),
+          lambda now: now[claim.pk]["speaker"]["name"] == "Bonifacio B.")  # fmt: skip
+    after(
+        lambda: Tag.objects.filter(name="crime").update(name="crimes"), lambda now: now[claim.pk]["tags"] == ["crimes"]
+    )
+    # Another user's view of the same state: their own can_edit.
+    client.force_login(bob)
+    assert not cards()[claim.pk]["can_edit"]
 
 
 def test_it_shows_no_write_controls_to_a_user_without_a_role(client, article):
@@ -262,3 +310,13 @@ def test_it_gives_each_card_its_status_and_the_verdict_step_by_role(
     cards = {c["id"]: c for c in reader_data(client.get(f"/articles/{article.pk}/"))["claims"]}
     assert cards[returned.pk]["status"]["code"] == "changes_requested"
     assert all(card["verdict_action"] is None for card in cards.values())
+
+
+def test_its_data_script_is_djangos_json_script_without_spaces():
+    from django.utils.html import json_script
+
+    from articles.views.desk import CompactJSONEncoder, reader_json_script
+
+    data = {"body": "</script><script>alert(1)</script> & <!-- «ñ» \u2028", "rows": [[1, None, True, "a>b"]]}
+    assert reader_json_script(data) == json_script(data, "reader-data", encoder=CompactJSONEncoder)
+    assert "</script><script>" not in reader_json_script(data)[:-9]
