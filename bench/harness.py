@@ -37,13 +37,15 @@ WORKLOADS = {
     "browser": "bench.browser:run",
     "api_create": "bench.api_create:run",
     "suggestions": "bench.suggestions:run",
+    "peers": "bench.peers:run",
 }
 # Workloads that need neither the benchmark database nor its corpus: asked for alone (`--only suggestions`),
 # the harness skips building them.
 STANDALONE = {"suggestions"}
 # Workloads run only when named (`--only suggestions`): they read ../shared/intel and train or embed for
-# minutes, which a plain `make bench` (and CI's tiny run) should not wait for.
-OPT_IN = {"suggestions"}
+# minutes, which a plain `make bench` (and CI's tiny run) should not wait for; peers needs the peers'
+# venvs under var/peers/ and drives three servers for tens of minutes.
+OPT_IN = {"suggestions", "peers"}
 
 
 @dataclass
