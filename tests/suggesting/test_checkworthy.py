@@ -66,6 +66,9 @@ def test_the_shipped_model_is_json_with_a_version_and_hash_and_loads_once(tmp_pa
     model = checkworthy.shipped_model()
     assert checkworthy.shipped_model() is model  # once per process
     assert model.version == checkworthy_training.SHIPPED_VERSION
+    assert checkworthy.DEFAULT_MODEL_FILE.name == f"checkworthy-v{model.version}.json"
+    assert model.threshold == checkworthy_training.SHIPPED_THRESHOLD
+    assert model.meta["c"] == checkworthy_training.SHIPPED_C
     assert len(model.sha256) == 64
     data = json.loads(checkworthy.DEFAULT_MODEL_FILE.read_text(encoding="utf-8"))
     assert data["format"] == checkworthy.FORMAT
@@ -97,3 +100,53 @@ def test_the_shipped_model_is_what_the_desk_corpus_trains():
     """The shipped file is reproducible from the corpus in the repository (no third-party data)."""
     rebuilt = checkworthy_training.build_shipped_model()
     assert rebuilt.sha256 == checkworthy.shipped_model().sha256
+
+
+def test_the_corpus_is_several_thousand_of_our_own_sentences_balanced_like_real_text():
+    texts, labels = checkworthy_training.read_corpus()
+    assert len(texts) >= 3000
+    assert set(labels) == {0, 1}
+    assert 0.2 <= sum(labels) / len(labels) <= 0.35  # most sentences of real text are not check-worthy
+    assert len(set(texts)) == len(texts)  # no sentence twice (and so none with two labels)
+    assert all(text == text.strip() and "\t" not in text for text in texts)
+
+
+# Sentences written for this test, in the register of a debate or a press conference, and not in the corpus.
+CLAIMS = [
+    "He voted against the farm bill three times while he was in the House.",
+    "Our state lost 45,000 factory jobs in the two years after the plant closures.",
+    "The county jail held 2,100 people last year, twice what it was built for.",
+    "She signed the law that cut the sales tax on groceries in 2019.",
+]
+NOT_CLAIMS = [
+    "Thank you, and good evening to everybody watching at home.",
+    "Let me finish my answer, please.",
+    "I think we can build a better future for our kids.",
+    "What would you say to a voter who is still undecided?",
+]
+
+
+def test_the_shipped_model_tells_debate_claims_from_debate_talk():
+    model = checkworthy.shipped_model()
+    corpus = set(checkworthy_training.read_corpus()[0])
+    assert not corpus & set(CLAIMS + NOT_CLAIMS)  # held out: the model never saw these
+    assert all(model.score(text) >= model.threshold for text in CLAIMS), [model.score(t) for t in CLAIMS]
+    assert all(model.score(text) < model.threshold for text in NOT_CLAIMS), [model.score(t) for t in NOT_CLAIMS]
+
+
+def test_evaluate_scores_counts_the_check_worthy_class_at_the_threshold():
+    result = checkworthy_training.evaluate_scores([0.9, 0.6, 0.4, 0.2], [1, 0, 1, 0], 0.5)
+    assert (result.precision, result.recall, result.f1) == (0.5, 0.5, 0.5)
+    assert checkworthy_training.evaluate_scores([0.1, 0.2], [1, 0], 0.5).f1 == 0.0  # nothing guessed: no division
+
+
+def test_select_settings_picks_the_c_and_threshold_with_the_best_out_of_fold_f1(monkeypatch):
+    texts, labels = checkworthy_training.read_corpus()
+    texts, labels = texts[::8], labels[::8]
+    monkeypatch.setattr(checkworthy_training, "C_GRID", (0.01, 10.0))
+    selection = checkworthy_training.select_settings(texts, labels, log=lambda message: None)
+    assert selection.c in (0.01, 10.0) and selection.threshold in checkworthy_training.THRESHOLD_GRID
+    for c in (0.01, 10.0):
+        scores = checkworthy_training.out_of_fold_scores(texts, labels, c=c)
+        for threshold in checkworthy_training.THRESHOLD_GRID:
+            assert checkworthy_training.evaluate_scores(scores, labels, threshold).f1 <= selection.f1
