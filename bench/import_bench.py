@@ -20,6 +20,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 
@@ -159,7 +160,7 @@ def write_only(lines: list[str]) -> tuple[float, float]:
                 ),
                 (Claim.tags.through, (["id", "claim_id", "tag_id"], ()), through),
                 (
-                    restore.apps.get_model("articles", "HistoricalClaim_tags"),
+                    apps.get_model("articles", "HistoricalClaim_tags"),
                     (["id", "history_id", "claim_id", "tag_id"], ()),
                     tag_history,
                 ),
