@@ -23,7 +23,15 @@ import numpy as np
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # ../shared/intel beside the checkout (the main repository's), or FACTCHECK_INTEL for a worktree elsewhere.
-INTEL = Path(os.environ.get("FACTCHECK_INTEL") or BASE_DIR.parent / "shared" / "intel") / "claim-matching"
+# FACTCHECK_INTEL_DIR is the name the other kinds read (bench.suggestions.intel_dir).
+INTEL = (
+    Path(
+        os.environ.get("FACTCHECK_INTEL")
+        or os.environ.get("FACTCHECK_INTEL_DIR")
+        or BASE_DIR.parent / "shared" / "intel"
+    )
+    / "claim-matching"
+)
 CACHE = BASE_DIR / "var" / "bench"
 
 TARGETS = {
