@@ -313,16 +313,21 @@ class ClaimLink(models.Model):
 
 
 class ClaimEmbedding(models.Model):
-    """A claim's quote as a vector of the related-claims model (articles.suggesting.related), float16 bytes."""
+    """A claim's quote, and its summary if any, as vectors of the related-claims model
+    (articles.suggesting.related): float16 bytes, one row each."""
 
     claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="embedding")
     model_version = models.CharField(max_length=50)
-    quote_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the quote the vector was made from.")
+    quote_sha256 = models.CharField(
+        max_length=64, help_text="SHA-256 of the text (quote and summary) the vector was made from."
+    )
     vector = models.BinaryField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["claim_id"]
+        # Each worker's index refreshes with the vectors stored since its last look: a range on this index.
+        indexes = [models.Index(fields=["updated_at"], name="claimembedding_updated_idx")]
 
     def __str__(self):
         return f"embedding of claim #{self.claim_id} ({self.model_version})"

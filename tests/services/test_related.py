@@ -104,7 +104,9 @@ def test_a_new_model_version_may_suggest_a_dismissed_pair_again(pair, bob, monke
     assert len(services.suggest_related(es.pk)) == 1
 
 
-def test_saving_a_claim_or_changing_its_quote_queues_the_job(article, alice, django_capture_on_commit_callbacks):
+def test_saving_a_claim_or_changing_its_quote_or_summary_queues_the_job(
+    article, alice, django_capture_on_commit_callbacks
+):
     seen = []
 
     def remember(sender, claim_id, **kwargs):
@@ -122,9 +124,11 @@ def test_saving_a_claim_or_changing_its_quote_queues_the_job(article, alice, dja
             services.update_claim(
                 user=alice, claim=claim, version=claim.version + 1, span=(start, start + 12, quote[:12])
             )
+        with django_capture_on_commit_callbacks(execute=True):  # the same summary again: nothing to embed
+            services.update_claim(user=alice, claim=claim, version=claim.version + 2, summary="A retreat")
     finally:
         services.claim_quote_saved.disconnect(remember)
-    assert seen == [claim.pk, claim.pk]
+    assert seen == [claim.pk, claim.pk, claim.pk]
 
 
 def test_figures_that_differ_may_conflict(make_article, make_claim, alice):
@@ -152,10 +156,47 @@ def test_the_other_side_of_a_contradicts_link_may_conflict(make_article, make_cl
     assert kinds.get(civic.pk, "may_conflict") == "may_conflict"
 
 
-def test_a_deleted_claim_leaves_the_index(pair, bob):
+def test_a_deleted_claim_is_not_suggested_and_comes_back_with_its_undo(pair, bob):
     en, es, _ = pair
     services.delete_claim(user=en.created_by, claim=en, confirmed=True)
     assert services.suggest_related(es.pk) == []
+    services.restore_claim(user=en.created_by, claim=en)
+    assert [s.other(es.pk) for s in services.suggest_related(es.pk)] == [en.pk]
+
+
+def test_the_summary_is_matched_too(make_article, make_claim, alice):
+    """A claim is embedded from its quote and the desk's summary of it: a summary that restates the other claim
+    brings the pair closer, and changing it re-embeds the claim."""
+    one = make_article("The mayor said the officers made a tactical retreat to avoid a bloodbath.", title="Mayor")
+    two = make_article("Officers pulled back from the gunmen to spare lives, he said.", title="Pulled back")
+    mayor = make_claim(one, "the officers made a tactical retreat to avoid a bloodbath", user=alice)
+    services.suggest_related(mayor.pk)
+    other = make_claim(two, "Officers pulled back from the gunmen to spare lives", user=alice)
+    [before] = services.suggest_related(other.pk)
+    digest = ClaimEmbedding.objects.get(claim=other).quote_sha256
+    services.update_claim(
+        user=alice,
+        claim=other,
+        version=other.version,
+        summary="The officers made a tactical retreat to avoid a bloodbath.",
+    )
+    [after] = services.suggest_related(other.pk)
+    assert after.pk == before.pk and after.other(other.pk) == mayor.pk
+    after.refresh_from_db()
+    assert after.score > before.score
+    assert ClaimEmbedding.objects.get(claim=other).quote_sha256 != digest
+
+
+def test_the_index_refreshes_with_vectors_stored_by_another_worker(pair):
+    """Each worker's index reads only the vectors stored since its last look (indexed by updated_at)."""
+    en, es, schools = pair
+    index = related_service.desk_index()
+    ClaimEmbedding.objects.filter(claim=schools).delete()
+    related_service.embed_claim(schools)  # as another process would: a new row, a new updated_at
+    index.drop(schools.pk)
+    assert schools.pk not in index.rows
+    related_service.desk_index()
+    assert schools.pk in index.rows
 
 
 def test_exports_carry_no_unaccepted_suggestion(pair, bob):

@@ -83,3 +83,33 @@ def test_a_missing_model_file_is_a_startup_error(monkeypatch, tmp_path):
     monkeypatch.setattr(related, "model_file", lambda: tmp_path / "gone.bin")
     [error] = [e for e in checks.suggestion_models() if e.id == "articles.E110"]
     assert "gone.bin" in error.msg
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The drone strike on #Soleimani caught on camera.#IranUsapic.twitter.com/TvRk — Ola Eq® (@RealOla) "
+            "January 6, 2020",
+            "The drone strike on Soleimani caught on camera.Iran Usa — Ola Eq",
+        ),
+        (
+            "Newborn named an emoji: 😍😍 https://t.co/RDCR — Game (@GameIUIU) January 30, 2019",
+            "Newborn named an emoji: — Game",
+        ),
+        ("Thanks @AMCTheatres for this &amp; #FreeIran2020", "Thanks AMC Theatres for this & Free Iran 2020"),
+        ("Police killed 12 people, the mayor said.", "Police killed 12 people, the mayor said."),
+        ("Write to desk@example.org", "Write to desk@example.org"),
+    ],
+)
+def test_it_normalises_posts_and_claims_alike(text, expected):
+    assert related.normalise(text) == expected
+    assert related.normalise(expected) == expected  # the same on the other side: a claim already clean
+
+
+def test_a_claim_is_matched_by_its_quote_and_summary():
+    assert related.claim_text("He said it.", "") == "He said it."
+    assert related.claim_text("He said it.", " The mayor ordered the retreat. ") == (
+        "He said it.\nThe mayor ordered the retreat."
+    )
+    assert related.tokens("#FreeIran2020 https://t.co/x") == ["free", "iran", "2020"]
