@@ -2,9 +2,10 @@
 
 `python -m bench.export_reference --format jsonl|csv -o FILE` (run by the harness as a child process, with
 the harness's environment, so Django starts up as it does for `manage.py export_claims`). It reads live
-claims with their article's title and URL and their speaker's name, in keyset batches ordered by id so
-memory stays flat, and writes one JSON object per line, or one CSV row per claim. No tags, links,
-verdicts or article records: it is the floor an export cannot go below on this machine.
+claims with the same per-claim columns both exports carry (articles.exports.CLAIM_FIELDS: the claim's own,
+its article's title, source, URL, date and text hash, its speaker, its creator's name), in keyset batches
+ordered by id so memory stays flat, and writes one JSON object per line, or one CSV row per claim. No tags,
+links, verdicts or article records: it is the floor an export cannot go below on this machine.
 """
 
 import argparse
@@ -12,19 +13,23 @@ import csv
 import json
 import os
 import sys
-from datetime import datetime
+from datetime import date
 
 BATCH = 2000
 COLUMNS = [
-    "id", "article_id", "article_title", "article_url", "start", "end", "quote", "prefix", "suffix",
-    "speaker", "summary", "anchor_state", "created_at", "updated_at",
+    "id", "article_id", "article_title", "article_source", "article_url", "article_published", "content_hash",
+    "start", "end", "quote", "prefix", "suffix", "anchor_state", "speaker_id", "speaker", "speaker_description",
+    "speaker_affiliation", "summary", "created_by", "created_at", "updated_at",
 ]  # fmt: skip
 QUERY = """
-    SELECT c.id, c.article_id, a.title, a.url, c.start, c."end", c.quote, c.prefix, c.suffix, s.name, c.summary,
-           c.anchor_state, c.created_at, c.updated_at
+    SELECT c.id, c.article_id, a.title, src.name, a.url, a.published, a.content_hash, c.start, c."end", c.quote,
+           c.prefix, c.suffix, c.anchor_state, c.speaker_id, s.name, s.description, s.affiliation, c.summary,
+           u.username, c.created_at, c.updated_at
     FROM articles_claim c
     JOIN articles_article a ON a.id = c.article_id
+    LEFT JOIN articles_source src ON src.id = a.source_id
     LEFT JOIN articles_speaker s ON s.id = c.speaker_id
+    JOIN auth_user u ON u.id = c.created_by_id
     WHERE c.deleted_at IS NULL AND c.id > %s
     ORDER BY c.id
     LIMIT %s
@@ -44,7 +49,7 @@ def rows(connection):
 
 
 def _plain(value):
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def main() -> int:

@@ -391,41 +391,55 @@ def _link_summary(links: list[tuple]) -> str:
     return "; ".join(parts)
 
 
-def _csv_row(claim: dict, related: Related, urls: Urls) -> list:
+def _csv_rows(rows: list[dict], related: Related, urls: Urls) -> Iterator[list]:
+    """A chunk's CSV rows (CSV_COLUMNS). The article's and the speaker's cells are the same for each of their
+    claims: made once per chunk, not once per claim."""
     # Text that users typed or that came from outside goes through neutralise_cell (n); ids, URLs
     # built here, ISO dates, choice values and the link summary cannot start with a formula character.
     n = neutralise_cell
-    claim_id = claim["id"]
-    verdicts = related.verdicts.get(claim_id)
-    verdict = current_verdict(verdicts) if verdicts else None
-    start = claim["start"]
-    return [
-        claim_id,
-        urls.claim(claim_id),
-        claim["article_id"],
-        n(claim["article__title"]),
-        n(claim["article__source__name"] or ""),
-        n(claim["article__url"]),
-        _iso(claim["article__published"]) or "",
-        "" if start is None else start,
-        "" if start is None else claim["end"],
-        n(claim["quote"]),
-        n(claim["prefix"]),
-        n(claim["suffix"]),
-        claim["anchor_state"],
-        n(claim["speaker__name"] or ""),
-        n(claim["speaker__description"] or ""),
-        n(claim["summary"]),
-        n("; ".join(related.tags.get(claim_id, ()))),
-        _link_summary(related.links.get(claim_id, ())),
-        RATING_LABELS.get(verdict["rating"], "") if verdict else "",
-        verdict["state"] if verdict else "",
-        n(verdict["headline"]) if verdict else "",
-        (urls.public_verdict(verdict) or "") if verdict else "",
-        n(claim["created_by__username"]),
-        _iso(claim["created_at"]),
-        _iso(claim["updated_at"]),
-    ]
+    articles, speakers = {}, {}
+    for claim in rows:
+        claim_id = claim["id"]
+        article = articles.get(claim["article_id"])
+        if article is None:
+            article = articles[claim["article_id"]] = (
+                n(claim["article__title"]),
+                n(claim["article__source__name"] or ""),
+                n(claim["article__url"]),
+                _iso(claim["article__published"]) or "",
+            )
+        speaker = speakers.get(claim["speaker_id"])
+        if speaker is None:
+            speaker = speakers[claim["speaker_id"]] = (
+                n(claim["speaker__name"] or ""),
+                n(claim["speaker__description"] or ""),
+            )
+        verdicts = related.verdicts.get(claim_id)
+        verdict = current_verdict(verdicts) if verdicts else None
+        start = claim["start"]
+        yield [
+            claim_id,
+            urls.claim(claim_id),
+            claim["article_id"],
+            *article,
+            "" if start is None else start,
+            "" if start is None else claim["end"],
+            n(claim["quote"]),
+            n(claim["prefix"]),
+            n(claim["suffix"]),
+            claim["anchor_state"],
+            *speaker,
+            n(claim["summary"]),
+            n("; ".join(related.tags.get(claim_id, ()))),
+            _link_summary(related.links.get(claim_id, ())),
+            RATING_LABELS.get(verdict["rating"], "") if verdict else "",
+            verdict["state"] if verdict else "",
+            n(verdict["headline"]) if verdict else "",
+            (urls.public_verdict(verdict) or "") if verdict else "",
+            n(claim["created_by__username"]),
+            _iso(claim["created_at"]),
+            _iso(claim["updated_at"]),
+        ]
 
 
 def write_csv(
@@ -441,7 +455,7 @@ def write_csv(
         related = load_related([row["id"] for row in rows])
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(_csv_row(row, related, urls) for row in rows)
+        writer.writerows(_csv_rows(rows, related, urls))
         yield buffer.getvalue()
         if progress:
             progress(len(rows))

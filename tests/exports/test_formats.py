@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles import exports, services
 from articles.models import Claim, Source, Speaker, Verdict
+from articles.queries import CLAIM_SPAN_FIELDS
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 WEB_ANNOTATION = SHARED / "conformance" / "web-annotation"
@@ -261,6 +262,27 @@ def test_it_keeps_one_jsonl_record_per_line_whatever_the_text(desk):
     assert all(json.loads(line) for line in lines)
     claims = [json.loads(line) for line in lines if '"type":"claim"' in line]
     assert any(c["summary"] == "line\u2028separator\u2029para\r\nend" for c in claims)
+
+
+CLAIM_RECORD_KEYS = [
+    "type", "id", "key", "url", "article", *CLAIM_SPAN_FIELDS, "anchor_state", "speaker", "summary", "tags",
+    "links", "current_verdict", "verdicts", "comments", "created_by", "created_at", "updated_at",
+]  # fmt: skip
+
+
+def test_it_writes_each_claim_line_exactly_as_json_dumps_writes_its_record(desk):
+    # Claim lines are spliced from pieces encoded apart (for speed); they must still be the one compact
+    # encoding of the record, keys in order, so files stay comparable byte for byte across versions.
+    Claim.objects.filter(pk=desk["claims"]["rtl"].pk).update(summary='tab\t"quote" \\ back \x01 \u2028 end')
+    lines = collect(exports.write_jsonl(Claim.objects.all())).splitlines()
+    claim_lines = [line for line in lines if line.startswith('{"type":"claim"')]
+
+    assert len(claim_lines) == len(desk["claims"])
+    for line in claim_lines:
+        record = json.loads(line)
+        assert list(record) == CLAIM_RECORD_KEYS
+        expected = json.dumps(record, ensure_ascii=False, separators=(",", ":")).replace("\u2028", "\\u2028")
+        assert line == expected
 
 
 def test_it_writes_every_filtered_article_in_the_article_export(desk):
