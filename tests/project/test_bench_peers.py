@@ -34,7 +34,9 @@ def no_peers(tmp_path, monkeypatch):
 
 def fake_run(tmp_path, scale="tiny"):
     args = argparse.Namespace(only=["peers"], workers=1, no_browser=True)
-    return SimpleNamespace(scale=SCALES[scale], args=args, work_dir=tmp_path, details={}, log=lambda message: None)
+    return SimpleNamespace(
+        scale=SCALES[scale], args=args, work_dir=tmp_path, details={}, notes=[], log=lambda message: None
+    )
 
 
 class Answering:
@@ -150,6 +152,25 @@ def test_a_desk_step_that_fails_is_reported_not_raised(no_peers, tmp_path, monke
     listed = [figure for figure in figures if figure.workload.startswith("peers: list")]
     assert listed and all(figure.result == "SKIPPED" for figure in listed)
     assert "listed 0 spans, created 100" in listed[0].note
+
+
+def test_an_interrupted_run_still_reports_what_it_measured(no_peers, tmp_path, monkeypatch):
+    stopped = []
+
+    class InterruptedDesk(StandInDesk):
+        def bulk_load(self, prepared):
+            raise KeyboardInterrupt
+
+        def stop(self):
+            stopped.append(True)
+
+    run = fake_run(tmp_path)
+    monkeypatch.setattr(peers_workload, "systems", lambda run: [InterruptedDesk(run)])
+    figures = {figure.workload: figure for figure in peers_workload.run(run)}
+    assert figures["peers: create, 1 client"].value > 0
+    assert figures["peers: bulk load"].result == "SKIPPED"
+    assert stopped == [True]
+    assert run.notes == ["peers: interrupted before the last round ended"]
 
 
 def test_the_install_command_says_what_is_not_installed(no_peers, capsys):
