@@ -141,6 +141,23 @@ def test_absent_peers_are_skipped_with_the_reason_and_the_desk_still_measured(no
     assert "load average" in table
 
 
+def test_a_peer_that_does_not_start_is_skipped_with_its_own_error(no_peers, tmp_path, monkeypatch):
+    bin_dir = no_peers / "doccano" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python").touch()
+    script = bin_dir / "doccano"
+    script.write_text(
+        "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho 'ImportError: no backend' >&2\nexit 1\n"
+    )
+    script.chmod(0o755)
+    run = fake_run(tmp_path)
+    monkeypatch.setattr(peers_workload, "systems", lambda run: [StandInDesk(run), Doccano(run)])
+    figures = [figure for figure in peers_workload.run(run) if figure.figure == "doccano"]
+    assert figures and all(figure.result == "SKIPPED" for figure in figures)
+    assert "did not start: RuntimeError: " in figures[0].note
+    assert "doccano init exited with 1: ImportError: no backend" in figures[0].note
+
+
 def test_a_desk_step_that_fails_is_reported_not_raised(no_peers, tmp_path, monkeypatch):
     class RefusingDesk(StandInDesk):
         def list_spans(self, handle):
