@@ -217,3 +217,18 @@ def test_the_desks_bulk_file_imports_every_span_under_the_rounds_tag():
     assert report.errors == [] and report.articles == 3 and report.claims == 21
     assert Claim.objects.filter(tags__name="peers-test-1").count() == 21
     assert import_jsonl(lines).claims == 0  # a round's file imported again adds nothing
+
+
+def test_doccano_status_polls_that_find_its_database_locked_are_polled_again(tmp_path):
+    class Answers:
+        def __init__(self, *answers):
+            self.answers = list(answers)
+
+        def request(self, method, path, body=None, headers=None):
+            return self.answers.pop(0)
+
+    peer = Doccano(fake_run(tmp_path))
+    peer.sessions = [Answers((500, b"<h1>Server Error (500)</h1>"), (200, b'{"ready": true}'))]
+    assert peer._poll("/v1/tasks/status/1") is None
+    assert peer._poll("/v1/tasks/status/1") == {"ready": True}
+    assert peer.busy_answers == 1 and "1 status polls answered 500 (database is locked)" in peer.describe()
