@@ -43,8 +43,8 @@ MEASURES = [
     ("list_requests", "list one document's spans (API), requests", "requests", False),
     ("list_bytes", "list one document's spans (API), bytes", "B", False),
     ("bulk_s", "bulk load", "s", False),
-    ("export_s", "export as JSON Lines, time", "s", False),
-    ("export_growth_mb", "export as JSON Lines, server memory growth", "MiB", False),
+    ("export_s", "export (JSON Lines; Label Studio: JSON), time", "s", False),
+    ("export_growth_mb", "export, server memory growth", "MiB", False),
     ("export_bytes", "export, bytes downloaded (doccano: a zip)", "B", False),
 ]
 
