@@ -43,9 +43,9 @@ MEASURES = [
     ("list_requests", "list one document's spans (API), requests", "requests", False),
     ("list_bytes", "list one document's spans (API), bytes", "B", False),
     ("bulk_s", "bulk load", "s", False),
-    ("export_s", "export as JSON Lines, time", "s", False),
-    ("export_growth_mb", "export as JSON Lines, server memory growth", "MiB", False),
-    ("export_bytes", "export as JSON Lines, bytes", "B", False),
+    ("export_s", "export (JSON Lines; Label Studio: JSON), time", "s", False),
+    ("export_growth_mb", "export, server memory growth", "MiB", False),
+    ("export_bytes", "export, bytes downloaded (doccano: a zip)", "B", False),
 ]
 
 
@@ -83,6 +83,9 @@ def run(run) -> list[Figure]:
         for round_number in range(1, sizes.rounds + 1):
             for system in started:
                 _one_round(run, system, sizes, round_number, results[system.name])
+    except KeyboardInterrupt:  # Ctrl-C on a slow machine: the table of what was measured, not nothing
+        run.log("   interrupted: the figures below are those of the rounds measured so far")
+        run.notes.append("peers: interrupted before the last round ended")
     finally:
         for system in started:
             system.stop()

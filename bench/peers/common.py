@@ -77,7 +77,7 @@ class PeerProcess:
             time.sleep(0.5)
         raise RuntimeError(f"{self.name} did not log {text!r} within {timeout:.0f} s: {self.log_tail()}")
 
-    def log_tail(self, lines: int = 15) -> str:
+    def log_tail(self, lines: int = 3) -> str:
         self._log.flush()
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
@@ -104,7 +104,9 @@ def run_checked(command: list[str], *, env: dict, cwd: Path, log_path: Path, tim
     with log_path.open("a") as log:
         log.write(f"$ {' '.join(map(str, command))}\n{result.stdout}{result.stderr}\n")
     if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, command[:4]))} exited with {result.returncode}: {result.stderr[-800:]}")
+        last = (result.stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]  # a traceback's own message
+        name = " ".join(map(str, command[:2]))
+        raise RuntimeError(f"{name} exited with {result.returncode}: {last} (see {log_path})")
     return result.stdout
 
 

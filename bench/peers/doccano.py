@@ -27,6 +27,7 @@ from bench.server import HttpSession
 
 NAME = "doccano"
 POLL_SECONDS = 0.05
+MAX_BUSY_ANSWERS = 2_000  # 500s from a status poll, over the whole run, before giving up
 
 
 class Doccano:
@@ -38,13 +39,15 @@ class Doccano:
         self.password = secrets.token_urlsafe(12)
         self.processes: list[common.PeerProcess] = []
         self.sessions: list[common.TokenSession] = []
+        self.busy_answers = 0  # status polls answered 500 while the worker held SQLite's lock
         self.port = common.peer_port()
 
     def unavailable(self) -> str | None:
         return common.missing_reason(NAME, "doccano")
 
     def describe(self) -> str:
-        return f"doccano webserver (gunicorn, {self.run.args.workers} workers) + doccano task (Celery), SQLite"
+        busy = f"; {self.busy_answers} status polls answered 500 (database is locked)" if self.busy_answers else ""
+        return f"doccano webserver (gunicorn, {self.run.args.workers} workers) + doccano task (Celery), SQLite{busy}"
 
     def _env(self) -> dict:
         return {
@@ -161,13 +164,26 @@ class Doccano:
             "column_data": "text", "column_label": "label", "delimiter": "", "encoding": "utf_8",
         })["task_id"]  # fmt: skip
         while True:
-            status = self._json("GET", f"/v1/tasks/status/{task}")
-            if status["ready"]:
+            status = self._poll(f"/v1/tasks/status/{task}")
+            if status and status["ready"]:
                 break
             time.sleep(POLL_SECONDS)
         if status["error"] or (status["result"] or {}).get("error"):
             raise RuntimeError(f"import failed: {status['error'] or status['result']['error'][:3]}")
         return project
+
+    def _poll(self, path: str) -> dict | None:
+        """A task's status, None while doccano answers 500: on SQLite its status view fails with "database
+        is locked" while the Celery worker writes the import, and the UI simply polls again."""
+        status, data = self.sessions[0].request("GET", path, headers={"Accept": "application/json"})
+        if status == 500:
+            self.busy_answers += 1
+            if self.busy_answers > MAX_BUSY_ANSWERS:
+                raise RuntimeError(f"GET {path} answered 500 {self.busy_answers} times (database is locked?)")
+            return None
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {data[:300]!r}")
+        return json.loads(data)
 
     def _upload(self, content: bytes, filename: str) -> str:
         boundary = uuid.uuid4().hex
@@ -190,10 +206,14 @@ class Doccano:
         path = f"/v1/projects/{project}/download?taskId={task['task_id']}"
         while True:
             status, body = self.sessions[0].request("GET", path)
-            if status != 200:
+            if status == 500:  # "database is locked" while the worker writes, as in _poll
+                self.busy_answers += 1
+            elif status != 200:
                 raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
-            if not body.startswith(b'{"status"'):
+            elif not body.startswith(b'{"status"'):
                 break
+            if self.busy_answers > MAX_BUSY_ANSWERS:
+                raise RuntimeError(f"GET {path} answered 500 {self.busy_answers} times (database is locked?)")
             time.sleep(POLL_SECONDS)
         spans = 0
         with zipfile.ZipFile(io.BytesIO(body)) as archive:

@@ -34,7 +34,9 @@ def no_peers(tmp_path, monkeypatch):
 
 def fake_run(tmp_path, scale="tiny"):
     args = argparse.Namespace(only=["peers"], workers=1, no_browser=True)
-    return SimpleNamespace(scale=SCALES[scale], args=args, work_dir=tmp_path, details={}, log=lambda message: None)
+    return SimpleNamespace(
+        scale=SCALES[scale], args=args, work_dir=tmp_path, details={}, notes=[], log=lambda message: None
+    )
 
 
 class Answering:
@@ -139,6 +141,23 @@ def test_absent_peers_are_skipped_with_the_reason_and_the_desk_still_measured(no
     assert "load average" in table
 
 
+def test_a_peer_that_does_not_start_is_skipped_with_its_own_error(no_peers, tmp_path, monkeypatch):
+    bin_dir = no_peers / "doccano" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python").touch()
+    script = bin_dir / "doccano"
+    script.write_text(
+        "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho 'ImportError: no backend' >&2\nexit 1\n"
+    )
+    script.chmod(0o755)
+    run = fake_run(tmp_path)
+    monkeypatch.setattr(peers_workload, "systems", lambda run: [StandInDesk(run), Doccano(run)])
+    figures = [figure for figure in peers_workload.run(run) if figure.figure == "doccano"]
+    assert figures and all(figure.result == "SKIPPED" for figure in figures)
+    assert "did not start: RuntimeError: " in figures[0].note
+    assert "doccano init exited with 1: ImportError: no backend" in figures[0].note
+
+
 def test_a_desk_step_that_fails_is_reported_not_raised(no_peers, tmp_path, monkeypatch):
     class RefusingDesk(StandInDesk):
         def list_spans(self, handle):
@@ -150,6 +169,25 @@ def test_a_desk_step_that_fails_is_reported_not_raised(no_peers, tmp_path, monke
     listed = [figure for figure in figures if figure.workload.startswith("peers: list")]
     assert listed and all(figure.result == "SKIPPED" for figure in listed)
     assert "listed 0 spans, created 100" in listed[0].note
+
+
+def test_an_interrupted_run_still_reports_what_it_measured(no_peers, tmp_path, monkeypatch):
+    stopped = []
+
+    class InterruptedDesk(StandInDesk):
+        def bulk_load(self, prepared):
+            raise KeyboardInterrupt
+
+        def stop(self):
+            stopped.append(True)
+
+    run = fake_run(tmp_path)
+    monkeypatch.setattr(peers_workload, "systems", lambda run: [InterruptedDesk(run)])
+    figures = {figure.workload: figure for figure in peers_workload.run(run)}
+    assert figures["peers: create, 1 client"].value > 0
+    assert figures["peers: bulk load"].result == "SKIPPED"
+    assert stopped == [True]
+    assert run.notes == ["peers: interrupted before the last round ended"]
 
 
 def test_the_install_command_says_what_is_not_installed(no_peers, capsys):
@@ -179,3 +217,18 @@ def test_the_desks_bulk_file_imports_every_span_under_the_rounds_tag():
     assert report.errors == [] and report.articles == 3 and report.claims == 21
     assert Claim.objects.filter(tags__name="peers-test-1").count() == 21
     assert import_jsonl(lines).claims == 0  # a round's file imported again adds nothing
+
+
+def test_doccano_status_polls_that_find_its_database_locked_are_polled_again(tmp_path):
+    class Answers:
+        def __init__(self, *answers):
+            self.answers = list(answers)
+
+        def request(self, method, path, body=None, headers=None):
+            return self.answers.pop(0)
+
+    peer = Doccano(fake_run(tmp_path))
+    peer.sessions = [Answers((500, b"<h1>Server Error (500)</h1>"), (200, b'{"ready": true}'))]
+    assert peer._poll("/v1/tasks/status/1") is None
+    assert peer._poll("/v1/tasks/status/1") == {"ready": True}
+    assert peer.busy_answers == 1 and "1 status polls answered 500 (database is locked)" in peer.describe()
