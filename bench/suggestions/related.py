@@ -21,17 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.suggestions import intel_dir
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-# ../shared/intel beside the checkout (the main repository's), or FACTCHECK_INTEL for a worktree elsewhere.
-# FACTCHECK_INTEL_DIR is the name the other kinds read (bench.suggestions.intel_dir).
-INTEL = (
-    Path(
-        os.environ.get("FACTCHECK_INTEL")
-        or os.environ.get("FACTCHECK_INTEL_DIR")
-        or BASE_DIR.parent / "shared" / "intel"
-    )
-    / "claim-matching"
-)
+INTEL = intel_dir() / "claim-matching"  # ../shared/intel, or FACTCHECK_INTEL_DIR
 CACHE = BASE_DIR / "var" / "bench"
 
 TARGETS = {
