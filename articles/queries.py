@@ -677,13 +677,29 @@ def compact_state(article_pk: int) -> dict:
     Each value only grows or moves with a change, so equal states mean equal answers: the ETag is a hash of this,
     and the built answer is cached under it (compact_claims_json).
     """
+    vendor = connections[Claim.objects.db].vendor
+    with connections[Claim.objects.db].cursor() as cursor:
+        cursor.execute(_state_sql(vendor), [article_pk] * 7)
+        row = cursor.fetchone()
+    fields = ("claims", "deleted", "claims_changed", "versions", "links_out", "last_link_out", "far_out",
+              "links_in", "last_link_in", "far_in", "verdicts", "verdicts_changed", "article_changed",
+              "speakers_changed", "tag_names", "usernames", *LINKS_STATE)  # fmt: skip
+    state = dict(zip(fields, row, strict=True))
+    state["live"] = state["claims"] - state["deleted"]
+    return state
+
+
+@functools.cache
+def _state_sql(vendor: str) -> str:
+    """compact_state's statement, made once per database vendor (the history models' lookups cost more than the
+    query itself on a cached reload)."""
     # Table names come from the models; the only value, the article's id, is a parameter. Each derived table is
     # one row, so the FROM list is one row too.
     far_ends = (
         "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions FROM <link> l"
         " JOIN <claim> c ON c.id = l.<far> WHERE l.<near> IN (<ids>))"
     )
-    if connections[Claim.objects.db].vendor == "postgresql":
+    if vendor == "postgresql":
         names = "(SELECT STRING_AGG(<column>, '/' ORDER BY id) FROM <table>)"
     else:  # SQLite's GROUP_CONCAT takes the order of its subquery
         names = "(SELECT GROUP_CONCAT(text, '/') FROM (SELECT <column> AS text FROM <table> ORDER BY id))"
@@ -718,15 +734,7 @@ def compact_state(article_pk: int) -> dict:
     }
     for name, text in tables.items():  # in order: a replacement may hold later names
         sql = sql.replace(name, text)
-    with connections[Claim.objects.db].cursor() as cursor:
-        cursor.execute(sql, [article_pk] * 7)
-        row = cursor.fetchone()
-    fields = ("claims", "deleted", "claims_changed", "versions", "links_out", "last_link_out", "far_out",
-              "links_in", "last_link_in", "far_in", "verdicts", "verdicts_changed", "article_changed",
-              "speakers_changed", "tag_names", "usernames", *LINKS_STATE)  # fmt: skip
-    state = dict(zip(fields, row, strict=True))
-    state["live"] = state["claims"] - state["deleted"]
-    return state
+    return sql
 
 
 # What only the reader's links show besides: edits of the links touching the article (relation, note), and of any
