@@ -671,24 +671,44 @@ def compact_state(article_pk: int) -> dict:
     count, last change, version sum), the links touching them (count, last id, the version sum of the claims at
     their far ends: a deleted or restored far end changes a link count), their verdicts (count, last change), the
     article's last change (its text decides which quotes are sent as null), speakers' last change (any speaker),
-    and every tag name and username in a row (a rename leaves no timestamp; both tables are short).
+    and every tag name and username in a row (a rename leaves no timestamp; both tables are short); for the
+    reader's links, LINKS_STATE.
 
     Each value only grows or moves with a change, so equal states mean equal answers: the ETag is a hash of this,
     and the built answer is cached under it (compact_claims_json).
     """
+    vendor = connections[Claim.objects.db].vendor
+    with connections[Claim.objects.db].cursor() as cursor:
+        cursor.execute(_state_sql(vendor), [article_pk] * 7)
+        row = cursor.fetchone()
+    fields = ("claims", "deleted", "claims_changed", "versions", "links_out", "last_link_out", "far_out",
+              "links_in", "last_link_in", "far_in", "verdicts", "verdicts_changed", "article_changed",
+              "speakers_changed", "tag_names", "usernames", *LINKS_STATE)  # fmt: skip
+    state = dict(zip(fields, row, strict=True))
+    state["live"] = state["claims"] - state["deleted"]
+    return state
+
+
+@functools.cache
+def _state_sql(vendor: str) -> str:
+    """compact_state's statement, made once per database vendor (the history models' lookups cost more than the
+    query itself on a cached reload)."""
     # Table names come from the models; the only value, the article's id, is a parameter. Each derived table is
     # one row, so the FROM list is one row too.
     far_ends = (
         "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions FROM <link> l"
         " JOIN <claim> c ON c.id = l.<far> WHERE l.<near> IN (<ids>))"
     )
-    if connections[Claim.objects.db].vendor == "postgresql":
+    if vendor == "postgresql":
         names = "(SELECT STRING_AGG(<column>, '/' ORDER BY id) FROM <table>)"
     else:  # SQLite's GROUP_CONCAT takes the order of its subquery
         names = "(SELECT GROUP_CONCAT(text, '/') FROM (SELECT <column> AS text FROM <table> ORDER BY id))"
     sql = (
         "SELECT c.n, c.deleted, c.changed, c.versions, o.n, o.last, o.versions, i.n, i.last, i.versions, v.n,"
-        " v.changed, a.updated_at, (SELECT MAX(history_id) FROM <speaker_history>), <tag_names>, <usernames> FROM"
+        " v.changed, a.updated_at, (SELECT MAX(history_id) FROM <speaker_history>), <tag_names>, <usernames>,"
+        " (SELECT MAX(history_id) FROM <link_history> WHERE from_claim_id IN (<ids>)),"
+        " (SELECT MAX(history_id) FROM <link_history> WHERE to_claim_id IN (<ids>)),"
+        " (SELECT MAX(history_id) FROM <article_history>), (SELECT MAX(history_id) FROM <source_history>) FROM"
         " (SELECT COUNT(*) AS n, COUNT(deleted_at) AS deleted, MAX(updated_at) AS changed, SUM(version) AS versions"
         " FROM <claim> WHERE article_id = %s) c, <out> o, <in> i,"
         " (SELECT COUNT(*) AS n, MAX(updated_at) AS changed FROM <verdict> WHERE claim_id IN (<ids>)) v,"
@@ -706,20 +726,26 @@ def compact_state(article_pk: int) -> dict:
         "<verdict>": Verdict._meta.db_table,
         "<article>": Article._meta.db_table,
         "<speaker_history>": Claim._meta.get_field("speaker").related_model.history.model._meta.db_table,
+        "<link_history>": ClaimLink.history.model._meta.db_table,
+        "<article_history>": Article.history.model._meta.db_table,
+        "<source_history>": Article._meta.get_field("source").related_model.history.model._meta.db_table,
         "<tag>": Claim._meta.get_field("tags").related_model._meta.db_table,
         "<user>": get_user_model()._meta.db_table,
     }
     for name, text in tables.items():  # in order: a replacement may hold later names
         sql = sql.replace(name, text)
-    with connections[Claim.objects.db].cursor() as cursor:
-        cursor.execute(sql, [article_pk] * 5)
-        row = cursor.fetchone()
-    fields = ("claims", "deleted", "claims_changed", "versions", "links_out", "last_link_out", "far_out",
-              "links_in", "last_link_in", "far_in", "verdicts", "verdicts_changed", "article_changed",
-              "speakers_changed", "tag_names", "usernames")  # fmt: skip
-    state = dict(zip(fields, row, strict=True))
-    state["live"] = state["claims"] - state["deleted"]
-    return state
+    return sql
+
+
+# What only the reader's links show besides: edits of the links touching the article (relation, note), and of any
+# article or outlet (the titles and outlets of the far ends' articles). Left out of the API's ETag, which
+# they do not change.
+LINKS_STATE = ("links_edited_out", "links_edited_in", "articles_edited", "sources_edited")
+
+
+def claims_state(state: dict) -> dict:
+    """The part of compact_state the compact claims depend on (the API's ETag)."""
+    return {name: value for name, value in state.items() if name not in LINKS_STATE}
 
 
 def state_tag_names(state: dict) -> dict[int, str]:
@@ -764,6 +790,43 @@ def compact_claims_json(article_pk: int, user, key: str, state: dict, **options)
         text = json.dumps(compact_claims(article_pk, user, state, **options), separators=(",", ":"))
         cache.set(name, text, COMPACT_CACHE_SECONDS)
     return text
+
+
+def article_links(article):
+    """The live links touching the article's claims (both ends live), oldest first.
+
+    Found through the claims' ids (index on each link end): a condition on the joined claims' article would read
+    every link in the database. The two ends are a UNION, not an OR: PostgreSQL reads every link for
+    "from IN (...) OR to IN (...)" (47 -> 6 ms).
+    """
+    article_claims = Claim.objects.filter(article=article).order_by().values("pk")
+    touching = (
+        ClaimLink.objects.filter(from_claim__in=article_claims)
+        .order_by()
+        .values("pk")
+        .union(ClaimLink.objects.filter(to_claim__in=article_claims).order_by().values("pk"))
+    )
+    return (
+        ClaimLink.objects.filter(pk__in=touching)
+        .filter(from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True)
+        .order_by("id")
+    )
+
+
+def reader_compact(article, user, state: dict, **options) -> tuple[str, str]:
+    """The reader's compact claims (compact_claims with `options`) and links (compact_links) as JSON text, built
+    together (the links give the claims' link counts) and cached under the state (compact_state, read before),
+    the user and the permissions they show (can_edit, the verdict step, can_delete)."""
+    may_delete = access.owner_or_editor(user, "articles.delete_claimlink")
+    view = {**state, "view": "reader", "user": user.pk, "delete": (may_delete(None), may_delete(user.pk))}
+    name = f"reader-compact:{compact_etag(article.pk, user, view)}"
+    texts = cache.get(name)
+    if texts is None:
+        links, link_counts = compact_links(article_links(article), article, user)
+        claims = compact_claims(article.pk, user, state, link_counts=link_counts, body=article.body, **options)
+        texts = (json.dumps(claims, separators=(",", ":")), json.dumps(links, separators=(",", ":")))
+        cache.set(name, texts, COMPACT_CACHE_SECONDS)
+    return texts
 
 
 def compact_claims(

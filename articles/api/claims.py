@@ -40,6 +40,7 @@ from articles.models import Article, Claim, ClaimLink, Speaker
 from articles.queries import (
     NO_VERDICT,
     claim_statuses,
+    claims_state,
     compact_claims_json,
     compact_etag,
     compact_state,
@@ -181,7 +182,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         context = request.query_params.get("context") in ("1", "true")
         article = access.get_article_for_user(user, pk, only=("id",) if all_quotes else ("id", "body"))
         state = compact_state(article.pk)
-        etag = compact_etag(article.pk, user, {**state, "all_quotes": all_quotes, "context": context})
+        etag = compact_etag(article.pk, user, {**claims_state(state), "all_quotes": all_quotes, "context": context})
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         if {etag, "*"} & _if_none_match(request):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)

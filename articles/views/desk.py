@@ -28,12 +28,10 @@ from articles.queries import (
     article_comment_counts,
     claim_status,
     claim_statuses,
-    compact_claims_json,
-    compact_etag,
-    compact_links,
     compact_state,
     count_or_estimate,
     links_for_display,
+    reader_compact,
     related_suggestions,
 )
 
@@ -99,43 +97,17 @@ def article_list(request):
 def article_detail(request, pk):
     """The reader: the article's text with every claim, and the data the panel needs, in one page."""
     article = access.get_article_for_user(request.user, pk)
-    # First: what is read after it is at least as new, so the claims cached under it are never older than it.
+    # First: what is read after it is at least as new, so what is cached under it is never older than it.
     state = compact_state(article.pk)
-    # Links touching this article's claims, found through the claims' ids (index on each link end): a
-    # condition on the joined claims' article would read every link in the database. The two ends are a
-    # UNION, not an OR: PostgreSQL reads every link for "from IN (...) OR to IN (...)" (47 -> 6 ms).
-    article_claims = Claim.objects.filter(article=article).order_by().values("pk")
-    touching = (
-        ClaimLink.objects.filter(from_claim__in=article_claims)
-        .order_by()
-        .values("pk")
-        .union(ClaimLink.objects.filter(to_claim__in=article_claims).order_by().values("pk"))
-    )
-    links = (
-        ClaimLink.objects.filter(pk__in=touching)
-        .filter(from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True)
-        .order_by("id")
-    )
     user = request.user
-    links, link_counts = compact_links(links, article, user)
-    # Compact: columns and rows, speakers, users, tags and verdicts by id (reader/store.js expands them); as
-    # JSON text, cached under the state like the API's answer (the link counts follow from the state too).
-    claims = compact_claims_json(
-        article.pk,
-        user,
-        compact_etag(article.pk, user, {**state, "view": "reader"}),
-        state,
-        omit=READER_COMPACT_OMIT,
-        link_counts=link_counts,
-        body=article.body,
-        speaker_fields=READER_SPEAKER_FIELDS,
-    )
+    # Compact claims (columns and rows; speakers, users, tags and verdicts by id) and links (ends in this article
+    # by id, the others and the articles' titles once each), as JSON text cached under the state; expanded by
+    # reader/store.js.
+    claims, links = reader_compact(article, user, state, omit=READER_COMPACT_OMIT, speaker_fields=READER_SPEAKER_FIELDS)
     reader = {
         "article": {"id": article.pk, "body": article.body},
         # Only counts: a card's threads are fetched when its comments are opened.
         "comment_counts": article_comment_counts(article),
-        # Compact too: ends in this article by id, the others and the articles' titles once each (store.js).
-        "links": links,
         "relations": [
             {"value": value, "label": label, "inverse": INVERSE_LABELS[value]}
             for value, label in ClaimLink.Relation.choices
@@ -147,7 +119,7 @@ def article_detail(request, pk):
             "add_link": user.has_perm("articles.add_claimlink"),
         },
     }
-    reader_data = reader_json_script(reader, claims)
+    reader_data = reader_json_script(reader, claims=claims, links=links)
     context = {"article": article, "reader": reader, "reader_data": reader_data, "claim_count": state["live"]}
     return render(request, "articles/article_detail.html", context)
 
@@ -160,13 +132,14 @@ class CompactJSONEncoder(DjangoJSONEncoder):
 _SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
 
 
-def reader_json_script(data, claims: str | None = None) -> str:
+def reader_json_script(data, **texts: str) -> str:
     """Django's json_script(data, "reader-data"), the same bytes, without spaces after separators (1,000 claims'
     rows are some 15 KB smaller) and escaped by three str.replace passes: str.translate, which json_script uses,
-    took milliseconds over the reader's 300 KB. `claims`: JSON text put in as data["claims"] (first)."""
+    took milliseconds over the reader's 300 KB. `texts`: more keys whose values are JSON text already, put first."""
     text = json.dumps(data, cls=CompactJSONEncoder)
-    if claims is not None:
-        text = '{"claims":' + claims + ("," if data else "") + text[1:]
+    if texts:
+        parts = [f"{json.dumps(name)}:{value}" for name, value in texts.items()]
+        text = "{" + ",".join(parts) + ("," if data else "") + text[1:]
     for character, escape in _SCRIPT_ESCAPES:
         text = text.replace(character, escape)
     return format_html('<script id="reader-data" type="application/json">{}</script>', mark_safe(text))  # noqa: S308

@@ -137,7 +137,7 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     url = f"/articles/{article.pk}/"
     client.get(url)
     cache.clear()
-    # session, user, article, the claims' state, links, their ends in other articles, user permissions (2),
+    # session, user, article, the claims' state, user permissions (2), links, their ends in other articles,
     # claims (their tags in the same rows), the claims' statuses, comment counts
     with django_assert_num_queries(13):  # + the top bar's work and inbox counts
         response = client.get(url)
@@ -145,7 +145,7 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     assert len(data["claims"]) == 1000 and len(data["links"]) == 200
     assert list(data["compact_links"]["ends"]) == [str(elsewhere.pk)]  # the far end once, this article's by id
     assert data["claims"][0]["verdict"]["rating"] == "false"
-    with django_assert_num_queries(11):  # the claims as built for the same state: from the cache
+    with django_assert_num_queries(9):  # the claims and links as built for the same state: from the cache
         assert reader_data(client.get(url))["compact"] == data["compact"]
     # Links within the article only: no far ends to read.
     ClaimLink.objects.filter(from_claim=elsewhere).delete()
@@ -183,9 +183,23 @@ def test_its_cached_claims_follow_every_change(client, alice, bob, erin, article
     after(
         lambda: Tag.objects.filter(name="crime").update(name="crimes"), lambda now: now[claim.pk]["tags"] == ["crimes"]
     )
-    # Another user's view of the same state: their own can_edit.
+    after(lambda: services.restore_claim(user=bob, claim=elsewhere), lambda now: now[claim.pk]["link_count"] == 1)
+    # What only the links show: a link's note, the far end's article title.
+    link = ClaimLink.objects.get(from_claim=elsewhere)
+
+    def links():
+        data = reader_data(client.get(f"/articles/{article.pk}/"))
+        return {item["id"]: item for item in data["links"]}
+
+    links()
+    services.update_link(user=bob, link=link, note="Same figure, other source.")
+    assert links()[link.pk]["note"] == "Same figure, other source."
+    services.update_article(user=erin, article=elsewhere.article, title="Other outlet's story")
+    assert links()[link.pk]["from_claim"]["article_title"] == "Other outlet's story"
+    # Another user's view of the same state: their own can_edit and can_delete.
+    assert links()[link.pk]["can_delete"] is False
     client.force_login(bob)
-    assert not cards()[claim.pk]["can_edit"]
+    assert not cards()[claim.pk]["can_edit"] and links()[link.pk]["can_delete"] is True
 
 
 def test_it_shows_no_write_controls_to_a_user_without_a_role(client, article):
