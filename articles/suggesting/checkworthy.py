@@ -152,7 +152,8 @@ _COMPARISON = re.compile(
     r"\b(?:more|less|fewer|higher|lower|larger|smaller|bigger|greater|most|least|highest|lowest|largest|"
     r"smallest|biggest|fastest|slowest|worst|best|record|increased?|decreased?|rose|risen|rising|fell|fallen|"
     r"dropped|drop|grew|grown|cut|doubled|tripled|compared|than|since|up from|down from|"
-    r"más|menos|mayor|menor|aumentó|disminuyó|creció|cayó)\b",
+    # "mayor" compares only as "mayor que" ("greater than"): alone it is also the English word for alcalde.
+    r"más|menos|mayor que|menor|aumentó|disminuyó|creció|cayó)\b",
     re.IGNORECASE,
 )
 _OFFICIAL = re.compile(
