@@ -37,6 +37,7 @@ export class Highlights extends EventTarget {
     this.offsets = TextMath.offsetMap(body);
     this.lineEnds = TextMath.lineEnds(body);
     this.marksByClaim = new Map();
+    this.drawn = false;
     this.pending = null; // UTF-16 span of the selection whose "new claim" form is open
     this.decorations = null; // () => [{id, start, end, title}]: faint marks (see the top of this file)
   }
@@ -45,8 +46,13 @@ export class Highlights extends EventTarget {
   redraw() {
     // Rebuilding the marks replaces the text nodes, which would drop a selection the user is making
     // (suggestions and saves from elsewhere redraw at any time): keep it, anchor and focus alike.
-    const kept = this.selectionEnds();
+    // Reading the selection makes the browser lay the page out first; before the first draw nothing
+    // is laid out yet and, until the user has pressed a key or a button on the page, nothing is selected.
+    const activation = navigator.userActivation;
+    const maySelect = this.drawn || !activation || activation.hasBeenActive;
+    const kept = maySelect ? this.selectionEnds() : null;
     this.draw(this.store.all(), this.pending);
+    this.drawn = true;
     if (this.store.selectedId !== null) { this.setSelected(this.store.selectedId, null); }
     if (kept) {
       const [anchorNode, anchorOffset] = this.positionAt(kept.anchor);
