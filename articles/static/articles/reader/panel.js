@@ -301,9 +301,12 @@ export class Panel extends EventTarget {
     if (card) { card.classList.add('is-selected'); card.setAttribute('aria-current', 'true'); }
   }
 
+  /* Bring a card into view; `center` (the page opening at a claim) jumps there: cards off screen have an
+   * estimated height until first shown (content-visibility), and a smooth scroll across hundreds of them
+   * would end short as they take their real heights on the way. */
   scrollTo(claimId, center) {
     const card = this.card(claimId);
-    if (card) { card.scrollIntoView({ block: center ? 'center' : 'nearest', behavior: 'smooth' }); }
+    if (card) { card.scrollIntoView({ block: center ? 'center' : 'nearest', behavior: center ? 'auto' : 'smooth' }); }
   }
 
   applyFilter() {
