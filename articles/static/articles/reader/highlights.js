@@ -15,17 +15,12 @@
  * the machine suggests with it (<mark class="sugg" data-suggestion="id" title="…">).
  *
  * Drawing is one pass over the text, building one fragment: each line (up to and with its "\n") becomes a
- * block (<div class="text-line">) whose content the browser lays out only near the screen (CSS
- * content-visibility), so an article with 1,000 claims costs the layout of what is visible, not of every
- * mark. The text nodes, in order, still spell the article exactly: offsets are counted over them alone.
+ * block (<div class="text-line">), and a mark crossing a line's end is cut in two. The text nodes, in order,
+ * still spell the article exactly: offsets are counted over them alone. (content-visibility: auto on the
+ * lines made the first frame cheaper, but lines taking their real heights as they came near the screen
+ * moved the text under a caret placed just after a long scroll: not used.)
  */
 import * as TextMath from '../textmath.js';
-
-// Until a line is first laid out, its height is guessed from its length: about this many characters a
-// row in the reading column (44rem of 1.1rem Georgia; 90–100 measured), 1.75em a row (app.css). The
-// browser then remembers the real height ("auto"), so the scroll bar settles as the reader scrolls.
-const CHARACTERS_PER_ROW = 90;
-const ROW_EM = 1.75;
 
 export class Highlights extends EventTarget {
   /* root: the element holding the text; body: the text; store: where the claims are (store.js). */
@@ -115,7 +110,6 @@ export class Highlights extends EventTarget {
     this.lineEnds.forEach(function (lineEnd) {
       const line = document.createElement('div');
       line.className = 'text-line';
-      line.style.containIntrinsicSize = 'auto ' + Math.ceil((lineEnd - lineStart) / CHARACTERS_PER_ROW) * ROW_EM + 'em';
       while (index < segments.length && segments[index].start < lineEnd) {
         const segment = segments[index];
         if (!current || current.segment !== segment) { current = { segment: segment, model: model(segment) }; }
