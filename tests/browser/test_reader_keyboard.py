@@ -119,8 +119,11 @@ def test_it_starts_the_selection_at_the_reading_position_of_a_scrolled_article(p
           const bar = document.querySelector('.topbar');
           bar.style.position = 'sticky'; bar.style.top = '0'; bar.style.zIndex = '30';
           const root = document.getElementById('article-text');
-          const at = root.textContent.indexOf('Paragraph 30 ');
-          const node = document.createTreeWalker(root, NodeFilter.SHOW_TEXT).nextNode();
+          // The text is drawn a line per block (highlights.js): the text node holding the words.
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          let node;
+          while ((node = walker.nextNode()) && node.data.indexOf('Paragraph 30 ') < 0) {}
+          const at = node.data.indexOf('Paragraph 30 ');
           const range = document.createRange();
           range.setStart(node, at); range.setEnd(node, at + 1);
           const pane = document.querySelector('.reader-article');
@@ -329,7 +332,9 @@ def test_on_a_phone_add_claim_follows_the_selection(browser, live_server, alice,
         page.evaluate(
             """(words) => {
               const root = document.getElementById('article-text');
-              const node = document.createTreeWalker(root, NodeFilter.SHOW_TEXT).nextNode();
+              const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+              let node;
+              while ((node = walker.nextNode()) && node.data.indexOf(words) < 0) {}
               const at = node.data.indexOf(words);
               window.getSelection().setBaseAndExtent(node, at, node, at + words.length);
             }""",

@@ -69,6 +69,17 @@ test('identical spans both stay in the segment', () => {
   assert.deepEqual(parts.map((s) => s.ids), [[5, 7]]);
 });
 
+test('lines end after each newline and at the end of the text, and spell it again', () => {
+  const text = 'First line.\n\nSecond 👮 line\nlast';
+  const ends = TextMath.lineEnds(text);
+  assert.deepEqual(ends, [12, 13, text.indexOf('last'), text.length]);
+  const lines = ends.map((end, index) => text.slice(index ? ends[index - 1] : 0, end));
+  assert.deepEqual(lines, ['First line.\n', '\n', 'Second 👮 line\n', 'last']);
+  assert.equal(lines.join(''), text);
+  assert.deepEqual(TextMath.lineEnds('ends with one\n'), [14]);
+  assert.deepEqual(TextMath.lineEnds(''), []);
+});
+
 test('claims sort in reading order with orphaned ones last', () => {
   const claims = [
     { id: 4, start: null, end: null }, { id: 3, start: 5, end: 9 }, { id: 2, start: 5, end: 7 }, { id: 1, start: 8, end: 9 },

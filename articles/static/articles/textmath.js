@@ -111,6 +111,19 @@ export function segments(length, spans) {
   return result;
 }
 
+/* UTF-16 offsets where the text's lines end: after each "\n", and at the end of the text (none for no text).
+ * The reader draws a block per line (highlights.js). */
+export function lineEnds(body) {
+  const ends = [];
+  let at = body.indexOf('\n');
+  while (at !== -1) {
+    ends.push(at + 1);
+    at = body.indexOf('\n', at + 1);
+  }
+  if (body.length && ends[ends.length - 1] !== body.length) { ends.push(body.length); }
+  return ends;
+}
+
 /* Claims in reading order: by start, then end, then id; claims without a position (orphaned) last. */
 export function compareClaims(a, b) {
   const aMissing = a.start === null || a.start === undefined;

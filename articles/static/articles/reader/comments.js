@@ -196,11 +196,7 @@ class ClaimDiscussion {
     this.status.setAttribute('role', 'status');
     this.threads = el('ol', 'comment-threads');
     this.region.append(this.threads, this.status);
-    this.region.appendChild(composer({
-      label: 'Add a comment',
-      submitLabel: 'Post comment',
-      onSubmit: this.post.bind(this),
-    }));
+    this.composer = null; // built when the discussion first opens: a page of 1,000 cards needs none up front
     this.root.append(this.toggle, this.region);
     card.appendChild(this.root);
     this.showCount();
@@ -212,6 +208,10 @@ class ClaimDiscussion {
   }
 
   flip() {
+    if (!this.composer) {
+      this.composer = composer({ label: 'Add a comment', submitLabel: 'Post comment', onSubmit: this.post.bind(this) });
+      this.region.appendChild(this.composer);
+    }
     this.region.hidden = !this.region.hidden;
     this.toggle.setAttribute('aria-expanded', String(!this.region.hidden));
     this.showCount();

@@ -22,3 +22,18 @@ export function debounce(fn, wait) {
     timer = setTimeout(function () { fn(...args); }, wait);
   };
 }
+
+/* Run fn once the browser has painted the page as it is now: after the next frame. A hidden tab draws no
+ * frames, so there it runs in the next task. */
+export function afterPaint(fn) {
+  if (document.visibilityState === 'hidden') { setTimeout(fn, 0); return; }
+  requestAnimationFrame(function () { setTimeout(fn, 0); });
+}
+
+/* Run fn in a new task, soon: a message to ourselves (no timer clamping), so input that arrived in
+ * between is handled first. */
+export function nextTask(fn) {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = function () { channel.port1.close(); fn(); };
+  channel.port2.postMessage(null);
+}

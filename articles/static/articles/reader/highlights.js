@@ -13,6 +13,12 @@
  * A second hook: `decorations`, a function another module may set that returns extra spans to mark
  * faintly where no claim is ({id, start, end, title}, code points): suggestions.js marks the sentences
  * the machine suggests with it (<mark class="sugg" data-suggestion="id" title="…">).
+ *
+ * Drawing is one pass over the text, building one fragment: each line (up to and with its "\n") becomes a
+ * block (<div class="text-line">), and a mark crossing a line's end is cut in two. The text nodes, in order,
+ * still spell the article exactly: offsets are counted over them alone. (content-visibility: auto on the
+ * lines made the first frame cheaper, but lines taking their real heights as they came near the screen
+ * moved the text under a caret placed just after a long scroll: not used.)
  */
 import * as TextMath from '../textmath.js';
 
@@ -24,7 +30,9 @@ export class Highlights extends EventTarget {
     this.body = body;
     this.store = store;
     this.offsets = TextMath.offsetMap(body);
+    this.lineEnds = TextMath.lineEnds(body);
     this.marksByClaim = new Map();
+    this.drawn = false;
     this.pending = null; // UTF-16 span of the selection whose "new claim" form is open
     this.decorations = null; // () => [{id, start, end, title}]: faint marks (see the top of this file)
   }
@@ -33,8 +41,13 @@ export class Highlights extends EventTarget {
   redraw() {
     // Rebuilding the marks replaces the text nodes, which would drop a selection the user is making
     // (suggestions and saves from elsewhere redraw at any time): keep it, anchor and focus alike.
-    const kept = this.selectionEnds();
+    // Reading the selection makes the browser lay the page out first; before the first draw nothing
+    // is laid out yet and, until the user has pressed a key or a button on the page, nothing is selected.
+    const activation = navigator.userActivation;
+    const maySelect = this.drawn || !activation || activation.hasBeenActive;
+    const kept = maySelect ? this.selectionEnds() : null;
     this.draw(this.store.all(), this.pending);
+    this.drawn = true;
     if (this.store.selectedId !== null) { this.setSelected(this.store.selectedId, null); }
     if (kept) {
       const [anchorNode, anchorOffset] = this.positionAt(kept.anchor);
@@ -70,31 +83,53 @@ export class Highlights extends EventTarget {
       titles.set(id, decoration.title);
       spans.push({ id: id, start: offsets.toUtf16(decoration.start), end: offsets.toUtf16(decoration.end) });
     });
-    const fragment = document.createDocumentFragment();
+    const segments = TextMath.segments(body.length, spans);
     const marksByClaim = new Map();
-    TextMath.segments(body.length, spans).forEach(function (segment) {
-      const text = document.createTextNode(body.slice(segment.start, segment.end));
-      if (segment.ids.length === 0) { fragment.appendChild(text); return; }
+    // One <mark> per segment, or per piece of it when it crosses a line's end: a model mark is made once
+    // per segment and cloned for each piece.
+    const model = function (segment) {
+      if (segment.ids.length === 0) { return null; }
       const mark = document.createElement('mark');
       const decorated = segment.ids.filter(function (id) { return titles.has(id); });
       if (decorated.length === segment.ids.length) {
         // Only decorations here: a faint mark, its title saying why (not colour alone).
         mark.className = 'sugg';
-        mark.dataset.suggestion = decorated[0].slice(2);
+        mark.setAttribute('data-suggestion', decorated[0].slice(2));
         mark.title = titles.get(decorated[0]);
-        mark.appendChild(text);
-        fragment.appendChild(mark);
-        return;
+        return { mark: mark, claimIds: [] };
       }
       const claimIds = segment.ids.filter(function (id) { return id !== 'pending' && !titles.has(id); });
       mark.className = 'hl depth-' + Math.min(claimIds.length, 3) + (claimIds.length < segment.ids.length ? ' hl-pending' : '');
-      mark.dataset.claims = claimIds.join(' ');
-      mark.appendChild(text);
-      fragment.appendChild(mark);
-      claimIds.forEach(function (id) {
-        if (!marksByClaim.has(id)) { marksByClaim.set(id, []); }
-        marksByClaim.get(id).push(mark);
-      });
+      mark.setAttribute('data-claims', claimIds.join(' '));
+      return { mark: mark, claimIds: claimIds };
+    };
+    const fragment = document.createDocumentFragment();
+    let index = 0;
+    let current = null; // {segment, model}: the model is reused while a segment runs over several lines
+    let lineStart = 0;
+    this.lineEnds.forEach(function (lineEnd) {
+      const line = document.createElement('div');
+      line.className = 'text-line';
+      while (index < segments.length && segments[index].start < lineEnd) {
+        const segment = segments[index];
+        if (!current || current.segment !== segment) { current = { segment: segment, model: model(segment) }; }
+        const text = body.slice(Math.max(segment.start, lineStart), Math.min(segment.end, lineEnd));
+        if (current.model) {
+          const mark = current.model.mark.cloneNode(false);
+          mark.textContent = text;
+          line.appendChild(mark);
+          current.model.claimIds.forEach(function (id) {
+            if (!marksByClaim.has(id)) { marksByClaim.set(id, []); }
+            marksByClaim.get(id).push(mark);
+          });
+        } else {
+          line.append(text);
+        }
+        if (segment.end > lineEnd) { break; }
+        index += 1;
+      }
+      fragment.appendChild(line);
+      lineStart = lineEnd;
     });
     this.root.replaceChildren(fragment);
     this.marksByClaim = marksByClaim;

@@ -317,7 +317,7 @@ export function startKeyboard({ root, store, panel, highlights, claimForm, linkF
   /* ---------------------------------------------------------- focus after saving, cancelling, deleting */
 
   function focusCard(id, selector) {
-    const card = panel.byId.get(id);
+    const card = panel.card(id);
     if (!card) { return; }
     const target = selector ? card.querySelector(selector) : card;
     (target && !target.hidden ? target : card).focus();

@@ -5,9 +5,16 @@
  * The hook for other modules: after a card is created or refilled from a claim, the panel
  * dispatches a "card" event with {card, claim}, so a module can add its own controls to the card
  * (reanchor.js does) without the panel knowing about it.
+ *
+ * The first cards: build() makes the first screenful at once and the rest in short tasks, so a page of
+ * 1,000 claims answers clicks and keys while its cards are still being made. Every card is a full card
+ * (the same markup, focus order and labels); whatever needs one that is not made yet (a click on a
+ * highlight, the filter, a saved claim) first makes the rest at once (complete()).
  */
 import * as TextMath from '../textmath.js';
-import { el, fromTemplate } from './dom.js';
+import { el, fromTemplate, nextTask } from './dom.js';
+
+const TASK_MS = 12; // a task of card-making at most this long: input waits no longer than that
 
 export class Panel extends EventTarget {
   /*
@@ -30,6 +37,43 @@ export class Panel extends EventTarget {
     this.countBadge = document.getElementById('claim-count');
     const panel = this;
     this.filterBox.addEventListener('input', function () { panel.applyFilter(); });
+    // The cards' clicks and keys are heard once for each list, not once a card (1,000 cards, 5,000 listeners).
+    [this.cardList, this.orphanedSection.querySelector('ol')].forEach(function (list) {
+      list.addEventListener('click', function (event) { panel.onCardClick(event); });
+      list.addEventListener('keydown', function (event) { panel.onCardKey(event); });
+    });
+  }
+
+  /* The live card an event happened in, or null (the lists hold nothing else, but be sure). */
+  cardAt(event) {
+    const card = event.target.closest('.claim-card');
+    return card && this.byId.get(Number(card.dataset.claim)) === card ? card : null;
+  }
+
+  /* A click on a card selects its claim; on its Edit, Delete or Link… button, does that. */
+  onCardClick(event) {
+    const card = this.cardAt(event);
+    if (!card) { return; }
+    const claimId = Number(card.dataset.claim);
+    const store = this.store;
+    const action = event.target.closest('.card-actions button');
+    if (action && card.contains(action)) {
+      if (action.classList.contains('edit-button')) { this.edit(store.get(claimId), card.querySelector('.card-slot')); }
+      if (action.classList.contains('delete-button')) { store.destroy(store.get(claimId)); }
+      if (action.classList.contains('link-button')) { this.link(store.get(claimId), card.querySelector('.card-slot')); }
+      return;
+    }
+    if (event.target.closest('a, button, form')) { return; }
+    store.select(claimId, { scrollText: true });
+  }
+
+  /* Enter or Space on a focused card selects its claim. */
+  onCardKey(event) {
+    const card = this.cardAt(event);
+    if (card && event.target === card && (event.key === 'Enter' || event.key === ' ')) {
+      event.preventDefault();
+      this.store.select(Number(card.dataset.claim), { scrollText: true });
+    }
   }
 
   showStatus(text, action) {
@@ -43,14 +87,69 @@ export class Panel extends EventTarget {
     }
   }
 
+  /*
+   * Make the cards of these claims, in text order: as many as fit on a screen now, the rest in tasks of
+   * TASK_MS. Resolves when every card is made.
+   */
+  build(claims) {
+    const panel = this;
+    this.queue = claims.slice().sort(TextMath.compareClaims);
+    this.made = 0;
+    const screenful = Math.ceil(window.innerHeight / 60); // cards are 90 px high or more
+    this.makeNext(function () { return panel.made < screenful; });
+    return new Promise(function (resolve) {
+      const step = function () {
+        if (panel.queue) {
+          const until = performance.now() + TASK_MS;
+          panel.makeNext(function () { return performance.now() < until; });
+        }
+        if (panel.queue) { nextTask(step); } else { resolve(); }
+      };
+      nextTask(step);
+    });
+  }
+
+  /* Make queued cards while more() says so, into their lists in one insertion each; the last one orders. */
+  makeNext(more) {
+    const queue = this.queue;
+    const cards = document.createDocumentFragment();
+    const orphans = document.createDocumentFragment();
+    while (this.made < queue.length && more()) {
+      const claim = queue[this.made];
+      this.made += 1;
+      (claim.start === null || claim.start === undefined ? orphans : cards).appendChild(this.create(claim));
+    }
+    this.cardList.appendChild(cards);
+    this.orphanedSection.querySelector('ol').appendChild(orphans);
+    if (this.made === queue.length) {
+      this.queue = null;
+      this.order();
+    }
+  }
+
+  /* Make every card still queued, now. */
+  complete() {
+    if (this.queue) { this.makeNext(function () { return true; }); }
+  }
+
+  /* The claim's card (made now if it was still queued), or undefined. */
+  card(claimId) {
+    this.complete();
+    return this.byId.get(claimId);
+  }
+
   upsert(claim) {
+    this.complete();
+    return this.create(claim);
+  }
+
+  create(claim) {
     let card = this.byId.get(claim.id);
     if (!card) {
       card = fromTemplate('claim-card-template');
       card.id = 'card-' + claim.id;
       card.dataset.claim = claim.id;
       this.byId.set(claim.id, card);
-      this.wire(card, claim.id);
     }
     this.fill(card, claim);
     this.dispatchEvent(new CustomEvent('card', { detail: { card: card, claim: claim } }));
@@ -144,45 +243,24 @@ export class Panel extends EventTarget {
     this.byId.forEach(function (card, id) { panel.fillLinks(card, id); });
   }
 
-  wire(card, claimId) {
-    const store = this.store;
-    const panel = this;
-    card.addEventListener('click', function (event) {
-      if (event.target.closest('a, button, form')) { return; }
-      store.select(claimId, { scrollText: true });
-    });
-    card.addEventListener('keydown', function (event) {
-      if (event.target === card && (event.key === 'Enter' || event.key === ' ')) {
-        event.preventDefault();
-        store.select(claimId, { scrollText: true });
-      }
-    });
-    card.querySelector('.edit-button').addEventListener('click', function () {
-      panel.edit(store.get(claimId), card.querySelector('.card-slot'));
-    });
-    card.querySelector('.delete-button').addEventListener('click', function () {
-      store.destroy(store.get(claimId));
-    });
-    card.querySelector('.link-button').addEventListener('click', function () {
-      panel.link(store.get(claimId), card.querySelector('.card-slot'));
-    });
-  }
-
-  /* Cards in text order; orphaned claims under their own heading. */
+  /* Cards in text order; orphaned claims under their own heading. Only cards out of place move: an
+   * ordered list (the usual case) is not touched, so it is not laid out again. */
   order() {
+    if (this.queue) { this.complete(); return; } // making the last queued card orders them all
     const sorted = this.store.all().sort(TextMath.compareClaims);
     const orphanList = this.orphanedSection.querySelector('ol');
     const cardList = this.cardList;
     const byId = this.byId;
-    // Into two fragments first, then one insertion per list: the page is laid out once, not per card.
-    const cards = document.createDocumentFragment();
-    const orphans = document.createDocumentFragment();
-    sorted.forEach(function (claim) {
-      const card = byId.get(claim.id);
-      (claim.start === null || claim.start === undefined ? orphans : cards).appendChild(card);
-    });
-    cardList.appendChild(cards);
-    orphanList.appendChild(orphans);
+    const place = function (list, claims) {
+      let cursor = list.firstElementChild;
+      claims.forEach(function (claim) {
+        const card = byId.get(claim.id);
+        if (card === cursor) { cursor = cursor.nextElementSibling; } else { list.insertBefore(card, cursor); }
+      });
+    };
+    const missing = function (claim) { return claim.start === null || claim.start === undefined; };
+    place(cardList, sorted.filter(function (claim) { return !missing(claim); }));
+    place(orphanList, sorted.filter(missing));
     this.orphanedSection.hidden = orphanList.children.length === 0;
     this.countBadge.textContent = String(this.store.size);
     cardList.classList.toggle('is-empty', cardList.children.length === 0);
@@ -190,6 +268,7 @@ export class Panel extends EventTarget {
   }
 
   remove(claimId) {
+    this.complete();
     const card = this.byId.get(claimId);
     if (card) { card.remove(); this.byId.delete(claimId); }
     this.order();
@@ -215,18 +294,23 @@ export class Panel extends EventTarget {
   }
 
   setSelected(claimId, previousId) {
+    this.complete();
     const previous = this.byId.get(previousId);
     if (previous) { previous.classList.remove('is-selected'); previous.removeAttribute('aria-current'); }
     const card = this.byId.get(claimId);
     if (card) { card.classList.add('is-selected'); card.setAttribute('aria-current', 'true'); }
   }
 
+  /* Bring a card into view; `center` (the page opening at a claim) jumps there: cards off screen have an
+   * estimated height until first shown (content-visibility), and a smooth scroll across hundreds of them
+   * would end short as they take their real heights on the way. */
   scrollTo(claimId, center) {
-    const card = this.byId.get(claimId);
-    if (card) { card.scrollIntoView({ block: center ? 'center' : 'nearest', behavior: 'smooth' }); }
+    const card = this.card(claimId);
+    if (card) { card.scrollIntoView({ block: center ? 'center' : 'nearest', behavior: center ? 'auto' : 'smooth' }); }
   }
 
   applyFilter() {
+    this.complete();
     const needle = this.filterBox.value.trim().toLowerCase();
     this.byId.forEach(function (card) { card.hidden = Boolean(needle) && card.dataset.search.indexOf(needle) === -1; });
   }
