@@ -8,6 +8,7 @@ growth of one request is its peak less the RSS before it, whatever the process d
 """
 
 import http.client
+import json
 import os
 import signal
 import subprocess
@@ -108,6 +109,16 @@ def run_checked(command: list[str], *, env: dict, cwd: Path, log_path: Path, tim
         name = " ".join(map(str, command[:2]))
         raise RuntimeError(f"{name} exited with {result.returncode}: {last} (see {log_path})")
     return result.stdout
+
+
+def request_json(session: HttpSession, method: str, path: str, payload=None, expect=(200, 201)):
+    """A JSON request to a peer's API; any status but `expect` is an error naming the answer."""
+    body = None if payload is None else json.dumps(payload).encode()
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    status, data = session.request(method, path, body, headers)
+    if status not in expect:
+        raise RuntimeError(f"{method} {path} answered {status}: {data[:300]!r}")
+    return json.loads(data) if data else None
 
 
 class TokenSession(HttpSession):

@@ -104,12 +104,7 @@ class Doccano:
     # ------------------------------------------------------------------ API helpers
 
     def _json(self, method: str, path: str, payload=None, expect=(200, 201)):
-        body = None if payload is None else json.dumps(payload).encode()
-        headers = {"Accept": "application/json", "Content-Type": "application/json"}
-        status, data = self.sessions[0].request(method, path, body, headers)
-        if status not in expect:
-            raise RuntimeError(f"{method} {path} answered {status}: {data[:300]!r}")
-        return json.loads(data) if data else None
+        return common.request_json(self.sessions[0], method, path, payload, expect)
 
     def _project(self, name: str) -> int:
         project = self._json("POST", "/v1/projects", {
