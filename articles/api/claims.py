@@ -181,6 +181,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         all_quotes = request.query_params.get("quotes") == "all"
         context = request.query_params.get("context") in ("1", "true")
         article = access.get_article_for_user(user, pk, only=("id",) if all_quotes else ("id", "body"))
+        # The ETag and the answer depend on the role (can_edit, the verdict step): its permissions in one query.
+        access.load_permissions(user)
         state = compact_state(article.pk)
         etag = compact_etag(article.pk, user, {**claims_state(state), "all_quotes": all_quotes, "context": context})
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}

@@ -97,6 +97,9 @@ def article_list(request):
 def article_detail(request, pk):
     """The reader: the article's text with every claim, and the data the panel needs, in one page."""
     article = access.get_article_for_user(request.user, pk)
+    # The page shows what the role allows (can_edit, the verdict step, the add buttons): its permissions in one
+    # query rather than ModelBackend's two.
+    access.load_permissions(request.user)
     # First: what is read after it is at least as new, so what is cached under it is never older than it.
     state = compact_state(article.pk)
     user = request.user

@@ -210,16 +210,16 @@ def test_it_answers_in_the_same_queries_and_small_for_any_count(
     api.force_login(alice)
     api.get(url(article))
     cache.clear()
-    # session, user, article (id only), state, user permissions (2), claims (their tags in the same rows), link
-    # counts, statuses
-    with django_assert_num_queries(9):
+    # session, user, article (id only), user permissions (one query), state, claims (their tags in the same rows),
+    # link counts, statuses
+    with django_assert_num_queries(8):
         response = api.get(url(article))
     assert response.json()["count"] == count
     if count == 1000:
         assert len(response.content) < 200_000, len(response.content)
-    with django_assert_num_queries(6):  # built already: the cached answer, no claim read
+    with django_assert_num_queries(5):  # built already: the cached answer, no claim read
         assert api.get(url(article)).content == response.content
-    with django_assert_num_queries(6):  # the 304
+    with django_assert_num_queries(5):  # the 304
         assert api.get(url(article), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 

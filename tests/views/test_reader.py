@@ -137,19 +137,19 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     url = f"/articles/{article.pk}/"
     client.get(url)
     cache.clear()
-    # session, user, article, the claims' state, user permissions (2), links, their ends in other articles,
+    # session, user, article, user permissions (one query), the claims' state, links, their ends in other articles,
     # claims (their tags in the same rows), the claims' statuses, comment counts
-    with django_assert_num_queries(13):  # + the top bar's work and inbox counts
+    with django_assert_num_queries(12):  # + the top bar's work and inbox counts
         response = client.get(url)
     data = reader_data(response)
     assert len(data["claims"]) == 1000 and len(data["links"]) == 200
     assert list(data["compact_links"]["ends"]) == [str(elsewhere.pk)]  # the far end once, this article's by id
     assert data["claims"][0]["verdict"]["rating"] == "false"
-    with django_assert_num_queries(9):  # the claims and links as built for the same state: from the cache
+    with django_assert_num_queries(8):  # the claims and links as built for the same state: from the cache
         assert reader_data(client.get(url))["compact"] == data["compact"]
     # Links within the article only: no far ends to read.
     ClaimLink.objects.filter(from_claim=elsewhere).delete()
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         client.get(url)
 
 
