@@ -930,6 +930,7 @@ def compact_claims(
     rows = article_rows(_compact_rows, article_pk, (*fields, *extra))
     all_names = state_tag_names(state)
     tag_names: dict[int, str] = {}
+    tag_lists: dict[str | None, list[int]] = {None: [], "": []}  # a row's tag ids ("7,3") -> sorted by name
     if link_counts is None:
         link_counts = Counter(claim_id for (claim_id,) in article_rows(_live_link_ends, article_pk))
     statuses = article_claim_statuses(article_pk)
@@ -949,10 +950,11 @@ def compact_claims(
     for row in rows:
         claim_id = row[id_at]
         status, step = steps.get(claim_id, no_step)
-        claim_tags = []
-        if row[-1]:
+        claim_tags = tag_lists.get(row[-1])
+        if claim_tags is None:  # a set of tags not seen yet in this article (claims share a few dozen)
             claim_tags = sorted((int(tag) for tag in row[-1].split(",")), key=all_names.__getitem__)
             tag_names.update((tag, all_names[tag]) for tag in claim_tags)
+            tag_lists[row[-1]] = claim_tags
         # COMPACT_COMPUTED, in order.
         values = [*row[:width], claim_tags, link_counts.get(claim_id, 0),
                   anyone or (own and row[user_at] == user_pk), status, step]  # fmt: skip
