@@ -560,15 +560,19 @@ def comment_counts(claim_ids) -> dict[int, int]:
 
 
 def article_comment_counts(article) -> dict[int, int]:
-    """The reader's per-claim comment counts (one query): only counts, threads are fetched on expand."""
-    rows = (
-        Comment.objects.filter(claim__article=article, claim__deleted_at__isnull=True, deleted_at__isnull=True)
+    """The reader's per-claim comment counts (one query, compiled once): only counts, threads are fetched on
+    expand."""
+    return dict(article_rows(_comment_counts, getattr(article, "pk", article)))
+
+
+def _comment_counts(article_pk: int):
+    return (
+        Comment.objects.filter(claim__article_id=article_pk, claim__deleted_at__isnull=True, deleted_at__isnull=True)
         .order_by()
         .values("claim_id")
         .annotate(n=Count("pk"))
         .values_list("claim_id", "n")
     )
-    return {claim_id: n for claim_id, n in rows}
 
 
 class CommentPresenter:
