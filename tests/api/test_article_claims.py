@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from articles import services
 from articles.models import Claim, ClaimLink, Speaker, Tag, Verdict
-from articles.queries import expand_compact
+from articles.queries import article_rows, expand_compact
 from tests.verdict_helpers import make_verdict
 from tests.views.test_reader import many_claims
 
@@ -227,3 +227,26 @@ def test_it_is_in_the_openapi_schema(api, alice):
     api.force_login(alice)
     schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/api/articles/{id}/claims/" in schema and "CompactClaims" in schema
+
+
+def test_each_article_gets_its_own_claims_links_and_statuses(api, alice, bob, article, make_article, make_claim):
+    """The statements are compiled once and run with each article's id: nothing of the first article asked for
+    shows in the second's answer, nor the other way."""
+    other = make_article("Other text entirely, with its own claim.")
+    here = make_claim(article, "tactical retreat", user=alice)
+    there = make_claim(other, "its own claim", user=bob)
+    services.link_claims(user=alice, from_claim=here, to_claim=there, relation="supports")
+    Verdict.objects.create(claim=there, rating="false", headline="No", state="published", author=bob)
+    api.force_login(alice)
+    for order in ([(article, here), (other, there)], [(other, there), (article, here)]):
+        cache.clear()
+        for asked, claim in order:
+            claims = expand_compact(api.get(url(asked), {"quotes": "all"}).json())
+            assert [c["id"] for c in claims] == [claim.pk] and claims[0]["link_count"] == 1
+            assert (claims[0]["verdict"] is not None) == (claim == there)
+
+
+@pytest.mark.django_db
+def test_a_compiled_statement_must_take_the_article_id():
+    with pytest.raises(ValueError, match="article's id"):
+        article_rows(lambda article_pk: Claim.objects.values_list("id"), 1)
