@@ -19,7 +19,7 @@ from pathlib import Path
 
 MODEL_NAME = "checkworthy"
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_MODEL_FILE = DATA_DIR / "checkworthy-v2.json"
+DEFAULT_MODEL_FILE = DATA_DIR / "checkworthy-v3.json"
 FORMAT = "checkworthy-linear/1"
 DEFAULT_THRESHOLD = 0.5
 # A sentence shorter than this (letters and digits) is never suggested: "Yes." "Thank you."

