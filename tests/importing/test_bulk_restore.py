@@ -109,6 +109,21 @@ def test_each_imported_claim_has_its_tags_and_one_history_row_naming_them(db, sm
     assert Tag.objects.count() == len(WORDS)
 
 
+def test_history_rows_name_each_claims_own_tags_none_one_or_several(db, small_batches):
+    lines = bulk_lines(claims=6)
+    for number, tags in zip(range(2, 8), [[], ["solo"], ["one", "two"], [], ["a", "b", "c"], ["solo"]], strict=True):
+        record = json.loads(lines[number])
+        record["tags"] = tags
+        lines[number] = json.dumps(record)
+
+    assert import_jsonl(lines).errors == []
+
+    for claim in Claim.objects.prefetch_related("tags"):
+        (entry,) = claim.history.all()
+        assert sorted(row.tag.name for row in entry.tags.all()) == sorted(tag.name for tag in claim.tags.all())
+    assert Claim.tags.through.objects.count() == 7
+
+
 def test_a_claim_created_after_an_import_is_found_too(db, alice, small_batches):
     import_jsonl(bulk_lines())
     article = Article.objects.get()
