@@ -101,10 +101,27 @@ def test_each_imported_claim_has_its_tags_and_one_history_row_naming_them(db, sm
         (entry,) = claim.history.all()
         assert (entry.history_type, entry.history_change_reason) == ("+", "imported")
         assert entry.history_user.username == "loader"
-        assert entry.quote == claim.quote
-        assert entry.created_at == claim.created_at
+        # The history row is the claim row, every tracked column (SQLite copies it from the claim's row).
+        assert {f.attname: getattr(entry, f.attname) for f in Claim.history.model.tracked_fields} == {
+            f.attname: getattr(claim, f.attname) for f in Claim.history.model.tracked_fields
+        }
         assert [tag.tag.name for tag in entry.tags.all()] == [f"tag-{claim.quote}"]
     assert Tag.objects.count() == len(WORDS)
+
+
+def test_history_rows_name_each_claims_own_tags_none_one_or_several(db, small_batches):
+    lines = bulk_lines(claims=6)
+    for number, tags in zip(range(2, 8), [[], ["solo"], ["one", "two"], [], ["a", "b", "c"], ["solo"]], strict=True):
+        record = json.loads(lines[number])
+        record["tags"] = tags
+        lines[number] = json.dumps(record)
+
+    assert import_jsonl(lines).errors == []
+
+    for claim in Claim.objects.prefetch_related("tags"):
+        (entry,) = claim.history.all()
+        assert sorted(row.tag.name for row in entry.tags.all()) == sorted(tag.name for tag in claim.tags.all())
+    assert Claim.tags.through.objects.count() == 7
 
 
 def test_a_claim_created_after_an_import_is_found_too(db, alice, small_batches):
