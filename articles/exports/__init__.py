@@ -168,8 +168,6 @@ VERDICT_FIELDS = (
     "created_at", "updated_at",
 )  # fmt: skip
 LINK_FIELDS = ("id", "from_claim_id", "to_claim_id", "relation", "note", "created_by__username", "created_at")
-# What JSON Lines adds: the key (claim_key) of the claim at each end, from these columns of the end's row.
-END_KEY_FIELDS = ("article__content_hash", "start", "end", "created_at")
 ARTICLE_FIELDS = (
     "id", "title", "source__name", "source__homepage", "url", "byline", "published", "language", "body", "raw",
     "raw_format", "content_hash", "added_by__username", "created_at", "updated_at",
@@ -240,7 +238,7 @@ def _tags_by_claim(ids: list[int]) -> dict[int, list[str]]:
 def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool = False) -> dict[int, list[tuple]]:
     """The links touching the chunk whose both ends are live, as (other claim id, "out"|"in", link row) per claim.
 
-    Two queries: the links, then their ends (live ones only, with what their keys need when `keys`). One
+    Two queries: the links, then their ends (live ones only, with their keys when `keys`). One
     query joining the links to both claims and their articles made PostgreSQL scan every claim per chunk.
     With `keys` each link row gets "from_claim_key" and "to_claim_key" (claim_key of each end).
     """
@@ -257,8 +255,10 @@ def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool =
         return {}
     ends = {link["from_claim_id"] for link in rows} | {link["to_claim_id"] for link in rows}
     live_ends = Claim.objects.filter(pk__in=sorted(ends), deleted_at__isnull=True).order_by()
-    end_rows = _fetch_tuples(live_ends.values("id", *(END_KEY_FIELDS if keys else ())))
-    end_keys = {end_id: claim_key(*key) if keys else None for end_id, *key in end_rows}
+    if keys:  # written by the database (claim_key in SQL): no date parsed and formatted again per end
+        end_keys = dict(_fetch_tuples(live_ends.values("id", key=sqljson.claim_key_text())))
+    else:
+        end_keys = dict.fromkeys(end_id for (end_id,) in _fetch_tuples(live_ends.values("id")))
     links = defaultdict(list)
     for link in rows:
         from_id, to_id = link["from_claim_id"], link["to_claim_id"]
