@@ -34,9 +34,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
+from articles.exports import sqljson
 from articles.filters import ArticleFilter, ClaimFilter
 from articles.models import Article, Claim, ClaimLink, Comment, Evidence, Verdict
-from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS, shown, speaker_values
+from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS, shown
 
 CHUNK_SIZE = 2000
 # Article records carry the full text (and the raw original), so they are fetched in small batches.
@@ -50,11 +51,16 @@ Progress = Callable[[int], None] | None
 # ---------------------------------------------------------------- URLs
 
 
-def _url_maker(site_url: str, name: str) -> Callable[[int], str]:
-    """A fast pk -> absolute URL function for one URL pattern (reverse() once, not once per row)."""
+def _url_affixes(site_url: str, name: str) -> tuple[str, str]:
+    """What comes before and after the pk in the absolute URL of one URL pattern (reverse() once)."""
     sentinel = 918273645
     prefix, suffix = reverse(name, args=[sentinel]).split(str(sentinel))
-    base = site_url.rstrip("/") + prefix
+    return site_url.rstrip("/") + prefix, suffix
+
+
+def _url_maker(site_url: str, name: str) -> Callable[[int], str]:
+    """A fast pk -> absolute URL function for one URL pattern (reverse() once, not once per row)."""
+    base, suffix = _url_affixes(site_url, name)
     return lambda pk: f"{base}{pk}{suffix}"
 
 
@@ -73,6 +79,7 @@ class Urls:
     claim: Callable[[int], str]
     article: Callable[[int], str]
     verdict: Callable[[int], str]
+    claim_affixes: tuple[str, str]  # for the database to write claim URLs (sqljson.claim_head)
 
     @classmethod
     def for_site(cls, site_url: str | None = None) -> "Urls":
@@ -82,6 +89,7 @@ class Urls:
             claim=_url_maker(site, "articles:claim_detail"),
             article=_url_maker(site, "articles:article_detail"),
             verdict=_url_maker(site, "verdicts:verdict_public"),
+            claim_affixes=_url_affixes(site, "articles:claim_detail"),
         )
 
     def public_verdict(self, verdict: dict) -> str | None:
@@ -160,8 +168,6 @@ VERDICT_FIELDS = (
     "created_at", "updated_at",
 )  # fmt: skip
 LINK_FIELDS = ("id", "from_claim_id", "to_claim_id", "relation", "note", "created_by__username", "created_at")
-# What JSON Lines adds: the key (claim_key) of the claim at each end, from these columns of the end's row.
-END_KEY_FIELDS = ("article__content_hash", "start", "end", "created_at")
 ARTICLE_FIELDS = (
     "id", "title", "source__name", "source__homepage", "url", "byline", "published", "language", "body", "raw",
     "raw_format", "content_hash", "added_by__username", "created_at", "updated_at",
@@ -173,9 +179,12 @@ def live_claims(claims: QuerySet) -> QuerySet:
     return claims.filter(deleted_at__isnull=True)
 
 
-def claim_chunks(claims: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[list[dict]]:
-    """The claims' rows (CLAIM_FIELDS) in id order, chunk by chunk, one keyset query per chunk."""
-    rows_query = live_claims(claims).order_by("pk").values(*CLAIM_FIELDS)
+def claim_chunks(
+    claims: QuerySet, *, chunk_size: int = CHUNK_SIZE, fields: tuple[str, ...] = CLAIM_FIELDS, **expressions
+) -> Iterator[list[dict]]:
+    """The claims' rows (`fields`, CLAIM_FIELDS by default, and any named `expressions` computed by the
+    database) in id order, chunk by chunk, one keyset query per chunk."""
+    rows_query = live_claims(claims).order_by("pk").values(*fields, **expressions)
     last = 0
     while True:
         rows = _fetch(rows_query.filter(pk__gt=last)[:chunk_size])
@@ -229,7 +238,7 @@ def _tags_by_claim(ids: list[int]) -> dict[int, list[str]]:
 def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool = False) -> dict[int, list[tuple]]:
     """The links touching the chunk whose both ends are live, as (other claim id, "out"|"in", link row) per claim.
 
-    Two queries: the links, then their ends (live ones only, with what their keys need when `keys`). One
+    Two queries: the links, then their ends (live ones only, with their keys when `keys`). One
     query joining the links to both claims and their articles made PostgreSQL scan every claim per chunk.
     With `keys` each link row gets "from_claim_key" and "to_claim_key" (claim_key of each end).
     """
@@ -246,8 +255,10 @@ def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool =
         return {}
     ends = {link["from_claim_id"] for link in rows} | {link["to_claim_id"] for link in rows}
     live_ends = Claim.objects.filter(pk__in=sorted(ends), deleted_at__isnull=True).order_by()
-    end_rows = _fetch_tuples(live_ends.values("id", *(END_KEY_FIELDS if keys else ())))
-    end_keys = {end_id: claim_key(*key) if keys else None for end_id, *key in end_rows}
+    if keys:  # written by the database (claim_key in SQL): no date parsed and formatted again per end
+        end_keys = dict(_fetch_tuples(live_ends.values("id", key=sqljson.claim_key_text())))
+    else:
+        end_keys = dict.fromkeys(end_id for (end_id,) in _fetch_tuples(live_ends.values("id")))
     links = defaultdict(list)
     for link in rows:
         from_id, to_id = link["from_claim_id"], link["to_claim_id"]
@@ -679,50 +690,35 @@ def _verdict_record(
     }
 
 
-def _article_of_claim(claim: dict) -> str:
-    """The claim's "article" object, encoded: the same for every claim of the article (see _claim_lines)."""
-    return _compact(
-        {
-            "id": claim["article_id"],
-            "title": claim["article__title"],
-            "source": claim["article__source__name"],
-            "url": claim["article__url"],
-            "published": _iso(claim["article__published"]),
-            "content_hash": claim["article__content_hash"],
-        }
-    )
+# What a claim line holds between its head and its tail when it has no tags, links, verdicts or comments.
+_NOTHING_RELATED = '[],"links":[],"current_verdict":null,"verdicts":[],"comments":[]'
 
 
-def _claim_line(claim: dict, related: Related, urls: Urls, article: str, speaker: str) -> str:
+def _claim_line(claim: dict, related: Related, urls: Urls) -> str:
     """One claim record: type, id, key, url, article, span fields (CLAIM_SPAN_FIELDS), anchor_state, speaker,
     summary, tags, links, current_verdict, verdicts, comments, created_by, created_at, updated_at.
 
-    Written as _compact(record) would write it (import_claims reads it back), but spliced from encoded pieces:
-    json.dumps of a nested dict per claim was half an export's time. The article and speaker objects come
-    encoded once per chunk, and the lists most claims leave empty cost nothing.
+    Written as _compact(record) would write it (import_claims reads it back). The database wrote the text
+    up to `"tags":` and from `,"created_by":` (sqljson: json.dumps of a nested dict per claim was half an
+    export's time); the lists between are spliced in here, and most claims have none of them.
     """
     claim_id = claim["id"]
-    start, end = claim["start"], claim["end"]
-    key = claim_key(claim["article__content_hash"], start, end, claim["created_at"])
     tags = related.tags.get(claim_id)
+    links = related.links.get(claim_id)
     verdicts = related.verdicts.get(claim_id)
+    comments = related.claim_comments.get(claim_id)
+    if not (tags or links or verdicts or comments):
+        return f"{claim['head']}{_NOTHING_RELATED}{claim['tail']}\n"
     verdict = current_verdict(verdicts) if verdicts else None
 
     def verdict_record(row):
         return _verdict_record(row, related.evidence, urls, related.verdict_comments)
 
-    enc = _encode_str
     return (
-        f'{{"type":"claim","id":{claim_id},"key":{enc(key)},"url":{enc(urls.claim(claim_id))},"article":{article}'
-        f',"start":{"null" if start is None else start},"end":{"null" if end is None else end}'
-        f',"quote":{enc(claim["quote"])},"prefix":{enc(claim["prefix"])},"suffix":{enc(claim["suffix"])}'
-        f',"anchor_state":{enc(claim["anchor_state"])},"speaker":{speaker},"summary":{enc(claim["summary"])}'
-        f',"tags":[{",".join(map(enc, tags)) if tags else ""}]'
-        f',"links":{_records(related.links.get(claim_id), _link_record)}'
+        f"{claim['head']}[{','.join(map(_encode_str, tags)) if tags else ''}]"
+        f',"links":{_records(links, _link_record)}'
         f',"current_verdict":{verdict["id"] if verdict else "null"},"verdicts":{_records(verdicts, verdict_record)}'
-        f',"comments":{_records(related.claim_comments.get(claim_id), _comment_record)}'
-        f',"created_by":{enc(claim["created_by__username"])},"created_at":{enc(_iso(claim["created_at"]))}'
-        f',"updated_at":{enc(_iso(claim["updated_at"]))}}}\n'
+        f',"comments":{_records(comments, _comment_record)}{claim["tail"]}\n'
     )
 
 
@@ -731,19 +727,15 @@ def _records(rows: list | None, record: Callable) -> str:
     return _compact([record(row) for row in rows]) if rows else "[]"
 
 
-def _claim_lines(rows: list[dict], related: Related, urls: Urls) -> str:
-    """A chunk's claim records, one per line; each article and speaker object encoded once for the chunk."""
-    articles, speakers = {}, {None: "null"}
-    lines = []
-    for claim in rows:
-        article = articles.get(claim["article_id"])
-        if article is None:
-            article = articles[claim["article_id"]] = _article_of_claim(claim)
-        speaker = speakers.get(claim["speaker_id"])
-        if speaker is None:
-            speaker = speakers[claim["speaker_id"]] = _compact(speaker_values(claim))
-        lines.append(_claim_line(claim, related, urls, article, speaker))
-    return _lines_safe("".join(lines))
+def _claim_line_chunks(claims: QuerySet, urls: Urls, *, chunk_size: int) -> Iterator[list[dict]]:
+    """Claim rows for JSON Lines: id, article_id and the record's head and tail written by the database."""
+    return claim_chunks(
+        claims,
+        chunk_size=chunk_size,
+        fields=("id", "article_id"),
+        head=sqljson.claim_head(*urls.claim_affixes),
+        tail=sqljson.claim_tail(),
+    )
 
 
 def write_jsonl(
@@ -781,13 +773,13 @@ def write_jsonl(
             yield from _article_records(chunk)
         claims = Claim.objects.filter(article__in=articles.order_by().values("pk"))
         seen_articles = None  # all written already
-    for rows in claim_chunks(claims, chunk_size=chunk_size):
+    for rows in _claim_line_chunks(claims, urls, chunk_size=chunk_size):
         if seen_articles is not None:
             new = {row["article_id"] for row in rows} - seen_articles
             seen_articles |= new
             yield "".join(_article_records(new))
         related = load_related([row["id"] for row in rows], full=True)
-        yield _claim_lines(rows, related, urls)
+        yield _lines_safe("".join([_claim_line(row, related, urls) for row in rows]))
         if progress:
             progress(len(rows))
 

@@ -6,7 +6,7 @@ build_hostile_desk() is shared with the import and view tests (imported from thi
 import csv
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -283,6 +283,20 @@ def test_it_writes_each_claim_line_exactly_as_json_dumps_writes_its_record(desk)
         assert list(record) == CLAIM_RECORD_KEYS
         expected = json.dumps(record, ensure_ascii=False, separators=(",", ":")).replace("\u2028", "\\u2028")
         assert line == expected
+
+
+def test_it_writes_claim_times_and_keys_as_python_does_with_and_without_microseconds(desk):
+    # The database writes a claim line's dates (sqljson.IsoTime); isoformat() leaves out zero microseconds.
+    whole, fraction = datetime(2025, 3, 4, 10, 0, tzinfo=UTC), datetime(2025, 3, 4, 10, 0, 0, 500, tzinfo=UTC)
+    claim = desk["claims"]["rtl"]
+    Claim.objects.filter(pk=claim.pk).update(created_at=whole, updated_at=fraction)
+    records = {r["id"]: r for r in _records(collect(exports.write_jsonl(Claim.objects.all()))) if r["type"] == "claim"}
+
+    record = records[claim.pk]
+    assert (record["created_at"], record["updated_at"]) == (whole.isoformat(), fraction.isoformat())
+    assert record["key"] == exports.claim_key(claim.article.content_hash, claim.start, claim.end, whole)
+    orphan = records[desk["claims"]["orphan"].pk]
+    assert orphan["key"].split(":")[1] == "" and orphan["start"] is None
 
 
 def test_it_writes_every_filtered_article_in_the_article_export(desk):

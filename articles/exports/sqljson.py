@@ -1,0 +1,118 @@
+"""A JSON Lines claim record written by the database: the text before and after its related lists.
+
+Python encoding each claim (reading its columns, parsing and re-formatting its dates, quoting each string)
+was most of a JSON Lines export's time. Here the database writes those parts of the line as text, in the
+claim query itself: SQLite's json_quote and PostgreSQL's to_json escape a string exactly as
+json.dumps(ensure_ascii=False) does (`"`, `\\`, \\b \\f \\n \\r \\t, other control characters as \\u00xx,
+everything else as is), and the dates are formatted from the stored value as datetime.isoformat() writes
+them. Python only splices in the tags, links, verdicts and comments (CLAIM_HEAD ... CLAIM_TAIL), which most
+claims do not have. U+2028/U+2029 are escaped afterwards for the whole chunk, as for every record.
+
+tests/exports/test_formats.py holds every line to json.dumps of its parsed record on both databases.
+"""
+
+from django.db.models import Case, F, Func, TextField, Value, When
+from django.db.models.functions import Cast
+
+from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS
+
+
+class JsonText(Func):
+    """A value (text, integer, date or NULL) as JSON text: "quoted and escaped", 5 or null."""
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="json_quote(%(expressions)s)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="COALESCE(to_json(%(expressions)s)::text, 'null')", **extra)
+
+
+class IsoTime(Func):
+    """A stored date-time (UTC) as datetime.isoformat() of the aware value writes it; NULL stays NULL.
+
+    SQLite holds Django's naive UTC text, "2025-03-04 10:00:00[.500000]"; PostgreSQL a timestamptz, written
+    in UTC with the microseconds only when there are any, as Python does.
+    """
+
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(replace(%(expressions)s, ' ', 'T') || '+00:00')", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = (
+            "(to_char(%(expressions)s AT TIME ZONE 'UTC', CASE WHEN to_char(%(expressions)s, 'US') = '000000' "
+            "THEN 'YYYY-MM-DD\"T\"HH24:MI:SS' ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.US' END) || '+00:00')"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+class Splice(Func):
+    """Texts joined end to end (`||`); literal pieces are given as plain str."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+    def __init__(self, *parts):
+        super().__init__(*(Value(part) if isinstance(part, str) else part for part in parts))
+
+
+def _text(field: str) -> Cast:
+    return Cast(F(field), TextField())
+
+
+def _object(pairs: list[tuple[str, str]]) -> Splice:
+    """{"key":value,...} with each value the JSON text of a column (JsonText)."""
+    parts = []
+    for position, (key, field) in enumerate(pairs):
+        parts += [("{" if position == 0 else ",") + f'"{key}":', JsonText(F(field))]
+    return Splice(*parts, "}")
+
+
+def claim_key_text() -> Splice:
+    """articles.exports.claim_key in SQL: text hash, span ("" without one) and creation time."""
+    span = Case(
+        When(start__isnull=True, then=Value("")),
+        default=Splice(_text("start"), "-", _text("end")),
+        output_field=TextField(),
+    )
+    return Splice(F("article__content_hash"), ":", span, ":", IsoTime(F("created_at")))
+
+
+def claim_head(url_prefix: str, url_suffix: str) -> Splice:
+    """A claim record from its start to `"tags":` (keys in the order of _claim_line's docstring)."""
+    article = _object([
+        ("id", "article_id"), ("title", "article__title"), ("source", "article__source__name"),
+        ("url", "article__url"), ("published", "article__published"), ("content_hash", "article__content_hash"),
+    ])  # fmt: skip
+    speaker = Case(
+        When(speaker_id__isnull=True, then=Value("null")),
+        default=_object([(name, f"speaker__{name}") for name in SPEAKER_FIELDS]),
+        output_field=TextField(),
+    )
+    spans = []
+    for name in CLAIM_SPAN_FIELDS:
+        spans += [f',"{name}":', JsonText(F(name))]
+    return Splice(
+        '{"type":"claim","id":', _text("id"),
+        ',"key":', JsonText(claim_key_text()),
+        ',"url":', JsonText(Splice(url_prefix, _text("id"), url_suffix)),
+        ',"article":', article, *spans,
+        ',"anchor_state":', JsonText(F("anchor_state")),
+        ',"speaker":', speaker,
+        ',"summary":', JsonText(F("summary")),
+        ',"tags":',
+    )  # fmt: skip
+
+
+def claim_tail() -> Splice:
+    """A claim record from after its comments to its end: creator and dates."""
+    return Splice(
+        ',"created_by":', JsonText(F("created_by__username")),
+        ',"created_at":', JsonText(IsoTime(F("created_at"))),
+        ',"updated_at":', JsonText(IsoTime(F("updated_at"))),
+        "}",
+    )  # fmt: skip
