@@ -7,6 +7,7 @@ further load under CaptureQueriesContext, so recording SQL does not slow the tim
 """
 
 import time
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -131,27 +132,34 @@ def reader(run) -> list[Figure]:
     ]  # fmt: skip
 
 
+# The claim list's searches besides the corpus's "filter and search": a rare word and a common one, alone.
+# "Dispatch" opens each synthetic article (bench/text.py article_body), so only the claims that begin
+# there hold it (about one in a thousand); a place name such as "Vallemar" is in about one claim in ten
+# and in the names of one speaker in fifteen.
+LIST_SEARCHES = {"rare word": {"q": "Dispatch"}, "common word": {"q": "Vallemar"}}
+
+
 def claim_list(run) -> list[Figure]:
     corpus, loads = run.corpus, run.scale.page_loads
     client = _client(corpus.annotators[0])
     base = reverse("articles:claim_list")
-    query = "&".join(f"{key}={value}" for key, value in corpus.list_filter.items())
-    filtered = measure(client, f"{base}?{query}", loads)
     bare = measure(client, base, loads)
-    run.details["claim_list"] = {"filtered": filtered, "bare": bare}
+    searches = {"filter and search": corpus.list_filter, **LIST_SEARCHES}
+    measured = {}
+    for label, params in searches.items():
+        query = urlencode(params)
+        measured[label] = (query, measure(client, f"{base}?{query}", loads))
+    run.details["claim_list"] = {"bare": bare, **{label: result for label, (_, result) in measured.items()}}
     name = f"claim list, {run.corpus.counts['claims']:,} claims"
     target_note = "" if run.scale.name == "1m" else "the target is set for 1,000,000 claims"
-    return [
-        Figure(name, f"filter and search ({query}), median", filtered["median_ms"], "ms", bare["median_ms"]),
-        Figure(
-            name,
-            f"filter and search ({query}), p95",
-            filtered["p95_ms"],
-            "ms",
-            bare["p95_ms"],
-            "< 200 ms",
-            filtered["p95_ms"] < 200,
-            note=target_note,
-        ),
-        Figure(name, "queries", filtered["queries"], "queries", bare["queries"]),
+    figures = [
+        Figure(name, "bare list, p95", bare["p95_ms"], "ms", None, "< 200 ms", bare["p95_ms"] < 200, note=target_note)
     ]
+    for label, (query, result) in measured.items():
+        figures += [
+            Figure(name, f"{label} ({query}), median", result["median_ms"], "ms", bare["median_ms"]),
+            Figure(name, f"{label} ({query}), p95", result["p95_ms"], "ms", bare["p95_ms"], "< 200 ms",
+                   result["p95_ms"] < 200, note=target_note),
+            Figure(name, f"{label} ({query}), queries", result["queries"], "queries", bare["queries"]),
+        ]  # fmt: skip
+    return figures
