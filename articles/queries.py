@@ -484,15 +484,12 @@ def count_or_estimate(queryset, *, limit: int = EXACT_COUNT_LIMIT, searched: boo
     if searched:
         limit = min(limit, SEARCH_COUNT_LIMIT)
     bounded = queryset[: limit + 1].count()
-    if bounded > limit and not searched and connections[queryset.db].vendor == "postgresql":
+    if bounded <= limit:
+        return Total(bounded)
+    if not searched and connections[queryset.db].vendor == "postgresql":
         plan = json.loads(queryset.explain(format="json"))
         return Total(_round_estimate(max(int(plan[0]["Plan"]["Plan Rows"]), limit)), estimated=True)
-    return capped_total(bounded, limit)
-
-
-def capped_total(found: int, limit: int) -> Total:
-    """The total of a list read or counted up to `limit` + 1 rows: exact, or "more than `limit`"."""
-    return Total(found) if found <= limit else Total(limit, more_than=True)
+    return Total(limit, more_than=True)
 
 
 def _round_estimate(count: int) -> int:

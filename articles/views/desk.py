@@ -19,16 +19,14 @@ from django.views.decorators.cache import never_cache
 
 from articles import access
 from articles.exports import FORMATS
-from articles.filters import ArticleFilter, ClaimFilter, PageWithoutCount, page_number, page_without_count
+from articles.filters import ArticleFilter, ClaimFilter, page_number, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
     READER_COMPACT_OMIT,
     READER_SPEAKER_FIELDS,
-    SEARCH_COUNT_LIMIT,
     Total,
     VerdictActions,
     article_comment_counts,
-    capped_total,
     claim_status,
     claim_statuses,
     compact_state,
@@ -152,7 +150,7 @@ def reader_json_script(data, **texts: str) -> str:
 @login_required
 def claim_list(request):
     filterset = ClaimFilter(request.GET, queryset=Claim.objects.live(), request=request)
-    page, total = _claims_page(filterset, _page_number(request))
+    page = _claims_page(filterset.qs, _page_number(request))
     statuses = claim_statuses([claim.pk for claim in page.rows])
     verdict_action = VerdictActions(request.user)
     for claim in page.rows:
@@ -161,34 +159,27 @@ def claim_list(request):
     query = _query_without_page(request)
     context = {"filter": filterset, "page": page, "query": query, "exports": _export_links("claims", query)}
     context.update(_filter_state(filterset), search=filterset.form.data.get("q", ""))
-    context["total"] = total if filterset.is_valid() else None
+    context["total"] = _claim_total(filterset, page)
     return render(request, "articles/claim_list.html", context)
 
 
-def _claims_page(filterset, number: int) -> tuple[PageWithoutCount, Total]:
-    """Page `number` of the filtered claims and the list's total.
-
-    The page's ids come first, sorted and cut from the claim rows alone; then what the cards show (speaker,
-    article, tags, verdicts, link counts) is read for those rows only (in one query PostgreSQL joined every
-    match of a search, a thousand for a rare word at a million claims, before sorting them). A search's first
-    pages read up to SEARCH_COUNT_LIMIT + 1 ids at once, which gives the total too: counting apart walked
-    the same rows again. The last page gives the total from its own rows; otherwise a bounded count.
-    """
-    ids = filterset.qs.values_list("pk", flat=True)
-    searched = bool(filterset.form.data.get("q", "").strip())
-    offset = (number - 1) * CLAIMS_PER_PAGE
-    if searched and offset + CLAIMS_PER_PAGE <= SEARCH_COUNT_LIMIT:
-        found = list(ids[: SEARCH_COUNT_LIMIT + 1])
-        rows = found[offset : offset + CLAIMS_PER_PAGE]
-        page = PageWithoutCount(number, rows, has_next=len(found) > offset + CLAIMS_PER_PAGE, size=CLAIMS_PER_PAGE)
-        total = capped_total(len(found), SEARCH_COUNT_LIMIT)
-    else:
-        page = page_without_count(ids, number, CLAIMS_PER_PAGE)
-        last = page.total_if_last
-        total = Total(last) if last is not None else count_or_estimate(filterset.qs, searched=searched)
+def _claims_page(claims, number: int):
+    """Page `number` of `claims`: the page's ids first, sorted and cut from the claim rows alone, then what the
+    cards show (speaker, article, tags, verdicts, link counts) for those rows only. In one query, PostgreSQL
+    joined every match of a search (a thousand for a rare word at a million claims) before sorting them."""
+    page = page_without_count(claims.values_list("pk", flat=True), number, CLAIMS_PER_PAGE)
     shown = Claim.objects.for_display().in_bulk(page.rows)
     page.rows = [shown[pk] for pk in page.rows if pk in shown]  # (a claim deleted in between is left out)
-    return page, total
+    return page
+
+
+def _claim_total(filterset, page) -> Total | None:
+    """The list's total: from the page when it is the last one (a rare word: no count), else a bounded count."""
+    if not filterset.is_valid():
+        return None
+    if page.total_if_last is not None:
+        return Total(page.total_if_last)
+    return count_or_estimate(filterset.qs, searched=bool(filterset.form.data.get("q", "").strip()))
 
 
 @never_cache  # Back after a change must show current data, not a cached page.
