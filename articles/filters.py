@@ -503,17 +503,27 @@ class PageWithoutCount:
     number: int
     rows: list
     has_next: bool
+    size: int
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
+
+    @property
+    def total_if_last(self) -> int | None:
+        """The list's length when this is its last page (read to the end: no count needed), else None.
+
+        A page past the end holds no rows and says nothing about where the list ended."""
+        if self.has_next or (not self.rows and self.number > 1):
+            return None
+        return (self.number - 1) * self.size + len(self.rows)
 
 
 def page_without_count(queryset, number: int, size: int) -> PageWithoutCount:
     """Fetch page `number` (from 1) by reading one row more than asked, instead of a COUNT(*) of the table."""
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
-    return PageWithoutCount(number=number, rows=rows[:size], has_next=len(rows) > size)
+    return PageWithoutCount(number=number, rows=rows[:size], has_next=len(rows) > size, size=size)
 
 
 class CommentFilter(django_filters.FilterSet):
