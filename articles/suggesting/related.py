@@ -5,8 +5,9 @@ engine, no PyTorch): a Spanish claim lands next to the English one it repeats. I
 the installed package and never fetched from the network.
 
 Ranking: texts are normalised alike on both sides (`normalise`: links, post bylines, hashtags, emoji); a claim
-has a vector for its quote and one for its summary, and matches by the closer of the two; the DEPTH nearest
-claims by cosine are reranked with their BM25 score (words and figures shared verbatim) fused in.
+has a vector for its quote and one for its summary, and matches by the closer of the two (the summary's weighted
+by SUMMARY_WEIGHT); the DEPTH nearest claims by cosine and BM25's DEPTH best over the whole desk are reranked
+with their BM25 score (words and figures shared verbatim) fused in.
 `kind()` labels a match "likely same", "may conflict" (same subject, different figure, or one side negated) or
 "related".
 """
