@@ -99,6 +99,13 @@ def suggest_related_claims(claim_id: int) -> None:
     services.suggest_related(claim_id)
 
 
+@on_startup()
+def fill_related_index_on_startup() -> None:
+    # The worker's index of every claim's vectors is filled on a thread of its own as the worker starts, so the
+    # first related job does not read the whole desk itself (runs once per process, whatever the workers).
+    services.warm_related_index()
+
+
 @receiver(services.claim_quote_saved)
 def enqueue_related(sender, claim_id: int, **kwargs) -> None:
     suggest_related_claims(claim_id)

@@ -62,7 +62,7 @@ from articles.services.notifications import (
     send_digest,
     set_email_kinds,
 )
-from articles.services.related import accept_related, dismiss_related, suggest_related
+from articles.services.related import accept_related, dismiss_related, suggest_related, warm_related_index
 from articles.services.revisions import RevisionResult, confirm_relocation, revise_article
 from articles.services.speaker_suggestions import ModelUnavailable, settle_speaker_suggestion, suggest_speaker
 from articles.services.speakers import (
@@ -117,6 +117,7 @@ __all__ = [
     "claim_quote_saved",
     "dismiss_related",
     "suggest_related",
+    "warm_related_index",
     "EDITABLE_STATES",
     "OPEN_STATES",
     "TRANSITIONS",

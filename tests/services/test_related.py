@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 
 from articles import exports, services
 from articles.models import Claim, ClaimEmbedding, ClaimLink, RelatedSuggestion
+from articles.roles import ensure_roles
 from articles.services import related as related_service
+from tests.conftest import make_user
 
 EN_BODY = (
     "Police in Escuinapa ran from gunmen on Monday. "
@@ -197,6 +199,18 @@ def test_the_index_refreshes_with_vectors_stored_by_another_worker(pair):
     assert schools.pk not in index.rows
     related_service.desk_index()
     assert schools.pk in index.rows
+
+
+def test_a_worker_fills_its_index_as_it_starts(transactional_db, make_article, make_claim):
+    """The worker's start-up hook fills the index on a thread of its own, once, so the first job finds it full."""
+    ensure_roles()  # flushed by an earlier transactional test; the thread needs committed rows
+    alice = make_user("alice", "Annotator")
+    claim = make_claim(make_article(EN_BODY, title="Police retreat in Escuinapa"), EN_QUOTE, user=alice)
+    related_service.embed_claim(claim)
+    filling = related_service.warm_related_index()
+    filling.join(timeout=120)
+    assert claim.pk in related_service._index_state["index"].rows  # filled before any job asked
+    assert related_service.warm_related_index() is None  # once per process
 
 
 def test_exports_carry_no_unaccepted_suggestion(pair, bob):

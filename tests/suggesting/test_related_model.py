@@ -59,7 +59,7 @@ def test_vectors_survive_their_bytes():
 def test_bm25_of_nothing_is_zero(text):
     bm25 = related.BM25()
     bm25.add(related.tokens("the mayor said"))
-    assert bm25.scores(related.tokens(text), [related.tokens("the mayor said")]).tolist() == [0.0]
+    assert bm25.scores(related.tokens(text)).tolist() == [0.0]
 
 
 def test_a_missing_model_package_is_a_startup_error(monkeypatch):
@@ -113,3 +113,39 @@ def test_a_claim_is_matched_by_its_quote_and_summary():
         "He said it.\nThe mayor ordered the retreat."
     )
     assert related.tokens("#FreeIran2020 https://t.co/x") == ["free", "iran", "2020"]
+
+
+def _unit(*weights):
+    vector = np.zeros(related.DIM, dtype=np.float32)
+    vector[: len(weights)] = weights
+    return vector / np.linalg.norm(vector)
+
+
+def test_a_claim_sharing_rare_words_is_a_candidate_beyond_the_nearest_vectors(monkeypatch):
+    monkeypatch.setattr(related, "DEPTH", 1)  # the nearest rows by cosine: two, so claims 1 and 2
+    index = related.Index()
+    index.put(1, _unit(1.0, 0.05), "The budget grew this year.")
+    index.put(2, _unit(1.0, 0.06), "The budget shrank this year.")
+    index.put(3, _unit(1.0, 0.5), "Escuinapa police retreated from gunmen.")  # cosine about 0.9
+
+    def best(**options):
+        found = index.search(_unit(1.0), "Police in Escuinapa retreated.", k=1, weight=1.0, **options)
+        return [m.claim_id for m in found]
+
+    assert best(min_score=-1.0) == [3]  # found by its words, then ranked first by them
+    assert best(min_score=-1.0, exclude={3}) == [1]
+    assert best(min_score=0.95) == [1]  # a lexical candidate still needs the cosine threshold
+
+
+def test_bm25_forgets_replaced_and_dropped_texts():
+    index = related.Index()
+    for i in range(50):  # edits enough to rebuild the postings without the dead entries
+        index.put(1, _unit(1.0), f"Escuinapa retreat {i} " + "filler " * 400)
+    index.put(2, _unit(0.0, 1.0), "The budget grew.")
+    scores = index.bm25.scores(related.tokens("Escuinapa 3 budget"))
+    assert scores[index.slot[1]] > 0 and scores[index.slot[2]] > 0
+    assert np.count_nonzero(scores) == 2 and index.bm25.df["escuinapa"] == 1 and index.bm25.df["3"] == 0
+    assert index.bm25.dead_len < 50 * 400  # compacted along the way
+    index.drop(1)
+    assert np.count_nonzero(index.bm25.scores(related.tokens("Escuinapa"))) == 0
+    assert index.bm25.n_docs == 1
