@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.http import Http404
@@ -143,8 +143,8 @@ def create_claim(
     # The article's row stays locked until this transaction ends: a revision (which locks it too) either finishes
     # first and the span is checked against its new text, or waits and re-anchors this claim.
     try:
-        target, found, length, claim_count, (actual, before, after) = access.get_claim_target_for_user(
-            user, article_pk, speaker_pk, [(start, end - start), (begin, start - begin), (end, context)]
+        target, found, length, claim_count, (actual, before, after), tag_ids = access.get_claim_target_for_user(
+            user, article_pk, speaker_pk, [(start, end - start), (begin, start - begin), (end, context)], names
         )
     except Http404:
         raise ValidationError({"article": f"There is no article with id {article_pk}."}) from None
@@ -154,7 +154,7 @@ def create_claim(
         speaker = found
     _refuse_past_claim_limit(claim_count)
     check_span_text(length, start, end, quote, actual)
-    tag_rows = _tags_named(names)
+    tag_rows = _tags_named(names, tag_ids)
     claim = Claim(
         article=article if isinstance(article, Article) else target,
         start=start,
@@ -183,34 +183,13 @@ def _refuse_past_claim_limit(count: int) -> None:
         raise ValidationError({"article": f"This article already has {limit} claims, the most one article may have."})
 
 
-def _tags_named(names: list[str]) -> list[Tag]:
-    """The tags with these names, created when missing, sorted by name (as a claim's tags are shown)."""
-    if not names:
-        return []
-    existing = _tags_by_name(names)
-    if len(existing) < len(names):
-        Tag.objects.bulk_create([Tag(name=name) for name in names if name not in existing], ignore_conflicts=True)
-        existing = _tags_by_name(names)
-    return sorted(existing.values(), key=lambda tag: tag.name)
-
-
-def _tags_by_name(names: list[str]) -> dict[str, Tag]:
-    """The existing tags among these names, by name. The statement is kept per database and number of names:
-    built through the ORM, this lookup cost a creation as much CPU as the claim's own INSERT."""
-    connection = connections[router.db_for_read(Tag)]
-    key = (connection.vendor, len(names))
-    if key not in _TAGS_SQL:
-        quote = connection.ops.quote_name
-        marks = ", ".join(["%s"] * len(names))
-        table, name = quote(Tag._meta.db_table), quote(Tag._meta.get_field("name").column)
-        _TAGS_SQL[key] = f"SELECT {quote(Tag._meta.pk.column)}, {name} FROM {table} WHERE {name} IN ({marks})"  # noqa: S608 (the model's names)
-    with connection.cursor() as cursor:
-        cursor.execute(_TAGS_SQL[key], names)
-        rows = cursor.fetchall()
-    return {name: Tag.from_db(connection.alias, ["id", "name"], (pk, name)) for pk, name in rows}
-
-
-_TAGS_SQL: dict[tuple[str, int], str] = {}
+def _tags_named(names: list[str], found: dict[str, int]) -> list[Tag]:
+    """The tags with these names, sorted by name (as a claim's tags are shown): `found` gives the ids of those
+    that exist (read with the article); the others are created, then read."""
+    if len(found) < len(names):
+        Tag.objects.bulk_create([Tag(name=name) for name in names if name not in found], ignore_conflicts=True)
+        found = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+    return [Tag.from_db(Tag.objects.db, ["id", "name"], (found[name], name)) for name in sorted(names)]
 
 
 def _record_creation(claim: Claim, user, through_rows: list) -> None:
