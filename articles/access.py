@@ -26,6 +26,7 @@ from articles.models import (
     SentenceSuggestion,
     Source,
     Speaker,
+    Tag,
     Verdict,
 )
 
@@ -116,7 +117,7 @@ def get_article_for_user(user, pk, *, only: tuple[str, ...] | None = None) -> Ar
     return _one(articles, pk, "No such article.")
 
 
-def _claim_target_sql(connection, substrings: int) -> str:
+def _claim_target_sql(connection, substrings: int, tags: int) -> str:
     """The SQL of get_claim_target_for_user for this database, from the models' table and column names only."""
     quote = connection.ops.quote_name
 
@@ -137,6 +138,7 @@ def _claim_target_sql(connection, substrings: int) -> str:
         f"({claims})",
         *(column("p", Speaker, name) for name in SPEAKER_COLUMNS),
         *[f"SUBSTR({body}, %s, %s)"] * substrings,
+        *[f"(SELECT {column('t', Tag, 'id')} FROM {table(Tag, 't')} WHERE {column('t', Tag, 'name')} = %s)"] * tags,  # noqa: S608
     ]
     lock = f" FOR UPDATE OF {quote('a')}" if connection.features.has_select_for_update_of else ""
     return (
@@ -150,12 +152,16 @@ def _claim_target_sql(connection, substrings: int) -> str:
 SPEAKER_COLUMNS = ("id", "name", "description", "affiliation")
 
 
-def get_claim_target_for_user(user, article_pk: int, speaker_pk: int | None, substrings: list[tuple[int, int]]):
+def get_claim_target_for_user(
+    user, article_pk: int, speaker_pk: int | None, substrings: list[tuple[int, int]], tag_names: list[str] = ()
+):
     """What a new claim is made of, in one query: the article (heading only: id, title, outlet) with its row locked
     for the current transaction, its text's length, how many claims it has, `substrings` of its text
-    ((start, length) pairs, 0-based code points), and the speaker `speaker_pk` (or None).
+    ((start, length) pairs, 0-based code points), the speaker `speaker_pk` (or None) and the ids of the tags
+    named `tag_names` (tags are shared, like speakers).
 
-    Returns (article, speaker, length, claim_count, [substring, ...]). The rules are get_article_for_user's and
+    Returns (article, speaker, length, claim_count, [substring, ...], {tag name: id} of the tags that exist).
+    The rules are get_article_for_user's and
     get_speaker_for_user's (any logged-in user reads both); an unknown article is a 404, an unknown speaker is
     None (the caller names the field that was wrong).
     The SQL is written out (and kept per database) because creating claims is the desk's hottest write: built
@@ -164,25 +170,28 @@ def get_claim_target_for_user(user, article_pk: int, speaker_pk: int | None, sub
     if not user.is_authenticated:
         raise PermissionDenied
     connection = connections[router.db_for_write(Article)]
-    key = (connection.vendor, len(substrings))
+    key = (connection.vendor, len(substrings), len(tag_names))
     if key not in _CLAIM_TARGET_SQL:
-        _CLAIM_TARGET_SQL[key] = _claim_target_sql(connection, len(substrings))
+        _CLAIM_TARGET_SQL[key] = _claim_target_sql(connection, len(substrings), len(tag_names))
     params = [value for start, length in substrings for value in (start + 1, length)]
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_TARGET_SQL[key], [*params, speaker_pk, article_pk])
+        cursor.execute(_CLAIM_TARGET_SQL[key], [*params, *tag_names, speaker_pk, article_pk])
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such article.")
     title, source_id, source_name, length, claim_count, *rest = row
-    speaker_row, texts = rest[: len(SPEAKER_COLUMNS)], rest[len(SPEAKER_COLUMNS) :]
+    texts_at = len(SPEAKER_COLUMNS)
+    tags_at = texts_at + len(substrings)
+    speaker_row, texts, tag_ids = rest[:texts_at], rest[texts_at:tags_at], rest[tags_at:]
     article = Article.from_db(connection.alias, ["id", "title", "source_id"], [article_pk, title, source_id])
     if source_id is not None:
         article.source = Source.from_db(connection.alias, ["id", "name"], [source_id, source_name])
     speaker = Speaker.from_db(connection.alias, SPEAKER_COLUMNS, speaker_row) if speaker_row[0] is not None else None
-    return article, speaker, length, claim_count, texts
+    tags = {name: pk for name, pk in zip(tag_names, tag_ids, strict=True) if pk is not None}
+    return article, speaker, length, claim_count, texts, tags
 
 
-_CLAIM_TARGET_SQL: dict[tuple[str, int], str] = {}
+_CLAIM_TARGET_SQL: dict[tuple[str, int, int], str] = {}
 
 
 def get_claim_for_user(user, pk, *, write: bool = False, include_deleted: bool = False) -> Claim:

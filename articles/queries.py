@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connections
@@ -30,7 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from rest_framework.fields import DateTimeField
 
 from articles import access
@@ -180,7 +181,7 @@ class ClaimPresenter:
 def _verdict_badge_maker():
     """A function from a claim row's verdict__ columns to VerdictBadgeSerializer's shape (None without one)."""
     labels = dict(Verdict.Rating.choices)
-    url = reverse("verdicts:verdict_public", args=[0]).replace("/0/", "/{}/")
+    url = url_pattern("verdicts:verdict_public")
 
     def badge(row: dict) -> dict | None:
         if row["verdict__id"] is None:
@@ -198,11 +199,22 @@ def _verdict_badge_maker():
 
 
 def _url_patterns() -> tuple[str, str]:
-    """reverse() once per call site instead of once per claim: the URLs with {} for the ids."""
-    return (
-        reverse("articles:article_detail", args=[0]).replace("/0/", "/{}/") + "#claim-{}",
-        reverse("articles:claim_detail", args=[0]).replace("/0/", "/{}/"),
-    )
+    """The reader's and a claim's URLs with {} for the ids."""
+    return url_pattern("articles:article_detail") + "#claim-{}", url_pattern("articles:claim_detail")
+
+
+def url_pattern(name: str, *, with_id: bool = True) -> str:
+    """The URL named `name` with {} for its id (with_id: it takes one), reversed once per process: a claim's
+    answer needs four of them, and reverse() costs about as much as the claim's INSERT. Kept per URLconf and
+    script prefix, the two things reverse() depends on."""
+    return _reversed(name, with_id, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=64)
+def _reversed(name: str, with_id: bool, urlconf: str, prefix: str) -> str:
+    if not with_id:
+        return reverse(name, urlconf=urlconf)
+    return reverse(name, urlconf=urlconf, args=[0]).replace("/0/", "/{}/")
 
 
 def speaker_values(row: dict) -> dict | None:
@@ -323,8 +335,8 @@ class VerdictActions:
     def __init__(self, user):
         self.may = bool(user is not None and user.is_authenticated and user.has_perm("articles.add_verdict"))
         if self.may:
-            self.add_url = reverse("admin:articles_verdict_add") + "?claim={}"
-            self.open_url = reverse("admin:articles_verdict_change", args=[0]).replace("/0/", "/{}/")
+            self.add_url = url_pattern("admin:articles_verdict_add", with_id=False) + "?claim={}"
+            self.open_url = url_pattern("admin:articles_verdict_change")
 
     def __call__(self, status: ClaimStatus, claim_id: int) -> dict | None:
         kind = self.kind(status)
@@ -990,7 +1002,7 @@ def compact_claims(
         },
         "urls": {
             "claim": claim_pattern,
-            "verdict": reverse("verdicts:verdict_public", args=[0]).replace("/0/", "/{}/"),
+            "verdict": url_pattern("verdicts:verdict_public"),
         },
     }
 

@@ -31,11 +31,13 @@ class DuplicateKey(ValueError):
 
 
 def _refuse_duplicates(pairs):
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise DuplicateKey(key)
-        seen[key] = value
+    seen = dict(pairs)
+    if len(seen) < len(pairs):  # rare: find the first key given twice (dict() alone keeps the last quietly)
+        keys = set()
+        for key, _value in pairs:
+            if key in keys:
+                raise DuplicateKey(key)
+            keys.add(key)
     return seen
 
 

@@ -17,6 +17,7 @@ from articles.errors import ConfirmationRequired, ConflictError
 from articles.limits import check_length
 from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.services.history import service_write
+from articles.services.restore import insert_new
 from articles.text import anchoring
 
 # Sent once the transaction commits, when a claim is created or its quote or summary changes (articles.tasks
@@ -142,8 +143,8 @@ def create_claim(
     # The article's row stays locked until this transaction ends: a revision (which locks it too) either finishes
     # first and the span is checked against its new text, or waits and re-anchors this claim.
     try:
-        target, found, length, claim_count, (actual, before, after) = access.get_claim_target_for_user(
-            user, article_pk, speaker_pk, [(start, end - start), (begin, start - begin), (end, context)]
+        target, found, length, claim_count, (actual, before, after), tag_ids = access.get_claim_target_for_user(
+            user, article_pk, speaker_pk, [(start, end - start), (begin, start - begin), (end, context)], names
         )
     except Http404:
         raise ValidationError({"article": f"There is no article with id {article_pk}."}) from None
@@ -153,7 +154,7 @@ def create_claim(
         speaker = found
     _refuse_past_claim_limit(claim_count)
     check_span_text(length, start, end, quote, actual)
-    tag_rows = _tags_named(names)
+    tag_rows = _tags_named(names, tag_ids)
     claim = Claim(
         article=article if isinstance(article, Article) else target,
         start=start,
@@ -165,11 +166,10 @@ def create_claim(
         summary=summary.strip(),
         created_by=user,
     )
-    claim.skip_history_when_saving = True  # written below, once, with the tags
-    claim.save(force_insert=True)
-    del claim.skip_history_when_saving
+    # Prepared INSERTs (restore.insert_new), no save(): the history record is written below, once, with the tags.
+    insert_new([claim])
     through = Claim.tags.through
-    links = through.objects.bulk_create([through(claim=claim, tag=tag) for tag in tag_rows]) if tag_rows else []
+    links = insert_new([through(claim=claim, tag=tag) for tag in tag_rows])
     _record_creation(claim, user, links)
     _remember_tags(claim, tag_rows)
     _quote_saved(claim.pk)
@@ -183,15 +183,13 @@ def _refuse_past_claim_limit(count: int) -> None:
         raise ValidationError({"article": f"This article already has {limit} claims, the most one article may have."})
 
 
-def _tags_named(names: list[str]) -> list[Tag]:
-    """The tags with these names, created when missing, sorted by name (as a claim's tags are shown)."""
-    if not names:
-        return []
-    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    if len(existing) < len(names):
-        Tag.objects.bulk_create([Tag(name=name) for name in names if name not in existing], ignore_conflicts=True)
-        existing = {tag.name: tag for tag in Tag.objects.filter(name__in=names)}
-    return sorted(existing.values(), key=lambda tag: tag.name)
+def _tags_named(names: list[str], found: dict[str, int]) -> list[Tag]:
+    """The tags with these names, sorted by name (as a claim's tags are shown): `found` gives the ids of those
+    that exist (read with the article); the others are created, then read."""
+    if len(found) < len(names):
+        Tag.objects.bulk_create([Tag(name=name) for name in names if name not in found], ignore_conflicts=True)
+        found = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+    return [Tag.from_db(Tag.objects.db, ["id", "name"], (found[name], name)) for name in sorted(names)]
 
 
 def _record_creation(claim: Claim, user, through_rows: list) -> None:
@@ -216,12 +214,9 @@ def _record_creation(claim: Claim, user, through_rows: list) -> None:
         history_instance=record,
         using=None,
     )
-    record.save(force_insert=True)
-    if through_rows:
-        tag_history = apps.get_model("articles", "HistoricalClaim_tags")
-        tag_history.objects.bulk_create(
-            [tag_history(id=row.pk, claim_id=claim.pk, tag_id=row.tag_id, history=record) for row in through_rows]
-        )
+    insert_new([record])
+    tag_history = apps.get_model("articles", "HistoricalClaim_tags")
+    insert_new([tag_history(id=row.pk, claim_id=claim.pk, tag_id=row.tag_id, history=record) for row in through_rows])
 
 
 def _remember_tags(claim: Claim, tags: list[Tag]) -> None:

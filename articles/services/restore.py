@@ -403,6 +403,45 @@ def insert_rows(model, rows: list[dict], *, using: str = "default", returning: b
     return list(ids)
 
 
+def insert_new(objs: list, *, using: str = "default") -> list:
+    """INSERT new model instances (one model, ids not set) in one statement, set their ids and return them.
+
+    For the few rows of one request (a claim, its history record, their tag rows): the statement is built
+    once per model and row count and kept, where a save() or bulk_create() compiles it on every call. The
+    values go through each field as a save would (`pre_save` stamps auto_now fields, `get_db_prep_save`
+    adapts them), and the ids come back by RETURNING. No pre_save/post_save signal is sent: the callers
+    write their history records themselves.
+    """
+    if not objs:
+        return objs
+    model, connection = type(objs[0]), connections[using]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    key = (connection.vendor, model._meta.label, len(objs))
+    if key not in _INSERT_SQL:
+        _INSERT_SQL[key] = _insert_sql(connection, model, fields, len(objs))
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL[key], params)
+        ids = [row[0] for row in cursor.fetchall()]
+    pk = model._meta.pk.attname
+    for obj, pk_value in zip(objs, ids, strict=True):
+        setattr(obj, pk, pk_value)
+        obj._state.adding, obj._state.db = False, using
+    return objs
+
+
+def _insert_sql(connection, model, fields: list, count: int) -> str:
+    """insert_new's statement: every column but the primary key, `count` rows of values, the new ids returned."""
+    quote = connection.ops.quote_name
+    listed = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    return f"INSERT INTO {table} ({listed}) VALUES {', '.join([row] * count)} RETURNING {pk}"  # noqa: S608 (own names)
+
+
+_INSERT_SQL: dict[tuple[str, str, int], str] = {}
+
+
 def _adapters(connection) -> dict:
     """Field type -> what turns its Python value into what the driver takes (see db_datetime)."""
     if connection.vendor == "sqlite":

@@ -56,9 +56,9 @@ def test_it_answers_a_create_with_the_claim_as_reading_it_back_would(
     as_user(api, alice).get("/api/claims/")  # warm the session
     # session, user, the role's permissions (one query, user's and groups' together); in the transaction
     # (savepoint, release): one query for the locked article row's heading, span, context, text length and claim
-    # count with the speaker, then the claim and its one history record; with tags also the tag names, a new tag
-    # and the names again, the through rows and the history's tag rows. Nothing is read back: no tags, no status.
-    with django_assert_num_queries(13 if extra else 8):
+    # count with the speaker and the tags' ids, then the claim and its one history record; with tags also the new
+    # tags and their ids, the through rows and the history's tag rows. Nothing is read back: no tags, no status.
+    with django_assert_num_queries(12 if extra else 8):
         created = api.post("/api/claims/", payload(article, speaker=mayor.pk, **extra), format="json")
     assert created.status_code == 201, created.json()
     assert created.json() == api.get(f"/api/claims/{created.json()['id']}/").json()

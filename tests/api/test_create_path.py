@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
 from articles import access
-from articles.models import Claim
+from articles.models import Claim, Tag
 from articles.text import anchoring
 from tests.conftest import make_user
 
@@ -80,11 +80,12 @@ def test_the_context_read_in_sql_is_the_anchoring_context(api_client_for, articl
 
 
 def test_the_claim_target_names_an_unknown_speaker_apart_from_an_unknown_article(alice, article):
-    _, speaker, length, claims, texts = access.get_claim_target_for_user(alice, article.pk, 999_999, [(0, 3)])
+    _, speaker, length, claims, texts, tags = access.get_claim_target_for_user(alice, article.pk, 999_999, [(0, 3)])
     assert speaker is None
     assert length == len(article.body)
     assert claims == 0
     assert texts == [article.body[:3]]
+    assert tags == {}
     with pytest.raises(access.Http404):
         access.get_claim_target_for_user(alice, 999_999, None, [(0, 3)])
 
@@ -94,3 +95,23 @@ def api_client_for(alice):
     api = APIClient()
     api.force_login(alice)
     return api
+
+
+def test_the_claim_target_gives_the_ids_of_the_tags_that_exist(alice, article):
+    police, army = Tag.objects.create(name="police"), Tag.objects.create(name="army")
+    *_, tags = access.get_claim_target_for_user(alice, article.pk, None, [(0, 3)], ["police", "nope", "army"])
+    assert tags == {"police": police.pk, "army": army.pk}
+
+
+def test_a_create_makes_the_missing_tags_and_keeps_the_existing_ones(api_client_for, article):
+    police = Tag.objects.create(name="police")
+    start = article.body.index(QUOTE)
+    payload = {"article": article.pk, "start": start, "end": start + len(QUOTE), "quote": QUOTE}
+    response = api_client_for.post("/api/claims/", {**payload, "tags": ["Police", "new-one"]}, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["tags"] == ["new-one", "police"]
+    claim = Claim.objects.get(pk=response.json()["id"])
+    assert sorted(claim.tags.values_list("name", flat=True)) == ["new-one", "police"]
+    assert claim.tags.get(name="police") == police
+    record = claim.history.get()
+    assert sorted(tag.tag.name for tag in record.tags.all()) == ["new-one", "police"]
