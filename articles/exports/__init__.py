@@ -148,8 +148,13 @@ def claim_key(content_hash: str, start, end, created_at) -> str:
 
     Ids differ between instances; this key does not, so links and repeated imports find the claim.
     """
+    return claim_key_from_text(content_hash, start, end, _iso(created_at))
+
+
+def claim_key_from_text(content_hash: str, start, end, created_text: str) -> str:
+    """claim_key with the creation time already as _iso writes it (an import reads that text from the file)."""
     span = "" if start is None else f"{start}-{end}"
-    return f"{content_hash}:{span}:{_iso(created_at)}"
+    return f"{content_hash}:{span}:{created_text}"
 
 
 # ---------------------------------------------------------------- chunked reading

@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from django.contrib.auth.models import User
@@ -9,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles import exports
-from articles.importing.jsonl import import_jsonl
+from articles.importing.jsonl import Importer, LineError, import_jsonl
 from articles.models import Article, Claim, ClaimLink, Evidence, Source, Speaker, Tag, Verdict
 from tests.exports.test_formats import build_hostile_desk
 
@@ -103,6 +104,61 @@ def test_it_adds_nothing_on_a_second_import(desk):
     assert (report.articles, report.claims, report.links, report.verdicts) == (0, 0, 0, 0)
     assert report.already_present == 7
     assert [m.objects.count() for m in (Article, Claim, ClaimLink, Verdict, Evidence, Speaker, Tag, User)] == counts
+
+
+def test_a_claim_keeps_its_key_whatever_the_spelling_of_its_creation_time(desk):
+    """The key of a claim line takes an export's own text of the time as it is; any other spelling of the
+    same instant gives the same key, so links find the claim and a re-import of the export adds nothing."""
+    original = export_jsonl()
+    records = [json.loads(line) for line in original.splitlines()]
+    spellings = iter(["+02:00", "Z", "-05:30"])
+    for record in records:
+        if record["type"] == "claim":
+            created = datetime.fromisoformat(record["created_at"])
+            spelling = next(spellings, "+02:00")
+            record["created_at"] = (
+                created.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                if spelling == "Z"
+                else created.astimezone(timezone(_offset(spelling))).isoformat()
+            )
+            assert record["created_at"] != created.isoformat()
+    empty_the_desk()
+
+    first = import_jsonl(json.dumps(record) for record in records)
+    again = import_jsonl(json.dumps(record) for record in records)
+    export_again = import_jsonl(original.splitlines())
+
+    assert first.errors == again.errors == export_again.errors == []
+    assert (first.claims, first.links) == (5, 3)
+    assert (again.claims, again.links, again.already_present) == (0, 0, 7)
+    assert (export_again.claims, export_again.links, export_again.already_present) == (0, 0, 7)
+
+
+def _offset(text: str) -> timedelta:
+    hours, minutes = text[1:].split(":")
+    sign = -1 if text[0] == "-" else 1
+    return sign * timedelta(hours=int(hours), minutes=int(minutes))
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('  {"type": "export"} \r\n', {"type": "export"}),
+        ('{"type": "claim", "tags": ["a"]}\n', {"type": "claim", "tags": ["a"]}),
+        ('{"type": "claim"} {"type": "claim"}\n', "Extra data"),
+        ('{"type": "claim"}\u00a0\n', "Extra data"),
+        ('\ufeff{"type": "claim"}\n', "BOM"),
+        ('{"type": "claim", \n', "Expecting property name"),
+        ("NaN\n", "expected a JSON object"),
+    ],
+)
+def test_a_line_is_read_as_json_loads_reads_it(line, expected):
+    if isinstance(expected, dict):
+        assert Importer.parse(line) == expected
+        assert Importer.parse(line.encode()) == expected
+    else:
+        with pytest.raises(LineError, match=expected):
+            Importer.parse(line)
 
 
 def test_it_creates_missing_users_inactive_without_a_password(desk):
