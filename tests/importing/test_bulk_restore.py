@@ -223,3 +223,26 @@ def test_columns_give_a_field_the_rows_do_not_name_its_default():
     assert defaults == (1,)
     with pytest.raises(ValueError, match="no fields"):
         restore.columns(Claim, ("id", "nonsense"), connection)
+
+
+def test_rows_are_written_in_statements_of_several_rows_the_last_one_shorter(db, monkeypatch):
+    monkeypatch.setattr(restore, "SQLITE_INSERT_ROWS", 5)  # 12 claims and 12 tag rows: 5, 5 and 2 on SQLite
+
+    report = import_jsonl(bulk_lines(claims=12))
+
+    assert (report.errors, report.claims) == ([], 12)
+    claims = list(Claim.objects.order_by("pk").prefetch_related("tags"))
+    assert [claim.quote for claim in claims] == [WORDS[n % len(WORDS)] for n in range(12)]
+    assert [[tag.name for tag in claim.tags.all()] for claim in claims] == [[f"tag-{c.quote}"] for c in claims]
+    assert Claim.history.model.objects.count() == 12
+    assert_search_in_step()
+
+
+def test_a_row_the_database_refuses_is_reported_as_djangos_integrity_error(db):
+    import_jsonl(bulk_lines(claims=2))
+    tag = Tag.objects.first()
+
+    with pytest.raises(IntegrityError), transaction.atomic():  # Django's, whatever the driver
+        restore.write_rows(connection, Tag, ["id", "name"], [(tag.pk + 100, "fresh"), (tag.pk, "taken id")])
+
+    assert not Tag.objects.filter(name__in=["fresh", "taken id"]).exists()
