@@ -389,7 +389,7 @@ def _sqlite_insert(connection, cursor, insert: str, width: int, rows: list[tuple
     statements go to the driver's cursor (errors still become Django's): with DEBUG on, Django's own
     would log each one by quoting its thousands of values in a query of their own, doubling the time.
     """
-    connection.ensure_connection()
+    connection.validate_no_broken_transaction()  # as Django's cursor checks before each statement
     limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     size = max(1, min(SQLITE_INSERT_ROWS, limit // width))
     row = "(" + ", ".join(["%s"] * width) + ")"
