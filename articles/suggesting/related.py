@@ -450,7 +450,9 @@ class Index:
         ranked = np.array([ranking[self.rows[i]].max() for i in ids], dtype=np.float32)
         bonus = lexical[[self.slot[i] for i in ids]]
         fused = fuse(ranked, bonus, weight=BM25_WEIGHT if weight is None else weight)
-        order = np.argsort(-fused, kind="stable")[:k]
+        # Equal scores (the same summary on two claims, a claim saved twice) come oldest first: the same order on
+        # every search, and the claim saved first is the one the desk has worked on.
+        order = np.lexsort((np.array(ids), -fused))[:k]
         return [Match(ids[j], float(cosines[j]), float(fused[j])) for j in order]
 
     def _nearest(self, cos: np.ndarray, ranking: np.ndarray, depth: int, min_score: float) -> list[int]:

@@ -149,3 +149,13 @@ def test_bm25_forgets_replaced_and_dropped_texts():
     index.drop(1)
     assert np.count_nonzero(index.bm25.scores(related.tokens("Escuinapa"))) == 0
     assert index.bm25.n_docs == 1
+
+
+def test_equal_scores_come_oldest_first():
+    """A claim saved twice (or two claims with the same summary) scores alike: the older (lower id) comes first,
+    whatever order they were indexed in."""
+    index = related.Index()
+    for claim_id in (7, 3, 5):
+        index.put(claim_id, _unit(1.0, 0.2), "The budget grew this year.")
+    index.put(9, _unit(1.0, 0.9), "The budget grew this year.")
+    assert [m.claim_id for m in index.search(_unit(1.0), "The budget grew.", k=4, min_score=-1.0)] == [3, 5, 7, 9]
