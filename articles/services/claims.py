@@ -17,7 +17,7 @@ from articles.errors import ConfirmationRequired, ConflictError
 from articles.limits import check_length
 from articles.models import Article, Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.services.history import service_write
-from articles.services.restore import insert_new
+from articles.services.restore import insert_new_with_links
 from articles.text import anchoring
 
 # Sent once the transaction commits, when a claim is created or its quote or summary changes (articles.tasks
@@ -166,10 +166,9 @@ def create_claim(
         summary=summary.strip(),
         created_by=user,
     )
-    # Prepared INSERTs (restore.insert_new), no save(): the history record is written below, once, with the tags.
-    insert_new([claim])
-    through = Claim.tags.through
-    links = insert_new([through(claim=claim, tag=tag) for tag in tag_rows])
+    # Prepared INSERTs (restore), no save(): the history record is written below, once, with the tags.
+    links = [Claim.tags.through(tag=tag) for tag in tag_rows]
+    insert_new_with_links(claim, links, "claim")
     _record_creation(claim, user, links)
     _remember_tags(claim, tag_rows)
     _quote_saved(claim.pk)
@@ -214,9 +213,9 @@ def _record_creation(claim: Claim, user, through_rows: list) -> None:
         history_instance=record,
         using=None,
     )
-    insert_new([record])
     tag_history = apps.get_model("articles", "HistoricalClaim_tags")
-    insert_new([tag_history(id=row.pk, claim_id=claim.pk, tag_id=row.tag_id, history=record) for row in through_rows])
+    rows = [tag_history(id=row.pk, claim_id=claim.pk, tag_id=row.tag_id) for row in through_rows]
+    insert_new_with_links(record, rows, "history")
 
 
 def _remember_tags(claim: Claim, tags: list[Tag]) -> None:

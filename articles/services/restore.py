@@ -455,11 +455,68 @@ def insert_new(objs: list, *, using: str = "default") -> list:
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_SQL[key], params)
         ids = [row[0] for row in cursor.fetchall()]
-    pk = model._meta.pk.attname
     for obj, pk_value in zip(objs, ids, strict=True):
-        setattr(obj, pk, pk_value)
-        obj._state.adding, obj._state.db = False, using
+        _set_id(obj, pk_value, using)
     return objs
+
+
+def insert_new_with_links(obj, links: list, link_field: str, *, using: str = "default"):
+    """INSERT a new model instance and new rows that point to it (`links`, one model, whose foreign key
+    `link_field` is set to its primary key): one statement on PostgreSQL, two elsewhere; set every id, return `obj`.
+
+    On PostgreSQL the links' INSERT is a data-modifying CTE after the instance's, taking its id from the first's
+    RETURNING: one round trip where insert_new twice takes two (the server parses, plans and answers each). The
+    values go through each field as insert_new's do; the ids come back in the order the rows were given, as
+    insert_new's (and bulk_create's) do.
+    """
+    connection = connections[using]
+    pointer = links[0]._meta.get_field(link_field) if links else None
+    if pointer is None or connection.vendor != "postgresql" or pointer.target_field != type(obj)._meta.pk:
+        insert_new([obj], using=using)
+        for link in links:
+            setattr(link, link_field, obj)
+        insert_new(links, using=using)
+        return obj
+    model, link_model = type(obj), type(links[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    link_fields = [field for field in link_model._meta.concrete_fields if not field.primary_key]
+    key = (connection.vendor, model._meta.label, link_model._meta.label, link_field, len(links))
+    if key not in _INSERT_SQL:
+        _INSERT_SQL[key] = _insert_with_links_sql(connection, model, fields, pointer, link_fields, len(links))
+    params = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    params += [
+        field.get_db_prep_save(field.pre_save(link, True), connection)
+        for link in links
+        for field in link_fields
+        if field is not pointer
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL[key], params)
+        rows = cursor.fetchall()
+    _set_id(obj, rows[0][0], using)
+    for link, (_obj_id, link_id) in zip(links, rows, strict=True):
+        setattr(link, link_field, obj)
+        _set_id(link, link_id, using)
+    return obj
+
+
+def _set_id(obj, pk_value, using: str) -> None:
+    setattr(obj, obj._meta.pk.attname, pk_value)
+    obj._state.adding, obj._state.db = False, using
+
+
+def _insert_with_links_sql(connection, model, fields, pointer, link_fields, count: int) -> str:
+    """insert_new_with_links' statement: the instance's INSERT, then its links' (the pointer column taking the new
+    id), answering one row per link: (the instance's id, the link's id)."""
+    quote, link_model = connection.ops.quote_name, pointer.model
+    pk, link_pk = quote(model._meta.pk.column), quote(link_model._meta.pk.column)
+    first = _insert_sql(connection, model, fields, 1)
+    listed = ", ".join(quote(field.column) for field in link_fields)
+    new_id = f"(SELECT {pk} FROM new_row)"  # noqa: S608 (own names)
+    row = "(" + ", ".join(new_id if field is pointer else "%s" for field in link_fields) + ")"
+    table = quote(link_model._meta.db_table)
+    links = f"INSERT INTO {table} ({listed}) VALUES {', '.join([row] * count)} RETURNING {link_pk}"  # noqa: S608 (own names)
+    return f"WITH new_row AS ({first}), new_links AS ({links}) SELECT {new_id}, {link_pk} FROM new_links"  # noqa: S608
 
 
 def _insert_sql(connection, model, fields: list, count: int) -> str:
@@ -471,7 +528,7 @@ def _insert_sql(connection, model, fields: list, count: int) -> str:
     return f"INSERT INTO {table} ({listed}) VALUES {', '.join([row] * count)} RETURNING {pk}"  # noqa: S608 (own names)
 
 
-_INSERT_SQL: dict[tuple[str, str, int], str] = {}
+_INSERT_SQL: dict[tuple, str] = {}
 
 
 def _adapters(connection) -> dict:

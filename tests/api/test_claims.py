@@ -1,6 +1,7 @@
 """The claims API: create (span rules, inline speakers), read, edit with versions, delete and undo."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -57,8 +58,10 @@ def test_it_answers_a_create_with_the_claim_as_reading_it_back_would(
     # session, user, the role's permissions (one query, user's and groups' together); in the transaction
     # (savepoint, release): one query for the locked article row's heading, span, context, text length and claim
     # count with the speaker and the tags' ids, then the claim and its one history record; with tags also the new
-    # tags and their ids, the through rows and the history's tag rows. Nothing is read back: no tags, no status.
-    with django_assert_num_queries(12 if extra else 8):
+    # tags and their ids, the through rows and the history's tag rows (on PostgreSQL each in one statement with
+    # the row they belong to). Nothing is read back: no tags, no status.
+    with_tags = 10 if connection.vendor == "postgresql" else 12
+    with django_assert_num_queries(with_tags if extra else 8):
         created = api.post("/api/claims/", payload(article, speaker=mayor.pk, **extra), format="json")
     assert created.status_code == 201, created.json()
     assert created.json() == api.get(f"/api/claims/{created.json()['id']}/").json()
