@@ -196,9 +196,9 @@ def test_the_index_refreshes_with_vectors_stored_by_another_worker(pair):
     ClaimEmbedding.objects.filter(claim=schools).delete()
     related_service.embed_claim(schools)  # as another process would: a new row, a new updated_at
     index.drop(schools.pk)
-    assert schools.pk not in index.rows
+    assert schools.pk not in index
     related_service.desk_index()
-    assert schools.pk in index.rows
+    assert schools.pk in index
 
 
 def test_a_worker_fills_its_index_as_it_starts(transactional_db, make_article, make_claim):
@@ -209,7 +209,7 @@ def test_a_worker_fills_its_index_as_it_starts(transactional_db, make_article, m
     related_service.embed_claim(claim)
     filling = related_service.warm_related_index()
     filling.join(timeout=120)
-    assert claim.pk in related_service._index_state["index"].rows  # filled before any job asked
+    assert claim.pk in related_service._index_state["index"]  # filled before any job asked
     assert related_service.warm_related_index() is None  # once per process
 
 

@@ -144,7 +144,7 @@ def test_bm25_forgets_replaced_and_dropped_texts():
     index.put(2, _unit(0.0, 1.0), "The budget grew.")
     scores = index.bm25.scores(related.tokens("Escuinapa 3 budget"))
     assert scores[index.slot[1]] > 0 and scores[index.slot[2]] > 0
-    assert np.count_nonzero(scores) == 2 and index.bm25.df["escuinapa"] == 1 and index.bm25.df["3"] == 0
+    assert np.count_nonzero(scores) == 2 and index.bm25.df("escuinapa") == 1 and index.bm25.df("3") == 0
     assert index.bm25.dead_len < 50 * 400  # compacted along the way
     index.drop(1)
     assert np.count_nonzero(index.bm25.scores(related.tokens("Escuinapa"))) == 0
