@@ -201,6 +201,18 @@ def test_the_index_refreshes_with_vectors_stored_by_another_worker(pair):
     assert schools.pk in index
 
 
+def test_a_fill_hands_the_memory_it_freed_back_and_a_job_refresh_does_not(pair, monkeypatch):
+    en, es, schools = pair
+    released = []
+    monkeypatch.setattr(related_service, "FILL_RELEASE", 2)
+    monkeypatch.setattr(related_service.model, "release_free_memory", lambda: released.append(True))
+    related_service.forget_index()
+    index = related_service.desk_index()  # a worker's fill: the two vectors stored by the fixture's jobs
+    assert released == [True] and en.pk in index and schools.pk in index
+    services.suggest_related(es.pk)  # its refresh reads one new vector, or none
+    assert released == [True]
+
+
 def test_a_worker_fills_its_index_as_it_starts(transactional_db, make_article, make_claim):
     """The worker's start-up hook fills the index on a thread of its own, once, so the first job finds it full."""
     ensure_roles()  # flushed by an earlier transactional test; the thread needs committed rows
