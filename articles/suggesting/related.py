@@ -450,7 +450,10 @@ class Index:
     summary), with the BM25 inverted index of their texts beside it.
 
     Rows are added in place (amortised doubling), so refreshing after a save costs a row or two, not a reload of
-    the desk; a replaced claim's old rows are zeroed and left. Not thread-safe on its own: callers hold `lock`.
+    the desk. A claim that gains or loses its summary's row gets new rows; its old ones are zeroed and left until
+    the dead rows are an eighth of the matrix, when the live ones are moved down over them (`_compact_rows`), so
+    a long-running worker's matrix does not grow with every summary written. Not thread-safe on its own: callers
+    hold `lock`.
 
     A claim's rows are consecutive, so the one map is claim id -> its BM25 document (its slot, `SlotMap`), and
     the slot's first row and number of rows sit in numpy arrays beside it: a dict of row lists and a dict of
@@ -469,6 +472,7 @@ class Index:
         self.weight = np.zeros(0, dtype=np.float32)  # row -> its ranking weight (1, or SUMMARY_WEIGHT)
         self.bm25 = BM25()
         self.size = 0
+        self.dead_rows = 0
 
     def __len__(self):
         return len(self.slot)
@@ -503,7 +507,11 @@ class Index:
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, DIM)
         rows = self._rows(claim_id)
         self.drop(claim_id)
-        if rows.stop - rows.start != len(vectors):  # new rows; a claim with as many rows keeps its own
+        if rows.stop - rows.start == len(vectors):  # a claim with as many rows keeps its own
+            self.dead_rows -= len(vectors)
+        else:
+            if self.dead_rows > max(1024, self.size // 8):
+                self._compact_rows()
             self._grow(self.size + len(vectors))
             rows = slice(self.size, self.size + len(vectors))
             self.size += len(vectors)
@@ -519,6 +527,22 @@ class Index:
             self.row_count = np.concatenate([self.row_count, np.zeros(grow, dtype=np.int8)])
         self.slot_owner[slot], self.first_row[slot], self.row_count[slot] = claim_id, rows.start, len(vectors)
 
+    def _compact_rows(self) -> None:
+        """Move the live rows down over the dead ones, in order, a block at a time (a block is read before the
+        rows it overwrites, which are at or before it), so no second matrix is ever held."""
+        live = np.flatnonzero(self.alive[: self.size])
+        for start in range(0, len(live), 4096):
+            block = live[start : start + 4096]
+            end = start + len(block)
+            self.matrix[start:end] = self.matrix[block]
+            self.owner[start:end] = self.owner[block]
+            self.weight[start:end] = self.weight[block]
+        self.matrix[len(live) : self.size] = 0.0
+        self.alive[: len(live)], self.alive[len(live) : self.size] = True, False
+        slots = np.flatnonzero(self.bm25.alive[: self.bm25.slots])  # the claims in the index
+        self.first_row[slots] = np.searchsorted(live, self.first_row[slots])
+        self.size, self.dead_rows = len(live), 0
+
     def put_many(self, claim_ids: list[int], vectors, texts: list[str]) -> None:
         for claim_id, vector, text in zip(claim_ids, vectors, texts, strict=True):
             self.put(claim_id, vector, text)
@@ -529,6 +553,7 @@ class Index:
         if slot is not None:
             self.alive[rows] = False
             self.matrix[rows] = 0.0
+            self.dead_rows += rows.stop - rows.start
             self.bm25.remove(slot)
 
     def search(self, vector, text: str, *, k: int = 5, exclude=(), min_score: float = MIN_SCORE, weight=None):
