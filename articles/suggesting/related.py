@@ -402,10 +402,13 @@ class SlotMap:
 
     def get(self, claim_id, default=None):
         slot = self.recent.get(claim_id)
-        if slot is not None:
-            return slot
-        i = self._position(claim_id)
-        return self.slots[i] if i >= 0 and self.slots[i] >= 0 else default
+        if slot is None:  # (`_position` inlined: a search calls this a few hundred times)
+            ids = self.ids
+            i = bisect.bisect_left(ids, claim_id)
+            if i == len(ids) or ids[i] != claim_id:
+                return default
+            slot = self.slots[i]
+        return slot if slot >= 0 else default
 
     def __setitem__(self, claim_id, slot: int) -> None:
         if claim_id in self.recent:
@@ -491,8 +494,8 @@ class Index:
         slot = self.slot.get(claim_id)
         if slot is None:
             return slice(0, 0)
-        first = int(self.first_row[slot])
-        return slice(first, first + int(self.row_count[slot]))
+        first = self.first_row[slot]
+        return slice(first, first + self.row_count[slot])
 
     def _grow(self, need: int) -> None:
         if need <= self.matrix.shape[0]:
@@ -559,7 +562,7 @@ class Index:
         if slot is not None:
             self.alive[rows] = False
             self.matrix[rows] = 0.0
-            self.dead_rows += rows.stop - rows.start
+            self.dead_rows += int(rows.stop - rows.start)
             self.bm25.remove(slot)
 
     def search(self, vector, text: str, *, k: int = 5, exclude=(), min_score: float = MIN_SCORE, weight=None):
