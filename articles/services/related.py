@@ -23,6 +23,9 @@ from articles.services.links import link_claims
 from articles.suggesting import related as model
 
 TOP_K = 5
+# A refresh that read at least this many vectors (a worker's first fill, a new model version) hands the memory
+# its temporaries freed back to the system; a job's refresh of a few rows leaves nothing worth a trim.
+FILL_RELEASE = 2000
 logger = logging.getLogger(__name__)
 
 _index_lock = threading.Lock()
@@ -90,6 +93,7 @@ def desk_index() -> model.Index:
         rows = ClaimEmbedding.objects.filter(model_version=version).order_by()
         if seen is not None:
             rows = rows.filter(updated_at__gte=seen)
+        filled = 0
         with index.lock:
             for chunk in _chunks(rows.values_list("claim_id", "vector").iterator(chunk_size=2000), 2000):
                 texts = {
@@ -101,6 +105,9 @@ def desk_index() -> model.Index:
                 for claim_id, vector in chunk:
                     if claim_id in texts:
                         index.put(claim_id, model.from_bytes(bytes(vector)), texts[claim_id])
+                filled += len(chunk)
+        if filled >= FILL_RELEASE:
+            model.release_free_memory()
         state["seen"] = now
         return index
 

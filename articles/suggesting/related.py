@@ -14,7 +14,9 @@ with their BM25 score (words and figures shared verbatim) fused in.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import ctypes
 import functools
 import hashlib
 import html
@@ -24,7 +26,6 @@ import sys
 import threading
 import unicodedata
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,13 +224,15 @@ class BM25:
 
     A document is a slot handed out in increasing order and never reused, so postings stay sorted; a removed
     document's slot is marked dead and skipped, and the postings are rebuilt without dead slots once those
-    outnumber the live entries.
+    outnumber the live entries. A term's document frequency is counted from its postings when a search reads
+    them, so nothing per document (its list of terms) is kept to take it out again: at 100,000 claims that list
+    cost 20 MB. A term met once so far (most of a desk's terms: names, figures) is held as its document's slot
+    alone, not an array of one: 100,000 such arrays cost 8 MB.
     """
 
     def __init__(self, *, k1: float = 1.2, b: float = 0.75):
         self.k1, self.b = k1, b
-        self.postings: dict[str, array] = {}
-        self.df: Counter[str] = Counter()
+        self.postings: dict[str, array | int] = {}
         self.lengths = np.zeros(0, dtype=np.float32)  # slot -> its number of tokens
         self.alive = np.zeros(0, dtype=bool)
         self.slots = 0  # slots handed out so far
@@ -244,18 +247,24 @@ class BM25:
             grow = max(1024, slot)
             self.lengths = np.concatenate([self.lengths, np.zeros(grow, dtype=np.float32)])
             self.alive = np.concatenate([self.alive, np.zeros(grow, dtype=bool)])
+        postings = self.postings
         for term in toks:
-            self.postings.setdefault(term, array("i")).append(slot)
-        self.df.update(set(toks))
+            held = postings.get(term)
+            if held is None:
+                postings[term] = slot
+            elif held.__class__ is int:
+                postings[term] = array("i", (held, slot))
+            else:
+                held.append(slot)
         self.lengths[slot], self.alive[slot] = len(toks), True
         self.slots += 1
         self.n_docs += 1
         self.total_len += len(toks)
         return slot
 
-    def remove(self, slot: int, terms) -> None:
-        """Forget a document: its slot and its distinct terms."""
-        self.df.subtract(terms)
+    def remove(self, slot: int) -> None:
+        """Forget a document: its slot is dead (skipped by searches, left out of the postings at the next
+        compaction)."""
         self.alive[slot] = False
         self.n_docs -= 1
         self.total_len -= int(self.lengths[slot])
@@ -266,16 +275,34 @@ class BM25:
     def _compact(self) -> None:
         alive = self.alive
         for term, postings in list(self.postings.items()):
+            if postings.__class__ is int:
+                if not alive[postings]:
+                    del self.postings[term]
+                continue
             slots = np.frombuffer(postings, dtype=np.int32)
             kept = slots[alive[slots]]
-            if len(kept):
+            if len(kept) > 1:
                 self.postings[term] = array("i", kept.tobytes())
+            elif len(kept):
+                self.postings[term] = int(kept[0])
             else:
-                del self.postings[term], self.df[term]
+                del self.postings[term]
         self.dead_len = 0
 
-    def idf(self, term: str) -> float:
-        df = max(self.df.get(term, 0), 0)
+    def _documents(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The slots holding the term (dead ones included) and the term's count in each."""
+        postings = self.postings.get(term)
+        if postings is None:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+        if postings.__class__ is int:
+            return np.array([postings], dtype=np.int32), np.ones(1, dtype=np.int64)
+        return np.unique(np.frombuffer(postings, dtype=np.int32), return_counts=True)
+
+    def df(self, term: str) -> int:
+        """How many live documents hold the term."""
+        return int(np.count_nonzero(self.alive[self._documents(term)[0]]))
+
+    def idf(self, df: int) -> float:
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def scores(self, query: list[str]) -> np.ndarray:
@@ -283,12 +310,12 @@ class BM25:
         out = np.zeros(self.slots, dtype=np.float32)
         avg = (self.total_len / self.n_docs) if self.n_docs else 1.0
         for term in set(query):
-            postings = self.postings.get(term)
-            if not postings:
+            slots, tf = self._documents(term)
+            if not len(slots):
                 continue
-            slots, tf = np.unique(np.frombuffer(postings, dtype=np.int32), return_counts=True)
             norm = self.k1 * (1 - self.b + self.b * self.lengths[slots] / (avg or 1.0))
-            out[slots] += self.idf(term) * tf * (self.k1 + 1) / (tf + norm)
+            df = np.count_nonzero(self.alive[slots])
+            out[slots] += self.idf(df) * tf * (self.k1 + 1) / (tf + norm)
         out[~self.alive[: self.slots]] = 0.0
         return out
 
@@ -342,6 +369,84 @@ def kind(score: float, a: str, b: str, *, opposite_sides: bool = False) -> str:
 # --- The in-memory index -----------------------------------------------------------------------------------------
 
 
+class SlotMap:
+    """Claim id -> its BM25 document (slot), read like a dict but held in flat arrays: the ids sorted, their
+    slots beside them, and the ids added since the last merge in a small dict, merged in once it reaches an
+    eighth of the sorted ones. A dict of 100,000 claim ids cost 10 MB (its table and an int object per key and
+    value); these arrays 1.2 MB. A dropped claim's slot is -1 until the next merge leaves it out. Plain `array`s
+    rather than numpy ones: a search looks up a few hundred ids one at a time, and bisecting an array of Python
+    ints costs a third of numpy's searchsorted on one value."""
+
+    def __init__(self):
+        self.ids = array("q")
+        self.slots = array("i")
+        self.recent: dict[int, int] = {}
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __contains__(self, claim_id) -> bool:
+        return self.get(claim_id) is not None
+
+    def __getitem__(self, claim_id) -> int:
+        slot = self.get(claim_id)
+        if slot is None:
+            raise KeyError(claim_id)
+        return slot
+
+    def _position(self, claim_id) -> int:
+        """Where the claim id sits in the sorted ids, or -1."""
+        i = bisect.bisect_left(self.ids, claim_id)
+        return i if i < len(self.ids) and self.ids[i] == claim_id else -1
+
+    def get(self, claim_id, default=None):
+        slot = self.recent.get(claim_id)
+        if slot is None:  # (`_position` inlined: a search calls this a few hundred times)
+            ids = self.ids
+            i = bisect.bisect_left(ids, claim_id)
+            if i == len(ids) or ids[i] != claim_id:
+                return default
+            slot = self.slots[i]
+        return slot if slot >= 0 else default
+
+    def __setitem__(self, claim_id, slot: int) -> None:
+        if claim_id in self.recent:
+            self.recent[claim_id] = slot
+            return
+        i = self._position(claim_id)
+        if i >= 0:
+            self.count += self.slots[i] < 0
+            self.slots[i] = slot
+            return
+        self.recent[claim_id] = slot
+        self.count += 1
+        if len(self.recent) > max(1024, len(self.ids) // 8):
+            self._merge()
+
+    def pop(self, claim_id, default=None):
+        slot = self.recent.pop(claim_id, None)
+        if slot is None:
+            i = self._position(claim_id)
+            if i < 0 or self.slots[i] < 0:
+                return default
+            slot, self.slots[i] = self.slots[i], -1
+        self.count -= 1
+        return slot
+
+    def _merge(self) -> None:
+        old_ids, old_slots = np.frombuffer(self.ids, dtype=np.int64), np.frombuffer(self.slots, dtype=np.int32)
+        kept = old_slots >= 0
+        ids = np.concatenate([old_ids[kept], np.fromiter(self.recent, dtype=np.int64, count=len(self.recent))])
+        slots = np.concatenate(
+            [old_slots[kept], np.fromiter(self.recent.values(), dtype=np.int32, count=len(self.recent))]
+        )
+        order = np.argsort(ids, kind="stable")
+        del old_ids, old_slots  # numpy views of the arrays about to be replaced
+        self.ids, self.slots = array("q", ids[order].tobytes()), array("i", slots[order].tobytes())
+        self.recent = {}
+
+
 @dataclass(frozen=True)
 class Match:
     claim_id: int
@@ -354,24 +459,43 @@ class Index:
     summary), with the BM25 inverted index of their texts beside it.
 
     Rows are added in place (amortised doubling), so refreshing after a save costs a row or two, not a reload of
-    the desk; a replaced claim's old rows are zeroed and left. Not thread-safe on its own: callers hold `lock`.
+    the desk. A claim that gains or loses its summary's row gets new rows; its old ones are zeroed and left until
+    the dead rows are an eighth of the matrix, when the live ones are moved down over them (`_compact_rows`), so
+    a long-running worker's matrix does not grow with every summary written. Not thread-safe on its own: callers
+    hold `lock`.
+
+    A claim's rows are consecutive, so the one map is claim id -> its BM25 document (its slot, `SlotMap`), and
+    the slot's first row and number of rows sit in numpy arrays beside it: a dict of row lists and a dict of
+    term tuples cost 37 MB more at 100,000 claims.
     """
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.rows: dict[int, list[int]] = {}  # claim id -> its rows
-        self.terms: dict[int, tuple[str, ...]] = {}  # claim id -> its distinct words (to take them out of BM25)
-        self.slot: dict[int, int] = {}  # claim id -> its BM25 document
+        self.slot = SlotMap()  # claim id -> its BM25 document
         self.slot_owner = np.zeros(0, dtype=np.int64)  # BM25 document -> claim id
+        self.first_row = np.zeros(0, dtype=np.int32)  # BM25 document -> the first of its claim's rows
+        self.row_count = np.zeros(0, dtype=np.int8)  # BM25 document -> its claim's number of rows
         self.owner = np.zeros(0, dtype=np.int64)  # row -> claim id
         self.matrix = np.zeros((0, DIM), dtype=np.float32)
         self.alive = np.zeros(0, dtype=bool)
         self.weight = np.zeros(0, dtype=np.float32)  # row -> its ranking weight (1, or SUMMARY_WEIGHT)
         self.bm25 = BM25()
         self.size = 0
+        self.dead_rows = 0
 
     def __len__(self):
-        return len(self.rows)
+        return len(self.slot)
+
+    def __contains__(self, claim_id) -> bool:
+        return claim_id in self.slot
+
+    def _rows(self, claim_id: int) -> slice:
+        """The claim's rows in the matrix (none when it is not in the index)."""
+        slot = self.slot.get(claim_id)
+        if slot is None:
+            return slice(0, 0)
+        first = self.first_row[slot]
+        return slice(first, first + self.row_count[slot])
 
     def _grow(self, need: int) -> None:
         if need <= self.matrix.shape[0]:
@@ -390,34 +514,56 @@ class Index:
     def put(self, claim_id: int, vectors: np.ndarray, text: str) -> None:
         """Add or replace a claim: its vector rows (one, or two with a summary) and its text."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(-1, DIM)
-        rows = self.rows.get(claim_id)
+        rows = self._rows(claim_id)
         self.drop(claim_id)
-        if rows is None or len(rows) != len(vectors):  # new rows; a claim with as many rows keeps its own
+        if rows.stop - rows.start == len(vectors):  # a claim with as many rows keeps its own
+            self.dead_rows -= len(vectors)
+        else:
+            if self.dead_rows > max(1024, self.size // 8):
+                self._compact_rows()
             self._grow(self.size + len(vectors))
-            rows = list(range(self.size, self.size + len(vectors)))
+            rows = slice(self.size, self.size + len(vectors))
             self.size += len(vectors)
         self.matrix[rows] = vectors
         self.alive[rows] = True
         self.owner[rows] = claim_id
-        self.weight[rows] = [1.0, SUMMARY_WEIGHT][: len(rows)]
-        self.rows[claim_id] = rows
-        toks = tokens(text)
-        self.terms[claim_id] = tuple(set(toks))
-        slot = self.slot[claim_id] = self.bm25.add(toks)
+        self.weight[rows] = [1.0, SUMMARY_WEIGHT][: len(vectors)]
+        slot = self.slot[claim_id] = self.bm25.add(tokens(text))
         if slot >= len(self.slot_owner):
-            self.slot_owner = np.concatenate([self.slot_owner, np.zeros(max(1024, slot), dtype=np.int64)])
-        self.slot_owner[slot] = claim_id
+            grow = max(1024, slot)
+            self.slot_owner = np.concatenate([self.slot_owner, np.zeros(grow, dtype=np.int64)])
+            self.first_row = np.concatenate([self.first_row, np.zeros(grow, dtype=np.int32)])
+            self.row_count = np.concatenate([self.row_count, np.zeros(grow, dtype=np.int8)])
+        self.slot_owner[slot], self.first_row[slot], self.row_count[slot] = claim_id, rows.start, len(vectors)
+
+    def _compact_rows(self) -> None:
+        """Move the live rows down over the dead ones, in order, a block at a time (a block is read before the
+        rows it overwrites, which are at or before it), so no second matrix is ever held."""
+        live = np.flatnonzero(self.alive[: self.size])
+        for start in range(0, len(live), 4096):
+            block = live[start : start + 4096]
+            end = start + len(block)
+            self.matrix[start:end] = self.matrix[block]
+            self.owner[start:end] = self.owner[block]
+            self.weight[start:end] = self.weight[block]
+        self.matrix[len(live) : self.size] = 0.0
+        self.alive[: len(live)], self.alive[len(live) : self.size] = True, False
+        slots = np.flatnonzero(self.bm25.alive[: self.bm25.slots])  # the claims in the index
+        self.first_row[slots] = np.searchsorted(live, self.first_row[slots])
+        self.size, self.dead_rows = len(live), 0
 
     def put_many(self, claim_ids: list[int], vectors, texts: list[str]) -> None:
         for claim_id, vector, text in zip(claim_ids, vectors, texts, strict=True):
             self.put(claim_id, vector, text)
 
     def drop(self, claim_id: int) -> None:
-        rows = self.rows.pop(claim_id, None)
-        if rows is not None:
+        rows = self._rows(claim_id)
+        slot = self.slot.pop(claim_id, None)
+        if slot is not None:
             self.alive[rows] = False
             self.matrix[rows] = 0.0
-            self.bm25.remove(self.slot.pop(claim_id), self.terms.pop(claim_id))
+            self.dead_rows += int(rows.stop - rows.start)
+            self.bm25.remove(slot)
 
     def search(self, vector, text: str, *, k: int = 5, exclude=(), min_score: float = MIN_SCORE, weight=None):
         """The k best matches above min_score (cosine of the claim's closer row), best first: the DEPTH nearest
@@ -434,7 +580,7 @@ class Index:
             )
         lexical = self.bm25.scores(tokens(text))
         for claim_id in exclude:
-            cos[self.rows.get(claim_id, [])] = -1.0
+            cos[self._rows(claim_id)] = -1.0
             if claim_id in self.slot:
                 lexical[self.slot[claim_id]] = 0.0
         ranking = cos * self.weight[: self.size]
@@ -442,12 +588,12 @@ class Index:
         ids = list(self._nearest(cos, ranking, 2 * depth, min_score))[:depth]  # rows: up to two per claim
         seen = set(ids)
         for claim_id in self._lexical_candidates(lexical, depth):
-            if claim_id not in seen and cos[self.rows[claim_id]].max() >= min_score:
+            if claim_id not in seen and cos[self._rows(claim_id)].max() >= min_score:
                 ids.append(claim_id)
         if not ids:
             return []
-        cosines = np.array([cos[self.rows[i]].max() for i in ids], dtype=np.float32)
-        ranked = np.array([ranking[self.rows[i]].max() for i in ids], dtype=np.float32)
+        cosines = np.array([cos[self._rows(i)].max() for i in ids], dtype=np.float32)
+        ranked = np.array([ranking[self._rows(i)].max() for i in ids], dtype=np.float32)
         bonus = lexical[[self.slot[i] for i in ids]]
         fused = fuse(ranked, bonus, weight=BM25_WEIGHT if weight is None else weight)
         # Equal scores (the same summary on two claims, a claim saved twice) come oldest first: the same order on
@@ -470,6 +616,22 @@ class Index:
         if len(hits) > depth:
             hits = hits[np.argpartition(-lexical[hits], depth - 1)[:depth]]
         return [int(self.slot_owner[s]) for s in hits]
+
+
+@functools.cache
+def _malloc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        return None
+
+
+def release_free_memory() -> None:
+    """Hand the heap memory freed while filling an index back to the system. glibc keeps the holes the fill's
+    temporaries leave between what the index keeps, and they stay resident: at 100,000 claims, 29 MB."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 @functools.cache

@@ -39,6 +39,8 @@ TARGETS = {
     "load_s": ("<=", 2.0),
     "rss_mb_model": ("<=", 400.0),
     "rss_mb_10k": ("<=", 400.0),
+    "rss_mb_100k_index": ("<=", 400.0),
+    "shown_p95_cpu_ms_index": ("<=", 1000.0),
 }
 
 
@@ -336,6 +338,92 @@ def shown_latency(related, n: int, log, *, repeats: int = 40) -> tuple[float, fl
     return p95, cpu95
 
 
+FOOTPRINT_CLAIMS = 100_000
+
+
+def footprint(related, n: int, log, *, repeats: int = 40) -> dict:
+    """A worker's resident size with the model loaded and an index of n claims, each with a quote and a summary
+    (two rows), and the CPU time of a search and of save → shown over it. Run alone in a process (`--footprint
+    N`; measure() starts one) so nothing else the bench holds is counted.
+
+    The texts are the CheckThat! 2020 claims and their fact-checks' titles, numbered (a real desk's vocabulary
+    for BM25), or generated ones without the intel folder; the vectors are random. The index is filled a chunk
+    at a time, as a worker fills it from the database, so no list of every text outlives the fill.
+    """
+    import gc
+
+    related.embed(["The mayor said ten officers were deployed."])  # the model loaded, as after a worker's first job
+    figures = {"rss_mb_model": rss_mb()}
+    pairs = _footprint_texts()
+    rng = np.random.default_rng(n)
+    queries = [pairs[i] for i in rng.choice(len(pairs), repeats, replace=False)]
+    index = related.Index()
+    w0, c0 = time.perf_counter(), time.process_time()
+    for start in range(0, n, 2000):
+        ids = range(start, min(n, start + 2000))
+        vectors = rng.standard_normal((len(ids), 2, related.DIM)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=2, keepdims=True)
+        texts = [related.claim_text(f"{pairs[i % len(pairs)][0]} {i}", pairs[i % len(pairs)][1]) for i in ids]
+        index.put_many(list(ids), vectors, texts)
+    del pairs, texts, vectors
+    gc.collect()
+    related.release_free_memory()  # as desk_index does after a fill
+    fill_cpu = time.process_time() - c0
+    figures[f"rss_mb_{n // 1000}k_index"] = rss_mb()
+    log(
+        f"footprint: {n:,} claims with summaries filled in {time.perf_counter() - w0:.1f} s wall, {fill_cpu:.1f} CPU-s;"
+        f" resident {figures['rss_mb_model']:.0f} MB with the model, {figures[f'rss_mb_{n // 1000}k_index']:.0f} MB"
+        " with the index"
+    )
+    searches, shown = [], []
+    for r, (quote, summary) in enumerate(queries):
+        text = related.claim_text(quote, summary)
+        vector = rng.standard_normal(related.DIM).astype(np.float32)
+        c0 = time.process_time()
+        index.search(vector / np.linalg.norm(vector), text, k=5, exclude={r}, min_score=-1.0)
+        searches.append((time.process_time() - c0) * 1000)
+        c0 = time.process_time()
+        vector = related.embed([quote])[0]
+        index.put(n + r, vector, quote)
+        index.search(vector, quote, k=5, exclude={n + r}, min_score=-1.0)
+        shown.append((time.process_time() - c0) * 1000)
+    figures["search_cpu_ms_median"] = float(np.median(searches))
+    figures["search_cpu_ms_p95"] = float(np.percentile(searches, 95))
+    figures["shown_p95_cpu_ms_index"] = float(np.percentile(shown, 95))
+    log(
+        f"footprint: search {figures['search_cpu_ms_median']:.1f} CPU-ms median, {figures['search_cpu_ms_p95']:.1f}"
+        f" p95; save → shown p95 {figures['shown_p95_cpu_ms_index']:.1f} CPU-ms"
+    )
+    return figures
+
+
+def _footprint_texts() -> list[tuple[str, str]]:
+    """(quote, summary) pairs a desk might hold: the CheckThat! 2020 verified claims and titles when present."""
+    if INTEL.is_dir():
+        docs, _, _ = load_ct2020(INTEL)
+        return list(docs.values())
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(20_000)]
+    return [(" ".join(rng.choice(words, 18)), " ".join(rng.choice(words, 12))) for _ in range(10_000)]
+
+
+def footprint_in_child(n: int, log) -> dict:
+    """footprint() in a process of its own (this module's `--footprint N`), its log relayed."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.suggestions.related", "--footprint", str(n)],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    for line in lines[:-1]:
+        log(line)
+    return json.loads(lines[-1])
+
+
 def desk_latency(work_dir: Path, log, *, repeats: int = 40) -> dict:
     """Save → shown through the service, on a kept benchmark database (`python -m bench --keep-db`; 100,000
     claims at the default scale): the job `suggest_related` for a claim whose vector is not stored yet, with
@@ -473,6 +561,8 @@ def measure(log, *, quick=False, no_quality=False, partial=False, reverse=False)
     figures["rss_mb_10k"] = rss_mb()
     if not quick:
         figures["shown_p95_ms_100k"], figures["shown_p95_cpu_ms_100k"] = shown_latency(related, 100_000, log)
+        alone = footprint_in_child(FOOTPRINT_CLAIMS, log)
+        figures.update({name: value for name, value in alone.items() if name != "rss_mb_model"})
     figures["rss_mb_peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
@@ -508,8 +598,16 @@ def main(argv=None) -> int:
         "--desk", type=Path, metavar="RUN_DIR", help="only save → shown through the service, on a kept bench database"
     )
     parser.add_argument("--reverse", action="store_true", help="embed the cache's chunks last to first (a helper)")
+    parser.add_argument(
+        "--footprint", type=int, metavar="N", help="only a worker's memory with an index of N claims (JSON last)"
+    )
     args = parser.parse_args(argv)
     log = print
+    if args.footprint:
+        from articles.suggesting import related
+
+        print(json.dumps(footprint(related, args.footprint, log)))
+        return 0
     if args.desk:
         figures = desk_latency(args.desk.resolve(), log)
         figures["load_average_1min"] = os.getloadavg()[0]

@@ -196,9 +196,21 @@ def test_the_index_refreshes_with_vectors_stored_by_another_worker(pair):
     ClaimEmbedding.objects.filter(claim=schools).delete()
     related_service.embed_claim(schools)  # as another process would: a new row, a new updated_at
     index.drop(schools.pk)
-    assert schools.pk not in index.rows
+    assert schools.pk not in index
     related_service.desk_index()
-    assert schools.pk in index.rows
+    assert schools.pk in index
+
+
+def test_a_fill_hands_the_memory_it_freed_back_and_a_job_refresh_does_not(pair, monkeypatch):
+    en, es, schools = pair
+    released = []
+    monkeypatch.setattr(related_service, "FILL_RELEASE", 2)
+    monkeypatch.setattr(related_service.model, "release_free_memory", lambda: released.append(True))
+    related_service.forget_index()
+    index = related_service.desk_index()  # a worker's fill: the two vectors stored by the fixture's jobs
+    assert released == [True] and en.pk in index and schools.pk in index
+    services.suggest_related(es.pk)  # its refresh reads one new vector, or none
+    assert released == [True]
 
 
 def test_a_worker_fills_its_index_as_it_starts(transactional_db, make_article, make_claim):
@@ -209,7 +221,7 @@ def test_a_worker_fills_its_index_as_it_starts(transactional_db, make_article, m
     related_service.embed_claim(claim)
     filling = related_service.warm_related_index()
     filling.join(timeout=120)
-    assert claim.pk in related_service._index_state["index"].rows  # filled before any job asked
+    assert claim.pk in related_service._index_state["index"]  # filled before any job asked
     assert related_service.warm_related_index() is None  # once per process
 
 

@@ -144,7 +144,7 @@ def test_bm25_forgets_replaced_and_dropped_texts():
     index.put(2, _unit(0.0, 1.0), "The budget grew.")
     scores = index.bm25.scores(related.tokens("Escuinapa 3 budget"))
     assert scores[index.slot[1]] > 0 and scores[index.slot[2]] > 0
-    assert np.count_nonzero(scores) == 2 and index.bm25.df["escuinapa"] == 1 and index.bm25.df["3"] == 0
+    assert np.count_nonzero(scores) == 2 and index.bm25.df("escuinapa") == 1 and index.bm25.df("3") == 0
     assert index.bm25.dead_len < 50 * 400  # compacted along the way
     index.drop(1)
     assert np.count_nonzero(index.bm25.scores(related.tokens("Escuinapa"))) == 0
@@ -159,3 +159,86 @@ def test_equal_scores_come_oldest_first():
         index.put(claim_id, _unit(1.0, 0.2), "The budget grew this year.")
     index.put(9, _unit(1.0, 0.9), "The budget grew this year.")
     assert [m.claim_id for m in index.search(_unit(1.0), "The budget grew.", k=4, min_score=-1.0)] == [3, 5, 7, 9]
+
+
+def _desk(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(400)]
+    vectors = rng.standard_normal((n, 2, related.DIM)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=2, keepdims=True)
+    texts = [" ".join(rng.choice(words, 12)) + f" {i}" for i in range(n)]
+    return vectors, texts
+
+
+def _results(index, vectors, texts, queries):
+    found = []
+    for i in queries:
+        noisy = vectors[i] + 0.3 * np.eye(1, related.DIM, i % related.DIM, dtype=np.float32)
+        matches = index.search(noisy, texts[i], k=5, exclude={i + 1}, min_score=0.2)
+        found.append([(m.claim_id, round(m.cosine, 5), round(m.score, 5)) for m in matches])
+    return found
+
+
+def test_an_index_after_drops_and_re_puts_searches_like_one_built_afresh():
+    """Claims dropped, put back with other vectors and texts, with one row or two, in an order that makes the
+    claim map merge its recent ids and BM25 rebuild its postings: every search answers as over a fresh index."""
+    n = 3000
+    vectors, texts = _desk(n, seed=1)
+    changed, changed_texts = _desk(n, seed=2)
+    index = related.Index()
+    order = np.random.default_rng(3).permutation(n)
+    index.put_many([int(i) for i in order], vectors[order], [texts[i] for i in order])
+    final_vectors, final_texts = vectors.copy(), list(texts)
+    removed = 0  # postings entries of the texts replaced or dropped
+
+    def put(i, rows, text):
+        nonlocal removed
+        removed += len(related.tokens(final_texts[i])) if i in index else 0
+        index.put(i, rows, text)
+        final_texts[i] = text
+
+    for i in range(n):  # every claim saved again unchanged
+        put(i, vectors[i], texts[i])
+    for i in range(0, n, 3):  # a third edited: new vectors and words, some down to their quote's row
+        put(i, changed[i][:1] if i % 2 else changed[i], changed_texts[i])
+        final_vectors[i] = changed[i]
+    for i in range(1, n, 3):  # a third dropped, then most put back as they were (a deletion's undo)
+        removed += len(related.tokens(final_texts[i]))
+        index.drop(i)
+    for i in range(1, n, 6):
+        put(i, vectors[i], texts[i])
+    gone = set(range(4, n, 6))
+    assert index.bm25.dead_len < removed  # the postings rebuilt without dead entries along the way
+    assert len(index.slot.ids) > 0  # the claim map merged its recent ids along the way
+    assert index.size < 2 * n + 500  # the dead rows (3,000 of 6,000) left out along the way
+
+    fresh = related.Index()
+    kept = [i for i in range(n) if i not in gone]
+    fresh.put_many(
+        kept, [final_vectors[i][:1] if i % 3 == 0 and i % 2 else final_vectors[i] for i in kept],
+        [final_texts[i] for i in kept],
+    )  # fmt: skip
+    assert len(index) == len(fresh) == len(kept)
+    assert all(i not in index for i in gone) and all(i in index for i in kept)
+    queries = [i for i in range(0, n, 37) if i not in gone]
+    assert _results(index, final_vectors, final_texts, queries) == _results(fresh, final_vectors, final_texts, queries)
+    assert [found[0][0] for found in _results(index, final_vectors, final_texts, queries)] == queries
+    for term in ("w1", "w7", str(n - 1)):
+        assert index.bm25.df(term) == fresh.bm25.df(term)
+    related.release_free_memory()  # after a fill, as a worker does: harmless with or without glibc
+    assert _results(index, final_vectors, final_texts, queries[:3]) == _results(
+        fresh, final_vectors, final_texts, queries[:3]
+    )
+
+
+def test_the_claim_map_reads_like_a_dict():
+    slots = related.SlotMap()
+    for claim_id in range(5000, 0, -1):  # more than a merge's worth, in descending order
+        slots[claim_id] = claim_id * 2
+    assert len(slots) == 5000 and slots[1] == 2 and slots[4999] == 9998 and 0 not in slots
+    assert slots.pop(10) == 20 and slots.pop(10) is None and 10 not in slots and len(slots) == 4999
+    slots[10] = 7
+    slots[10**12] = 3  # a claim id far beyond the others
+    assert slots[10] == 7 and slots.get(10**12) == 3 and len(slots) == 5001
+    with pytest.raises(KeyError):
+        slots[6000]
