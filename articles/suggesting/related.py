@@ -447,6 +447,19 @@ class SlotMap:
         self.recent = {}
 
 
+# Rows widened to float32 at a time in a search: 1,024 rows are 1.5 MB, which stays in cache (4,096 and more
+# took 75 CPU-ms a search at 200,000 rows, 1,024 took 13).
+WIDEN_ROWS = 1024
+
+
+def quantise(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors as int8 rows and a scale per row (the row's largest magnitude over 127): a cosine read back
+    is off by about 0.001 at most, far inside the thresholds' margins, and equal vectors stay equal."""
+    peak = np.abs(vectors).max(axis=1)
+    scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    return np.rint(vectors / scale[:, None]).astype(np.int8), scale
+
+
 @dataclass(frozen=True)
 class Match:
     claim_id: int
@@ -476,7 +489,8 @@ class Index:
         self.first_row = np.zeros(0, dtype=np.int32)  # BM25 document -> the first of its claim's rows
         self.row_count = np.zeros(0, dtype=np.int8)  # BM25 document -> its claim's number of rows
         self.owner = np.zeros(0, dtype=np.int64)  # row -> claim id
-        self.matrix = np.zeros((0, DIM), dtype=np.float32)
+        self.matrix = np.zeros((0, DIM), dtype=np.int8)  # row -> its vector in int8 (`quantise`)
+        self.scale = np.zeros(0, dtype=np.float32)  # row -> what its int8 values are multiplied by (0: dead row)
         self.alive = np.zeros(0, dtype=bool)
         self.weight = np.zeros(0, dtype=np.float32)  # row -> its ranking weight (1, or SUMMARY_WEIGHT)
         self.bm25 = BM25()
@@ -501,15 +515,17 @@ class Index:
         if need <= self.matrix.shape[0]:
             return
         cap = max(need, 2 * self.matrix.shape[0], 1024)
-        matrix = np.zeros((cap, DIM), dtype=np.float32)
+        matrix = np.zeros((cap, DIM), dtype=np.int8)
         matrix[: self.size] = self.matrix[: self.size]
+        scale = np.zeros(cap, dtype=np.float32)
+        scale[: self.size] = self.scale[: self.size]
         alive = np.zeros(cap, dtype=bool)
         alive[: self.size] = self.alive[: self.size]
         owner = np.zeros(cap, dtype=np.int64)
         owner[: self.size] = self.owner[: self.size]
         weight = np.zeros(cap, dtype=np.float32)
         weight[: self.size] = self.weight[: self.size]
-        self.matrix, self.alive, self.owner, self.weight = matrix, alive, owner, weight
+        self.matrix, self.scale, self.alive, self.owner, self.weight = matrix, scale, alive, owner, weight
 
     def put(self, claim_id: int, vectors: np.ndarray, text: str) -> None:
         """Add or replace a claim: its vector rows (one, or two with a summary) and its text."""
@@ -524,7 +540,7 @@ class Index:
             self._grow(self.size + len(vectors))
             rows = slice(self.size, self.size + len(vectors))
             self.size += len(vectors)
-        self.matrix[rows] = vectors
+        self.matrix[rows], self.scale[rows] = quantise(vectors)
         self.alive[rows] = True
         self.owner[rows] = claim_id
         self.weight[rows] = [1.0, SUMMARY_WEIGHT][: len(vectors)]
@@ -544,9 +560,10 @@ class Index:
             block = live[start : start + 4096]
             end = start + len(block)
             self.matrix[start:end] = self.matrix[block]
+            self.scale[start:end] = self.scale[block]
             self.owner[start:end] = self.owner[block]
             self.weight[start:end] = self.weight[block]
-        self.matrix[len(live) : self.size] = 0.0
+        self.matrix[len(live) : self.size], self.scale[len(live) : self.size] = 0, 0.0
         self.alive[: len(live)], self.alive[len(live) : self.size] = True, False
         slots = np.flatnonzero(self.bm25.alive[: self.bm25.slots])  # the claims in the index
         self.first_row[slots] = np.searchsorted(live, self.first_row[slots])
@@ -561,7 +578,7 @@ class Index:
         slot = self.slot.pop(claim_id, None)
         if slot is not None:
             self.alive[rows] = False
-            self.matrix[rows] = 0.0
+            self.matrix[rows], self.scale[rows] = 0, 0.0
             self.dead_rows += int(rows.stop - rows.start)
             self.bm25.remove(slot)
 
@@ -574,10 +591,7 @@ class Index:
         if not self.size:
             return []
         query = np.asarray(vector, dtype=np.float32).reshape(-1, DIM)  # a claim's rows: quote (and summary)
-        with _one_blas_thread():
-            cos = (
-                self.matrix[: self.size] @ query[0] if len(query) == 1 else (self.matrix[: self.size] @ query.T).max(1)
-            )
+        cos = self._cosines(query)
         lexical = self.bm25.scores(tokens(text))
         for claim_id in exclude:
             cos[self._rows(claim_id)] = -1.0
@@ -600,6 +614,20 @@ class Index:
         # every search, and the claim saved first is the one the desk has worked on.
         order = np.lexsort((np.array(ids), -fused))[:k]
         return [Match(ids[j], float(cosines[j]), float(fused[j])) for j in order]
+
+    def _cosines(self, query: np.ndarray) -> np.ndarray:
+        """Each row's cosine with the closer of the query's rows. The int8 rows are widened to float32 a block
+        at a time, small enough to stay in the CPU's cache: at 200,000 rows 13 CPU-ms against 24 for a float32
+        matrix read from memory, in a quarter of the memory (73 MB, not 293)."""
+        products = np.empty((self.size, len(query)), dtype=np.float32)
+        block = np.empty((min(self.size, WIDEN_ROWS), DIM), dtype=np.float32)
+        with _one_blas_thread():
+            for start in range(0, self.size, WIDEN_ROWS):
+                rows = block[: min(WIDEN_ROWS, self.size - start)]
+                np.copyto(rows, self.matrix[start : start + len(rows)], casting="unsafe")
+                np.dot(rows, query.T, out=products[start : start + len(rows)])
+        # int8 rounding can carry a near-identical pair a hair past 1: a cosine is never above it.
+        return np.minimum(products.max(1) * self.scale[: self.size], 1.0)
 
     def _nearest(self, cos: np.ndarray, ranking: np.ndarray, depth: int, min_score: float) -> list[int]:
         """The claims of the `depth` best rows by ranking, best first, whose row's cosine is at or above
