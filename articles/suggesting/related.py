@@ -606,8 +606,9 @@ class Index:
                 ids.append(claim_id)
         if not ids:
             return []
-        cosines = np.array([cos[self._rows(i)].max() for i in ids], dtype=np.float32)
-        ranked = np.array([ranking[self._rows(i)].max() for i in ids], dtype=np.float32)
+        spans = [self._rows(i) for i in ids]  # each candidate's rows, looked up once
+        cosines = np.array([cos[rows].max() for rows in spans], dtype=np.float32)
+        ranked = np.array([ranking[rows].max() for rows in spans], dtype=np.float32)
         bonus = lexical[[self.slot[i] for i in ids]]
         fused = fuse(ranked, bonus, weight=BM25_WEIGHT if weight is None else weight)
         # Equal scores (the same summary on two claims, a claim saved twice) come oldest first: the same order on
