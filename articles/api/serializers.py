@@ -4,6 +4,8 @@ Input serializers only check types and turn ids into records the user may read (
 every rule about spans, links and speakers is the services' and comes back as a 400 with its message.
 """
 
+import copy
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
@@ -291,6 +293,13 @@ class SpeakerUpdateSerializer(SpeakerInputSerializer):
 
 class ClaimFieldsMixin(serializers.Serializer):
     """What the desk writes about a claim: who said it, in its own words, and tags."""
+
+    def get_fields(self):
+        # DRF deep-copies every declared field for each serializer (it builds each anew, validators and all):
+        # half of parsing a new claim's body. A shallow copy is enough here: binding sets the copy's own name and
+        # parent, and what the copies share (validators, error messages, a list's child, a nested serializer's
+        # declared fields, which it copies when it is used) is only read while validating.
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
     speaker = _speaker_field(required=False, allow_null=True, help_text="An existing speaker's id, or null.")
     new_speaker = SpeakerInputSerializer(
