@@ -115,3 +115,22 @@ def test_a_create_makes_the_missing_tags_and_keeps_the_existing_ones(api_client_
     assert claim.tags.get(name="police") == police
     record = claim.history.get()
     assert sorted(tag.tag.name for tag in record.tags.all()) == ["new-one", "police"]
+
+
+def test_parsing_a_claim_leaves_its_declared_fields_unbound():
+    # The create and update serializers copy their declared fields shallowly (ClaimFieldsMixin.get_fields):
+    # each parse must bind only its own copies, or the next parse would find them bound already.
+    from articles.api.serializers import ClaimCreateSerializer, ClaimUpdateSerializer
+
+    payload = {"article": 1, "start": 0, "end": 4, "quote": "Text", "tags": ["a", "b"], "new_speaker": {"name": "X"}}
+    for serializer_class in (ClaimCreateSerializer, ClaimUpdateSerializer):
+        first, second = serializer_class(data=payload), serializer_class(data=payload)
+        first.is_valid()
+        second.is_valid()
+        assert first.fields["quote"] is not second.fields["quote"]
+        assert first.fields["new_speaker"].parent is first and second.fields["new_speaker"].parent is second
+        for field in serializer_class._declared_fields.values():
+            assert field.parent is None and field.field_name is None
+    bad = ClaimCreateSerializer(data={**payload, "start": "x", "tags": ["ok", 5, None]})
+    assert not bad.is_valid()
+    assert set(bad.errors) == {"start", "tags"}
