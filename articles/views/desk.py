@@ -15,7 +15,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
@@ -162,14 +161,25 @@ _SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
 def reader_json_script(data, **texts: str) -> str:
     """Django's json_script(data, "reader-data"), the same bytes, without spaces after separators (1,000 claims'
     rows are some 15 KB smaller) and escaped by three str.replace passes: str.translate, which json_script uses,
-    took milliseconds over the reader's 300 KB. `texts`: more keys whose values are JSON text already, put first."""
-    text = json.dumps(data, cls=CompactJSONEncoder)
-    if texts:
-        parts = [f"{json.dumps(name)}:{value}" for name, value in texts.items()]
-        text = "{" + ",".join(parts) + ("," if data else "") + text[1:]
+    took milliseconds over the reader's 300 KB. `texts`: more keys whose values are JSON text already, put first.
+    Each piece is escaped apart (the escapes are of single characters) and the pieces joined once: concatenated
+    one after another, the 300 KB were copied at each step."""
+    pieces = ['<script id="reader-data" type="application/json">{']
+    for name, value in texts.items():
+        pieces += [_script_escaped(json.dumps(name)), ":", _script_escaped(value), ","]
+    rest = json.dumps(data, cls=CompactJSONEncoder)
+    if texts and rest == "{}":
+        pieces[-1] = "}"
+    else:
+        pieces.append(_script_escaped(rest[1:]))
+    pieces.append("</script>")
+    return mark_safe("".join(pieces))  # noqa: S308 - JSON escaped so it cannot end the element nor open another
+
+
+def _script_escaped(text: str) -> str:
     for character, escape in _SCRIPT_ESCAPES:
         text = text.replace(character, escape)
-    return format_html('<script id="reader-data" type="application/json">{}</script>', mark_safe(text))  # noqa: S308
+    return text
 
 
 @never_cache  # Back after a change must show current data, not a cached page.

@@ -347,3 +347,9 @@ def test_its_data_script_is_djangos_json_script_without_spaces():
     data = {"body": "</script><script>alert(1)</script> & <!-- «ñ» \u2028", "rows": [[1, None, True, "a>b"]]}
     assert reader_json_script(data) == json_script(data, "reader-data", encoder=CompactJSONEncoder)
     assert "</script><script>" not in reader_json_script(data)[:-9]
+    # JSON text given ready (the cached claims and links) goes first, escaped as the rest; with or without more data.
+    texts = {"claims": '{"q":"</script>&<b>"}', "links": "[1,2]"}
+    parsed = {name: json.loads(text) for name, text in texts.items()}
+    for more in (data, {}):
+        expected = json_script({**parsed, **more}, "reader-data", encoder=CompactJSONEncoder)
+        assert reader_json_script(more, **texts) == expected
