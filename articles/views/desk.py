@@ -131,8 +131,8 @@ def article_detail(request, pk):
 
 
 # Where the reader's page takes its data script (reader_json_script), put in after the template is rendered. The
-# template escapes the article's and users' text, which so cannot hold this comment; and the slot is found from the
-# end, after the last of that text.
+# template escapes the article's and users' text, so that text cannot hold this comment; and the slot is looked for
+# from the end of the page, after the last of that text.
 _DATA_SLOT = "<!-- reader-data -->"
 
 
