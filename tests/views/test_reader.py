@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import RequestFactory
+from django.utils import timezone
 
 from articles import services
 from articles.models import Claim, ClaimLink, Tag, Verdict
@@ -137,9 +138,9 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     url = f"/articles/{article.pk}/"
     client.get(url)
     cache.clear()
-    # session, user, article, user permissions (one query), the claims' state, links, their ends in other articles,
-    # claims (their tags in the same rows), the claims' statuses, comment counts
-    with django_assert_num_queries(12):  # + the top bar's work and inbox counts
+    # session, user, article, user permissions (one query), the claims' state, links (with their ends in other
+    # articles), claims (their tags in the same rows), the claims' statuses, comment counts
+    with django_assert_num_queries(11):  # + the top bar's work and inbox counts
         response = client.get(url)
     data = reader_data(response)
     assert len(data["claims"]) == 1000 and len(data["links"]) == 200
@@ -147,10 +148,10 @@ def test_it_answers_in_a_fixed_number_of_queries_with_1000_claims(
     assert data["claims"][0]["verdict"]["rating"] == "false"
     with django_assert_num_queries(8):  # the claims and links as built for the same state: from the cache
         assert reader_data(client.get(url))["compact"] == data["compact"]
-    # Links within the article only: no far ends to read.
+    # Links within the article only: the same statements.
     ClaimLink.objects.filter(from_claim=elsewhere).delete()
     with django_assert_num_queries(11):
-        client.get(url)
+        assert reader_data(client.get(url))["compact_links"]["ends"] == {}
 
 
 def test_its_cached_claims_follow_every_change(client, alice, bob, erin, article, make_article, make_claim, mayor):
@@ -248,14 +249,25 @@ def test_it_presents_links_exactly_as_the_api_does(
     elsewhere = make_claim(make_article("Other text entirely.", title="<b>Other</b>"), "Other text", user=carol)
     ClaimLink.objects.create(from_claim=elsewhere, to_claim=mine, relation="cites", note="see <i>", created_by=carol)
     ClaimLink.objects.create(from_claim=mine, to_claim=theirs, relation="supports", created_by=alice)
+    # Far ends at the link's other side too, with and without a speaker, in an article without an outlet; one of
+    # them deleted (its link is not shown), one reached by two links (sent once).
+    third = make_article("Third text, with more words.", source=None)
+    spoken = make_claim(third, "Third text", user=carol, speaker=mayor)
+    ClaimLink.objects.create(from_claim=theirs, to_claim=spoken, relation="responds_to", created_by=carol)
+    ClaimLink.objects.create(from_claim=spoken, to_claim=mine, relation="contradicts", created_by=alice)
+    gone = make_claim(third, "more words", user=carol)
+    ClaimLink.objects.create(from_claim=mine, to_claim=gone, relation="same_claim", created_by=alice)
+    Claim.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    shown = ClaimLink.objects.filter(from_claim__deleted_at__isnull=True, to_claim__deleted_at__isnull=True)
     for persona in (alice, erin):
         client.force_login(persona)
-        embedded = reader_data(client.get(f"/articles/{article.pk}/"))["links"]
+        cache.clear()
+        data = reader_data(client.get(f"/articles/{article.pk}/"))
+        embedded = data["links"]
+        assert list(data["compact_links"]["ends"]) == [str(elsewhere.pk), str(spoken.pk)]
         request = RequestFactory().get("/")
         request.user = persona
-        expected = LinkSerializer(
-            links_for_display(ClaimLink.objects.order_by("id")), many=True, context={"request": request}
-        ).data
+        expected = LinkSerializer(links_for_display(shown.order_by("id")), many=True, context={"request": request}).data
         expected = json.loads(json.dumps(expected))
         # The reader leaves out the summary of a linked claim in another article (its cards do not show it).
         for link in expected:
@@ -264,7 +276,8 @@ def test_it_presents_links_exactly_as_the_api_does(
                 if link[end]["article"] != article.pk:
                     link[end]["summary"] = None
         assert embedded == expected
-        assert [link["can_delete"] for link in embedded] == ([False, True] if persona == alice else [True, True])
+        may_delete = [False, True, False, True] if persona == alice else [True] * 4
+        assert [link["can_delete"] for link in embedded] == may_delete
 
 
 STATIC = Path(__file__).resolve().parents[2] / "articles" / "static"
@@ -334,3 +347,9 @@ def test_its_data_script_is_djangos_json_script_without_spaces():
     data = {"body": "</script><script>alert(1)</script> & <!-- «ñ» \u2028", "rows": [[1, None, True, "a>b"]]}
     assert reader_json_script(data) == json_script(data, "reader-data", encoder=CompactJSONEncoder)
     assert "</script><script>" not in reader_json_script(data)[:-9]
+    # JSON text given ready (the cached claims and links) goes first, escaped as the rest; with or without more data.
+    texts = {"claims": '{"q":"</script>&<b>"}', "links": "[1,2]"}
+    parsed = {name: json.loads(text) for name, text in texts.items()}
+    for more in (data, {}):
+        expected = json_script({**parsed, **more}, "reader-data", encoder=CompactJSONEncoder)
+        assert reader_json_script(more, **texts) == expected
