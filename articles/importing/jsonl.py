@@ -104,23 +104,11 @@ class ImportReport:
 
 
 def _text(record: dict, key: str, *, required: bool = False) -> str:
-    if required:
-        return _required_text(record, key)
     value = record.get(key)
-    if value is None:
+    if value is None and not required:
         return ""
-    if not isinstance(value, str):
-        raise LineError(f"{key!r} must be a string.")
-    return value
-
-
-# _required_text and _required_datetime are what _text and _datetime do with required=True, for a claim's
-# lines: a call passing a keyword took 0.4 µs more than one passing none (measured in this interpreter), and a
-# claim's checks made five.
-def _required_text(record: dict, key: str) -> str:
-    value = record.get(key)
-    if not isinstance(value, str) or not value:
-        raise LineError(f"{key!r} must be a non-empty string.")
+    if not isinstance(value, str) or (required and not value):
+        raise LineError(f"{key!r} must be a non-empty string." if required else f"{key!r} must be a string.")
     return value
 
 
@@ -134,20 +122,11 @@ def _int_or_none(record: dict, key: str) -> int | None:
 
 
 def _datetime(record: dict, key: str, *, required: bool = False) -> datetime | None:
-    if required:
-        return _required_datetime(record, key)
-    value = record.get(key)
-    return None if value is None else _parse_datetime(key, value)
-
-
-def _required_datetime(record: dict, key: str) -> datetime:
     value = record.get(key)
     if value is None:
-        raise LineError(f"{key!r} is missing.")
-    return _parse_datetime(key, value)
-
-
-def _parse_datetime(key: str, value) -> datetime:
+        if required:
+            raise LineError(f"{key!r} is missing.")
+        return None
     try:
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
@@ -401,11 +380,11 @@ class Importer:
 
     def check_claim(self, number: int, record: dict) -> None:
         article_ref = _object(record, "article", required=True)
-        digest = _required_text(article_ref, "content_hash")
+        digest = _text(article_ref, "content_hash", required=True)
         if digest not in self.bodies:
             raise LineError(f"its article ({digest[:12]}…) is not here; its article record must be in the file.")
         start, end = _int_or_none(record, "start"), _int_or_none(record, "end")
-        created_at = restore.utc(_required_datetime(record, "created_at"))
+        created_at = restore.utc(_datetime(record, "created_at", required=True))
         own_key = _claim_key(digest, start, end, created_at, record["created_at"])
         links = self.check_links(number, own_key, _list(record, "links")) if record.get("links") else []
         if own_key in self.present_claims or own_key in self.claims:
@@ -418,7 +397,7 @@ class Importer:
         self.links += links
 
     def new_claim(self, record: dict, digest: str, start, end, key: str, created_at) -> restore.NewClaim:
-        quote, summary = _required_text(record, "quote"), _text(record, "summary").strip()
+        quote, summary = _text(record, "quote", required=True), _text(record, "summary").strip()
         check_length("quote", quote, limits.MAX_QUOTE)
         check_length("summary", summary, limits.MAX_SUMMARY)
         state = _text(record, "anchor_state") or ANCHORED
@@ -462,7 +441,7 @@ class Importer:
             # updated_at: most claims were never edited, the same text as created_at, parsed once.
             created_at
             if record.get("updated_at") == record["created_at"]
-            else restore.utc(_required_datetime(record, "updated_at")),
+            else restore.utc(_datetime(record, "updated_at", required=True)),
             self.new_verdicts(_list(record, "verdicts")) if record.get("verdicts") else [],  # verdicts
             new_comments(_list(record, "comments")) if record.get("comments") else [],  # comments
         )
