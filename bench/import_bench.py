@@ -5,8 +5,8 @@ records), made here from synthetic articles the corpus does not hold, with one t
 verdicts or links, like the peers' spans with a label. The import runs in this process, inside a
 transaction rolled back afterwards, so the corpus stays as it was for the other workloads; the time is
 reading, validating and writing, and what the commit would check (checks_as_at_commit): only the commit's
-flush to disk is left out. Label Studio
-loaded the same workload in 1.34 s on this machine (doccano 5.9-8.7 s); the target is half of that.
+flush to disk is left out. Label Studio loaded the same workload in 1.34 s on this machine (doccano 5.9-8.7
+s); the target is half of that.
 
 Beside it, in the same run, the database's own share: the same rows (articles, claims, their "+" history
 rows, tags) written by restore.write_rows alone from rows built before the clock starts, so no reading,
