@@ -194,6 +194,9 @@ def _message(error: Exception) -> str:
 # ---------------------------------------------------------------- the importer
 
 CLAIM_CHOICES = set(Claim.AnchorState.values)
+# The states as plain strings: reading a member off the enum class costs a quarter of a microsecond, and a
+# claim's checks read them two or three times.
+ANCHORED, ORPHANED = Claim.AnchorState.ANCHORED.value, Claim.AnchorState.ORPHANED.value
 RAW_FORMATS = set(Article.Format.values)
 SPEAKER_LIMITS = {name: Speaker._meta.get_field(name).max_length for name in ("name", "description", "affiliation")}
 CONTEXT_LIMIT = Claim._meta.get_field("prefix").max_length
@@ -397,13 +400,13 @@ class Importer:
         quote, summary = _text(record, "quote", required=True), _text(record, "summary").strip()
         check_length("quote", quote, limits.MAX_QUOTE)
         check_length("summary", summary, limits.MAX_SUMMARY)
-        state = _text(record, "anchor_state") or Claim.AnchorState.ANCHORED
+        state = _text(record, "anchor_state") or ANCHORED
         if state not in CLAIM_CHOICES:
             raise LineError(f"'anchor_state' must be one of {', '.join(sorted(CLAIM_CHOICES))}, got {state!r}.")
-        if state == Claim.AnchorState.ANCHORED:
+        if state == ANCHORED:
             validate_span(self.bodies[digest], start, end, quote)
         elif start is None or end is None:
-            if start is not None or end is not None or state != Claim.AnchorState.ORPHANED:
+            if start is not None or end is not None or state != ORPHANED:
                 raise LineError("only an orphaned claim may have no span, and then neither start nor end.")
         elif not 0 <= start < end:
             raise LineError(f"the span {start}–{end} is not a span (0 <= start < end).")
@@ -419,26 +422,28 @@ class Importer:
             for (name, limit), value in zip(SPEAKER_LIMITS.items(), speaker, strict=True):
                 if len(value) > limit:
                     raise ValidationError({name: f"{name} is {len(value)} characters; the limit is {limit}."})
+        # Positional, in the order of NewClaim's fields (tests/importing pins it): with keywords the call
+        # took 3.5 µs a claim, without 1 µs, a sixth of a claim's checks.
         return restore.NewClaim(
-            key=key,
-            article_hash=digest,
-            start=start,
-            end=end,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            speaker=speaker,
-            summary=summary,
-            tags=self.tag_names(_list(record, "tags")),
-            anchor_state=state,
-            created_by=_username(record.get("created_by"), required=True),
-            created_at=created_at,
-            # Most claims were never edited: the same text as created_at, parsed once.
-            updated_at=created_at
+            key,
+            digest,  # article_hash
+            start,
+            end,
+            quote,
+            prefix,
+            suffix,
+            speaker,
+            summary,
+            self.tag_names(_list(record, "tags")),
+            state,  # anchor_state
+            _username(record.get("created_by"), required=True),  # created_by
+            created_at,
+            # updated_at: most claims were never edited, the same text as created_at, parsed once.
+            created_at
             if record.get("updated_at") == record["created_at"]
             else restore.utc(_datetime(record, "updated_at", required=True)),
-            verdicts=self.new_verdicts(_list(record, "verdicts")) if record.get("verdicts") else [],
-            comments=new_comments(_list(record, "comments")) if record.get("comments") else [],
+            self.new_verdicts(_list(record, "verdicts")) if record.get("verdicts") else [],  # verdicts
+            new_comments(_list(record, "comments")) if record.get("comments") else [],  # comments
         )
 
     def tag_names(self, raw: list) -> list[str]:

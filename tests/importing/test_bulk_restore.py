@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 
 from articles import exports, services
 from articles.filters import claim_search
-from articles.importing.jsonl import import_jsonl
+from articles.importing.jsonl import Importer, import_jsonl
 from articles.models import CLAIM_SEARCH_TABLE, Article, Claim, Tag, content_hash
 from articles.services import restore
 
@@ -246,3 +246,47 @@ def test_a_row_the_database_refuses_is_reported_as_djangos_integrity_error(db):
         restore.write_rows(connection, Tag, ["id", "name"], [(tag.pk + 100, "fresh"), (tag.pk, "taken id")])
 
     assert not Tag.objects.filter(name__in=["fresh", "taken id"]).exists()
+
+
+def test_a_claim_line_gives_each_field_of_its_new_claim():
+    """Importer.new_claim builds a NewClaim by position (keywords cost a sixth of a claim's checks): every
+    value must land in its own field."""
+    importer = Importer()
+    body = "The harbour report was read aloud to the council."
+    importer.bodies["digest"] = body
+    record = {
+        "type": "claim",
+        "article": {"content_hash": "digest"},
+        "start": 4,
+        "end": 18,
+        "quote": "a quote kept as exported",
+        "prefix": "The ",
+        "suffix": " was",
+        "summary": " A summary. ",
+        "speaker": {"name": "Ada", "description": "minister", "affiliation": "Harbour board"},
+        "anchor_state": "relocated",
+        "tags": ["Ferry"],
+        "created_by": "alice",
+        "created_at": "2026-05-01T10:00:00+00:00",
+        "updated_at": "2026-05-02T11:00:00+00:00",
+    }
+    importer.check_claim(7, record)
+    (claim,) = importer.claims.values()
+    assert vars(claim) == {
+        "key": exports.claim_key("digest", 4, 18, datetime(2026, 5, 1, 10, tzinfo=UTC)),
+        "article_hash": "digest",
+        "start": 4,
+        "end": 18,
+        "quote": "a quote kept as exported",
+        "prefix": "The ",
+        "suffix": " was",
+        "speaker": ("Ada", "minister", "Harbour board"),
+        "summary": "A summary.",
+        "tags": services.tag_names(["Ferry"]),
+        "anchor_state": "relocated",
+        "created_by": "alice",
+        "created_at": datetime(2026, 5, 1, 10, tzinfo=UTC),
+        "updated_at": datetime(2026, 5, 2, 11, tzinfo=UTC),
+        "verdicts": [],
+        "comments": [],
+    }
