@@ -183,27 +183,6 @@ def claim_search_filled_after(connection, ids):
         cursor.execute(found[0])
 
 
-@contextmanager
-def import_transaction(using: str):
-    """transaction.atomic for one batch of an import; on PostgreSQL its commit does not wait for the disk.
-
-    With synchronous_commit off for this transaction alone (SET LOCAL), the commit returns once its WAL
-    is written to the server's buffers; the WAL writer flushes it within a few hundred milliseconds. A
-    crash of the server (not of this process) in that window can lose the last batches committed, never
-    corrupt anything or keep part of a batch: the import is all or nothing per batch and importing the
-    same file again adds only what is missing, so the fix is the same as for an import stopped halfway.
-    Only when this block is the transaction: inside a caller's transaction (a savepoint) the caller's
-    commit is not ours to relax.
-    """
-    connection = connections[using]
-    owns_transaction = not connection.in_atomic_block
-    with transaction.atomic(using=using):
-        if owns_transaction and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
-
-
 def write_claim_history(connection, ids, rows: list[tuple], tags: list[tuple], *, when) -> None:
     """The "+" history rows of claims just written, and of their tags: `rows` are the claims' rows as
     written (CLAIM_COLUMNS, then columns' defaults), `tags` their tag rows (id, claim_id, tag_id), `when`
@@ -718,7 +697,7 @@ class Restorer:
             if article.source:
                 wanted.setdefault(*article.source)
                 source_users.setdefault(article.source[0], article.added_by)
-        with import_transaction(self.using):
+        with transaction.atomic(using=self.using):
             sources = self.sources(wanted, source_users) if wanted else {}
             rows = [
                 Article(
@@ -768,12 +747,12 @@ class Restorer:
             for verdict in claim.verdicts:
                 people.update((verdict.author, verdict.editor, verdict.assigned_to))
         self.ensure_users(people)
-        with import_transaction(self.using):
+        with transaction.atomic(using=self.using):
             speakers = self.speakers(speakers_wanted) if speakers_wanted else {}
             tag_ids = self.tags(name for claim in new for name in claim.tags)
         speaker_ids = {key: speaker.pk for key, speaker in speakers.items()}
         for batch in _batches(new, CLAIM_BATCH):
-            with import_transaction(self.using):
+            with transaction.atomic(using=self.using):
                 self._claim_batch(batch, article_ids, speaker_ids, tag_ids)
 
     def _claim_batch(self, batch: list[NewClaim], article_ids, speaker_ids, tag_ids) -> None:
@@ -885,7 +864,7 @@ class Restorer:
         self.ensure_users(link.created_by for link in new)
         users = self.users
         for batch in _batches(new, CLAIM_BATCH):
-            with import_transaction(self.using):
+            with transaction.atomic(using=self.using):
                 rows = [
                     {
                         "from_claim_id": link.from_id,
