@@ -537,14 +537,15 @@ _PLAIN_VALUE_TYPES = {
 }
 
 
+# Key fields a foreign key may point at and still pass its whole-number value as it is.
+_INT_KEYS = {models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField}
+
+
 def _plain_value_types(field) -> tuple | None:
     """The Python types _db_values may pass as they are for this field (None: always go through the field)."""
     if type(field) is models.ForeignKey:
-        return _PLAIN_VALUE_TYPES.get(type(field.target_field)) if type(field.target_field) in _INT_KEYS else None
+        return (int,) if type(field.target_field) in _INT_KEYS else None
     return _PLAIN_VALUE_TYPES.get(type(field))
-
-
-_INT_KEYS = {models.AutoField, models.BigAutoField, models.IntegerField, models.BigIntegerField}
 
 
 def _set_id(obj, pk_value, using: str) -> None:
