@@ -134,7 +134,7 @@ class ClaimPresenter:
         self.may_change = access.owner_or_editor(user, "articles.change_claim")
         self.reader_url, self.claim_url = _url_patterns()
         self.verdict_badge = _verdict_badge_maker()
-        self.timestamp = DateTimeField().to_representation
+        self.timestamp = timestamp
         self.timestamps = "created_at" in fields
         self.listing = "reader_url" in fields
         self.verdict_action = VerdictActions(user)
@@ -172,7 +172,7 @@ class ClaimPresenter:
 
 def _verdict_badge_maker():
     """A function from a claim row's verdict__ columns to VerdictBadgeSerializer's shape (None without one)."""
-    labels = dict(Verdict.Rating.choices)
+    labels = _rating_labels()
     url = url_pattern("verdicts:verdict_public")
 
     def badge(row: dict) -> dict | None:
@@ -188,6 +188,11 @@ def _verdict_badge_maker():
         }
 
     return badge
+
+
+# A date and time as the API writes it (DRF's DateTimeField: ISO 8601 in the current time zone). One field for the
+# process, not one per answer (its constructor builds validators and messages): it keeps no state between calls.
+timestamp = DateTimeField().to_representation
 
 
 def _url_patterns() -> tuple[str, str]:
@@ -442,7 +447,6 @@ def job_items(job: Job):
 def job_status(job: Job, items=None) -> dict:
     """The job as JSON: the API's GET /api/jobs/<id>/ and the job page's progress poll (one shape)."""
     items = job_items(job) if items is None else items
-    timestamp = DateTimeField().to_representation
     return {
         "id": job.pk,
         "kind": job.kind,
@@ -588,7 +592,7 @@ class CommentPresenter:
 
     def __init__(self, user):
         self.rights = access.comment_rights(user)
-        self.timestamp = DateTimeField().to_representation
+        self.timestamp = timestamp
 
     def __call__(self, comment: Comment) -> dict:
         root = comment.parent if comment.parent_id else comment
