@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -205,10 +205,11 @@ def claim_chunks(
 class Related:
     """What a chunk of claims refers to, each loaded in one query for the whole chunk."""
 
-    tags: dict[int, list[str]]
     links: dict[int, list[tuple]]  # (other claim id, "out" or "in" from this claim's side, link row)
     verdicts: dict[int, list[dict]]
     evidence: dict[int, list[dict]]
+    # Tag names by claim, for the Web Annotation export; the others have them in the claim rows (sqljson.TagNames).
+    tags: dict[int, list[str]] = field(default_factory=dict)
     # Comment rows by the claim they are on, and by the verdict they are on (_comments_by_claim).
     claim_comments: dict[int, list[dict]] = field(default_factory=dict)
     verdict_comments: dict[int, list[dict]] = field(default_factory=dict)
@@ -224,6 +225,24 @@ def _in_chunk(field: str, ids: list[int]) -> Q:
     if ids[-1] - ids[0] < 2 * len(ids):
         return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[-1]})
     return Q(**{f"{field}__in": ids})
+
+
+class _AmongIds(Func):
+    """`column` among a list of ids passed as one parameter: a JSON array read by json_each on SQLite, a bigint
+    array on PostgreSQL. `column__in=ids` makes Django write a placeholder and convert a value per id, for the
+    some 1,600 ends of a chunk's links."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: list[int]):
+        super().__init__(F(column))
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, params = compiler.compile(self.get_source_expressions()[0])
+        if connection.vendor == "postgresql":
+            return f"{column_sql} = ANY(%s::bigint[])", (*params, self.ids)
+        return f"{column_sql} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))  # noqa: S608
 
 
 def _tags_by_claim(ids: list[int]) -> dict[int, list[str]]:
@@ -259,7 +278,7 @@ def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool =
     if not rows:
         return {}
     ends = {link["from_claim_id"] for link in rows} | {link["to_claim_id"] for link in rows}
-    live_ends = Claim.objects.filter(pk__in=sorted(ends), deleted_at__isnull=True).order_by()
+    live_ends = Claim.objects.filter(_AmongIds("id", sorted(ends)), deleted_at__isnull=True).order_by()
     if keys:  # written by the database (claim_key in SQL): no date parsed and formatted again per end
         end_keys = dict(_fetch_tuples(live_ends.values("id", key=sqljson.claim_key_text())))
     else:
@@ -330,10 +349,10 @@ def _comments_by_claim(ids: list[int]) -> tuple[dict[int, list[dict]], dict[int,
 
 
 def load_related(ids: list[int], *, full: bool = False) -> Related:
-    """Tags, links and verdicts of a chunk; `full` adds what JSON Lines carries (evidence, link keys, comments)."""
+    """Links and verdicts of a chunk; `full` adds what JSON Lines carries (evidence, link keys, comments).
+    The claims' tags come with their rows, written by the database (sqljson.TagNames)."""
     claim_comments, verdict_comments = _comments_by_claim(ids) if full else ({}, {})
     return Related(
-        tags=_tags_by_claim(ids),
         links=_links_by_claim(ids, keys=full),
         verdicts=_reviews_by_claim(ids),
         evidence=_evidence_by_verdict(ids) if full else {},
@@ -446,7 +465,7 @@ def _csv_rows(rows: list[dict], related: Related, urls: Urls) -> Iterator[list]:
             claim["anchor_state"],
             *speaker,
             n(claim["summary"]),
-            n("; ".join(related.tags.get(claim_id, ()))),
+            n(claim["tag_names"] or ""),
             _link_summary(related.links.get(claim_id, ())),
             RATING_LABELS.get(verdict["rating"], "") if verdict else "",
             verdict["state"] if verdict else "",
@@ -467,7 +486,7 @@ def write_csv(
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + buffer.getvalue()
-    for rows in claim_chunks(claims, chunk_size=chunk_size):
+    for rows in claim_chunks(claims, chunk_size=chunk_size, tag_names=sqljson.TagNames("; ")):
         related = load_related([row["id"] for row in rows])
         buffer.seek(0)
         buffer.truncate()
@@ -550,7 +569,7 @@ def _desk_csv_row(claim: dict, related: Related, quotes: dict[int, str], urls: U
         STATE_LABELS.get(verdict["state"], "") if verdict else "No verdict yet",
         RATING_LABELS.get(verdict["rating"], "") if verdict else "",
         n(_link_words(related.links.get(claim_id, ()), quotes)),
-        n(", ".join(related.tags.get(claim_id, ()))),
+        n(claim["tag_names"] or ""),
         urls.claim(claim_id),
     ]
 
@@ -568,7 +587,7 @@ def write_desk_csv(
     writer = csv.writer(buffer)
     writer.writerow(DESK_CSV_COLUMNS)
     yield "\ufeff" + buffer.getvalue()
-    for rows in claim_chunks(claims, chunk_size=chunk_size):
+    for rows in claim_chunks(claims, chunk_size=chunk_size, tag_names=sqljson.TagNames(", ")):
         related = load_related([row["id"] for row in rows])
         quotes = _other_quotes(related)
         buffer.seek(0)
@@ -584,10 +603,6 @@ def write_desk_csv(
 
 def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-# The C function json.dumps(ensure_ascii=False) writes a str with: claim lines are spliced from its pieces.
-_encode_str = json.encoder.encode_basestring
 
 
 def _lines_safe(text: str) -> str:
@@ -695,8 +710,8 @@ def _verdict_record(
     }
 
 
-# What a claim line holds between its head and its tail when it has no tags, links, verdicts or comments.
-_NOTHING_RELATED = '[],"links":[],"current_verdict":null,"verdicts":[],"comments":[]'
+# What a claim line holds between its head and its tail when it has no links, verdicts or comments.
+_NOTHING_RELATED = ',"links":[],"current_verdict":null,"verdicts":[],"comments":[]'
 
 
 def _claim_line(claim: dict, related: Related, urls: Urls) -> str:
@@ -704,15 +719,14 @@ def _claim_line(claim: dict, related: Related, urls: Urls) -> str:
     summary, tags, links, current_verdict, verdicts, comments, created_by, created_at, updated_at.
 
     Written as _compact(record) would write it (import_claims reads it back). The database wrote the text
-    up to `"tags":` and from `,"created_by":` (sqljson: json.dumps of a nested dict per claim was half an
-    export's time); the lists between are spliced in here, and most claims have none of them.
+    up to the tags included and from `,"created_by":` (sqljson: json.dumps of a nested dict per claim was half
+    an export's time); the lists between are spliced in here, and most claims have none of them.
     """
     claim_id = claim["id"]
-    tags = related.tags.get(claim_id)
     links = related.links.get(claim_id)
     verdicts = related.verdicts.get(claim_id)
     comments = related.claim_comments.get(claim_id)
-    if not (tags or links or verdicts or comments):
+    if not (links or verdicts or comments):
         return f"{claim['head']}{_NOTHING_RELATED}{claim['tail']}\n"
     verdict = current_verdict(verdicts) if verdicts else None
 
@@ -720,8 +734,7 @@ def _claim_line(claim: dict, related: Related, urls: Urls) -> str:
         return _verdict_record(row, related.evidence, urls, related.verdict_comments)
 
     return (
-        f"{claim['head']}[{','.join(map(_encode_str, tags)) if tags else ''}]"
-        f',"links":{_records(links, _link_record)}'
+        f'{claim["head"]},"links":{_records(links, _link_record)}'
         f',"current_verdict":{verdict["id"] if verdict else "null"},"verdicts":{_records(verdicts, verdict_record)}'
         f',"comments":{_records(comments, _comment_record)}{claim["tail"]}\n'
     )
@@ -988,7 +1001,7 @@ def write_webannotation(
         for verdict_id in sorted(on_verdicts):
             for comment in on_verdicts[verdict_id]:
                 verdict_comments[comment["verdict__claim_id"]].append(comment)
-        related = Related(tags=tags, links=links, verdicts=verdicts, evidence=evidence)
+        related = Related(links=links, verdicts=verdicts, evidence=evidence, tags=tags)
         items = []
         for row in rows:
             items.append(_claim_annotation(row, related, urls))
