@@ -714,27 +714,29 @@ def _verdict_record(
 _NOTHING_RELATED = ',"links":[],"current_verdict":null,"verdicts":[],"comments":[]'
 
 
-def _claim_line(claim: dict, related: Related, urls: Urls) -> str:
+def _claim_line(claim: dict, articles: dict[int, str], related: Related, urls: Urls) -> str:
     """One claim record: type, id, key, url, article, span fields (CLAIM_SPAN_FIELDS), anchor_state, speaker,
     summary, tags, links, current_verdict, verdicts, comments, created_by, created_at, updated_at.
 
     Written as _compact(record) would write it (import_claims reads it back). The database wrote the text
-    up to the tags included and from `,"created_by":` (sqljson: json.dumps of a nested dict per claim was half
-    an export's time); the lists between are spliced in here, and most claims have none of them.
+    up to the tags included, its article object apart (`articles`, by id), and from `,"created_by":` (sqljson:
+    json.dumps of a nested dict per claim was half an export's time); the lists between are spliced in here,
+    and most claims have none of them.
     """
     claim_id = claim["id"]
+    head = f"{claim['head']}{articles[claim['article_id']]}{claim['body']}"
     links = related.links.get(claim_id)
     verdicts = related.verdicts.get(claim_id)
     comments = related.claim_comments.get(claim_id)
     if not (links or verdicts or comments):
-        return f"{claim['head']}{_NOTHING_RELATED}{claim['tail']}\n"
+        return f"{head}{_NOTHING_RELATED}{claim['tail']}\n"
     verdict = current_verdict(verdicts) if verdicts else None
 
     def verdict_record(row):
         return _verdict_record(row, related.evidence, urls, related.verdict_comments)
 
     return (
-        f'{claim["head"]},"links":{_records(links, _link_record)}'
+        f'{head},"links":{_records(links, _link_record)}'
         f',"current_verdict":{verdict["id"] if verdict else "null"},"verdicts":{_records(verdicts, verdict_record)}'
         f',"comments":{_records(comments, _comment_record)}{claim["tail"]}\n'
     )
@@ -746,14 +748,22 @@ def _records(rows: list | None, record: Callable) -> str:
 
 
 def _claim_line_chunks(claims: QuerySet, urls: Urls, *, chunk_size: int) -> Iterator[list[dict]]:
-    """Claim rows for JSON Lines: id, article_id and the record's head and tail written by the database."""
+    """Claim rows for JSON Lines: id, article_id and the record's head, body and tail written by the database."""
     return claim_chunks(
         claims,
         chunk_size=chunk_size,
         fields=("id", "article_id"),
         head=sqljson.claim_head(*urls.claim_affixes),
+        body=sqljson.claim_body(),
         tail=sqljson.claim_tail(),
     )
+
+
+def _article_objects(rows: list[dict]) -> dict[int, str]:
+    """The chunk's articles as its claim records name them (sqljson.article_object), by id, in one query."""
+    ids = sorted({row["article_id"] for row in rows})
+    query = Article.objects.filter(_AmongIds("id", ids)).order_by().values("id", text=sqljson.article_object())
+    return dict(_fetch_tuples(query))
 
 
 def write_jsonl(
@@ -796,8 +806,9 @@ def write_jsonl(
             new = {row["article_id"] for row in rows} - seen_articles
             seen_articles |= new
             yield "".join(_article_records(new))
+        articles_named = _article_objects(rows)
         related = load_related([row["id"] for row in rows], full=True)
-        yield _lines_safe("".join([_claim_line(row, related, urls) for row in rows]))
+        yield _lines_safe("".join([_claim_line(row, articles_named, related, urls) for row in rows]))
         if progress:
             progress(len(rows))
 
