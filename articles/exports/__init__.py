@@ -205,11 +205,10 @@ def claim_chunks(
 class Related:
     """What a chunk of claims refers to, each loaded in one query for the whole chunk."""
 
+    tags: dict[int, list[str]]
     links: dict[int, list[tuple]]  # (other claim id, "out" or "in" from this claim's side, link row)
     verdicts: dict[int, list[dict]]
     evidence: dict[int, list[dict]]
-    # Tag names by claim, for the Web Annotation export; the others have them in the claim rows (sqljson.TagNames).
-    tags: dict[int, list[str]] = field(default_factory=dict)
     # Comment rows by the claim they are on, and by the verdict they are on (_comments_by_claim).
     claim_comments: dict[int, list[dict]] = field(default_factory=dict)
     verdict_comments: dict[int, list[dict]] = field(default_factory=dict)
@@ -349,10 +348,10 @@ def _comments_by_claim(ids: list[int]) -> tuple[dict[int, list[dict]], dict[int,
 
 
 def load_related(ids: list[int], *, full: bool = False) -> Related:
-    """Links and verdicts of a chunk; `full` adds what JSON Lines carries (evidence, link keys, comments).
-    The claims' tags come with their rows, written by the database (sqljson.TagNames)."""
+    """Tags, links and verdicts of a chunk; `full` adds what JSON Lines carries (evidence, link keys, comments)."""
     claim_comments, verdict_comments = _comments_by_claim(ids) if full else ({}, {})
     return Related(
+        tags=_tags_by_claim(ids),
         links=_links_by_claim(ids, keys=full),
         verdicts=_reviews_by_claim(ids),
         evidence=_evidence_by_verdict(ids) if full else {},
@@ -465,7 +464,7 @@ def _csv_rows(rows: list[dict], related: Related, urls: Urls) -> Iterator[list]:
             claim["anchor_state"],
             *speaker,
             n(claim["summary"]),
-            n(claim["tag_names"] or ""),
+            n("; ".join(related.tags.get(claim_id, ()))),
             _link_summary(related.links.get(claim_id, ())),
             RATING_LABELS.get(verdict["rating"], "") if verdict else "",
             verdict["state"] if verdict else "",
@@ -486,7 +485,7 @@ def write_csv(
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + buffer.getvalue()
-    for rows in claim_chunks(claims, chunk_size=chunk_size, tag_names=sqljson.TagNames("; ")):
+    for rows in claim_chunks(claims, chunk_size=chunk_size):
         related = load_related([row["id"] for row in rows])
         buffer.seek(0)
         buffer.truncate()
@@ -569,7 +568,7 @@ def _desk_csv_row(claim: dict, related: Related, quotes: dict[int, str], urls: U
         STATE_LABELS.get(verdict["state"], "") if verdict else "No verdict yet",
         RATING_LABELS.get(verdict["rating"], "") if verdict else "",
         n(_link_words(related.links.get(claim_id, ()), quotes)),
-        n(claim["tag_names"] or ""),
+        n(", ".join(related.tags.get(claim_id, ()))),
         urls.claim(claim_id),
     ]
 
@@ -587,7 +586,7 @@ def write_desk_csv(
     writer = csv.writer(buffer)
     writer.writerow(DESK_CSV_COLUMNS)
     yield "\ufeff" + buffer.getvalue()
-    for rows in claim_chunks(claims, chunk_size=chunk_size, tag_names=sqljson.TagNames(", ")):
+    for rows in claim_chunks(claims, chunk_size=chunk_size):
         related = load_related([row["id"] for row in rows])
         quotes = _other_quotes(related)
         buffer.seek(0)
@@ -710,8 +709,10 @@ def _verdict_record(
     }
 
 
-# What a claim line holds between its head and its tail when it has no links, verdicts or comments.
+# What a claim line holds after its tags when it has no links, verdicts or comments (most claims).
 _NOTHING_RELATED = ',"links":[],"current_verdict":null,"verdicts":[],"comments":[]'
+# The C function json.dumps(ensure_ascii=False) writes a str with: tag lists are spliced from its pieces.
+_encode_str = json.encoder.encode_basestring
 
 
 def _claim_line(claim: dict, articles: dict[int, str], related: Related, urls: Urls) -> str:
@@ -719,12 +720,14 @@ def _claim_line(claim: dict, articles: dict[int, str], related: Related, urls: U
     summary, tags, links, current_verdict, verdicts, comments, created_by, created_at, updated_at.
 
     Written as _compact(record) would write it (import_claims reads it back). The database wrote the text
-    up to the tags included, its article object apart (`articles`, by id), and from `,"created_by":` (sqljson:
-    json.dumps of a nested dict per claim was half an export's time); the lists between are spliced in here,
-    and most claims have none of them.
+    up to `"tags":`, its article object apart (`articles`, by id), and from `,"created_by":` (sqljson: json.dumps
+    of a nested dict per claim was half an export's time); the lists between are spliced in here. A claim with
+    tags but no other list (the peers' workload: every claim has one tag) takes the short way too.
     """
     claim_id = claim["id"]
-    head = f"{claim['head']}{articles[claim['article_id']]}{claim['body']}"
+    tags = related.tags.get(claim_id)
+    tags_text = f"[{','.join(map(_encode_str, tags))}]" if tags else "[]"
+    head = f"{claim['head']}{articles[claim['article_id']]}{claim['body']}{tags_text}"
     links = related.links.get(claim_id)
     verdicts = related.verdicts.get(claim_id)
     comments = related.claim_comments.get(claim_id)
@@ -1012,7 +1015,7 @@ def write_webannotation(
         for verdict_id in sorted(on_verdicts):
             for comment in on_verdicts[verdict_id]:
                 verdict_comments[comment["verdict__claim_id"]].append(comment)
-        related = Related(links=links, verdicts=verdicts, evidence=evidence, tags=tags)
+        related = Related(tags=tags, links=links, verdicts=verdicts, evidence=evidence)
         items = []
         for row in rows:
             items.append(_claim_annotation(row, related, urls))

@@ -5,10 +5,9 @@ was most of a JSON Lines export's time. Here the database writes those parts of 
 claim query itself: SQLite's json_quote and PostgreSQL's to_json escape a string exactly as
 json.dumps(ensure_ascii=False) does (`"`, `\\`, \\b \\f \\n \\r \\t, other control characters as \\u00xx,
 everything else as is), and the dates are formatted from the stored value as datetime.isoformat() writes
-them; the tags too (TagNames). Python splices in the article object (written once per chunk of claims:
-article_object) and the links, verdicts and comments, which most claims do not have: claim_head, article,
-claim_body, links ... comments, claim_tail. U+2028/U+2029 are escaped afterwards for the whole chunk, as for
-every record.
+them. Python splices in the article object (written once per chunk of claims: article_object) and the tags,
+links, verdicts and comments: claim_head, article, claim_body, tags ... comments, claim_tail. U+2028/U+2029
+are escaped afterwards for the whole chunk, as for every record.
 
 tests/exports/test_formats.py holds every line to json.dumps of its parsed record on both databases.
 """
@@ -18,7 +17,6 @@ from typing import Any
 from django.db.models import Case, F, Func, TextField, Value, When
 from django.db.models.functions import Cast
 
-from articles.models import Claim, Tag
 from articles.queries import CLAIM_SPAN_FIELDS, SPEAKER_FIELDS
 
 
@@ -63,41 +61,6 @@ class Splice(Func):
 
     def __init__(self, *parts):
         super().__init__(*(Value(part) if isinstance(part, str) else part for part in parts))
-
-
-class TagNames(Func):
-    """The claim's tag names, sorted as Python sorts str (by code point): joined by `separator` (NULL without
-    any), or with `as_json` a JSON array (`[]` without any) of the names quoted as json.dumps quotes them.
-
-    Written in the claim query (a correlated subquery on the tag rows' claim index) rather than read in a
-    query of its own per chunk and joined per claim. SQLite's BINARY and PostgreSQL's "C" collation order
-    UTF-8 text by code point; SQLite's aggregate keeps its ordered inner query's order (an aggregate's own
-    ORDER BY needs SQLite 3.44).
-    """
-
-    output_field = TextField()
-
-    def __init__(self, separator: str = ",", *, as_json: bool = False):
-        super().__init__(F("id"))
-        self.separator, self.as_json = separator, as_json
-
-    def as_sql(self, compiler, connection, **extra_context):
-        claim_sql, claim_params = compiler.compile(self.get_source_expressions()[0])
-        quote = connection.ops.quote_name
-        rows = (
-            f"{quote(Claim.tags.through._meta.db_table)} ct JOIN {quote(Tag._meta.db_table)} t ON t.id = ct.tag_id"
-            f" WHERE ct.claim_id = {claim_sql}"
-        )
-        if connection.vendor == "postgresql":
-            name = "to_json(t.name)::text" if self.as_json else "t.name"
-            joined = f'string_agg({name}, %s ORDER BY t.name COLLATE "C")'
-            if self.as_json:
-                joined = f"COALESCE('[' || {joined} || ']', '[]')"
-            return f"(SELECT {joined} FROM {rows})", (self.separator, *claim_params)  # noqa: S608
-        ordered = f"(SELECT t.name FROM {rows} ORDER BY t.name)"  # noqa: S608
-        if self.as_json:
-            return f"(SELECT json_group_array(name) FROM {ordered})", tuple(claim_params)  # noqa: S608
-        return f"(SELECT group_concat(name, %s) FROM {ordered})", (self.separator, *claim_params)  # noqa: S608
 
 
 class JsonMembers(Func):
@@ -167,7 +130,7 @@ def claim_head(url_prefix: str, url_suffix: str) -> Splice:
 
 
 def claim_body() -> Splice:
-    """A claim record from after its article object to its tags."""
+    """A claim record from after its article object to `"tags":`."""
     speaker = Case(
         When(speaker_id__isnull=True, then=Value("null")),
         default=_object([(name, f"speaker__{name}") for name in SPEAKER_FIELDS]),
@@ -178,7 +141,7 @@ def claim_body() -> Splice:
         ",", spans,
         ',"speaker":', speaker,
         ',"summary":', JsonText(F("summary")),
-        ',"tags":', TagNames(as_json=True),
+        ',"tags":',
     )  # fmt: skip
 
 

@@ -132,8 +132,8 @@ def test_it_refuses_writes(client, desk):
 
 def test_it_reads_a_fixed_number_of_queries_whatever_the_claims(client, desk, django_assert_num_queries):
     client.force_login(desk["users"][0])
-    # session + user, then one chunk: rows (with their tags), links, the links' live ends, verdicts.
-    with django_assert_num_queries(6):
+    # session + user, then one chunk: rows, tags, links, the links' live ends, verdicts.
+    with django_assert_num_queries(7):
         body(client.get(reverse("exports:claims_csv")))
 
 
