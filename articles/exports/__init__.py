@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -226,6 +226,24 @@ def _in_chunk(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
+class _AmongIds(Func):
+    """`column` among a list of ids passed as one parameter: a JSON array read by json_each on SQLite, a bigint
+    array on PostgreSQL. `column__in=ids` makes Django write a placeholder and convert a value per id, for the
+    some 1,600 ends of a chunk's links."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: list[int]):
+        super().__init__(F(column))
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column_sql, params = compiler.compile(self.get_source_expressions()[0])
+        if connection.vendor == "postgresql":
+            return f"{column_sql} = ANY(%s::bigint[])", (*params, self.ids)
+        return f"{column_sql} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.ids))  # noqa: S608
+
+
 def _tags_by_claim(ids: list[int]) -> dict[int, list[str]]:
     """Tag names per claim, sorted. Read without converters, sorted here."""
     tags = defaultdict(list)
@@ -259,7 +277,7 @@ def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool =
     if not rows:
         return {}
     ends = {link["from_claim_id"] for link in rows} | {link["to_claim_id"] for link in rows}
-    live_ends = Claim.objects.filter(pk__in=sorted(ends), deleted_at__isnull=True).order_by()
+    live_ends = Claim.objects.filter(_AmongIds("id", sorted(ends)), deleted_at__isnull=True).order_by()
     if keys:  # written by the database (claim_key in SQL): no date parsed and formatted again per end
         end_keys = dict(_fetch_tuples(live_ends.values("id", key=sqljson.claim_key_text())))
     else:
@@ -586,10 +604,6 @@ def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-# The C function json.dumps(ensure_ascii=False) writes a str with: claim lines are spliced from its pieces.
-_encode_str = json.encoder.encode_basestring
-
-
 def _lines_safe(text: str) -> str:
     """Escape U+2028/U+2029: valid JSON, but some line readers split on them; escaped, a record stays one line."""
     if "\u2028" in text or "\u2029" in text:
@@ -695,33 +709,37 @@ def _verdict_record(
     }
 
 
-# What a claim line holds between its head and its tail when it has no tags, links, verdicts or comments.
-_NOTHING_RELATED = '[],"links":[],"current_verdict":null,"verdicts":[],"comments":[]'
+# What a claim line holds after its tags when it has no links, verdicts or comments (most claims).
+_NOTHING_RELATED = ',"links":[],"current_verdict":null,"verdicts":[],"comments":[]'
+# The C function json.dumps(ensure_ascii=False) writes a str with: tag lists are spliced from its pieces.
+_encode_str = json.encoder.encode_basestring
 
 
-def _claim_line(claim: dict, related: Related, urls: Urls) -> str:
+def _claim_line(claim: dict, articles: dict[int, str], related: Related, urls: Urls) -> str:
     """One claim record: type, id, key, url, article, span fields (CLAIM_SPAN_FIELDS), anchor_state, speaker,
     summary, tags, links, current_verdict, verdicts, comments, created_by, created_at, updated_at.
 
     Written as _compact(record) would write it (import_claims reads it back). The database wrote the text
-    up to `"tags":` and from `,"created_by":` (sqljson: json.dumps of a nested dict per claim was half an
-    export's time); the lists between are spliced in here, and most claims have none of them.
+    up to `"tags":`, its article object apart (`articles`, by id), and from `,"created_by":` (sqljson: json.dumps
+    of a nested dict per claim was half an export's time); the lists between are spliced in here. A claim with
+    tags but no other list (the peers' workload: every claim has one tag) takes the short way too.
     """
     claim_id = claim["id"]
     tags = related.tags.get(claim_id)
+    tags_text = f"[{','.join(map(_encode_str, tags))}]" if tags else "[]"
+    head = f"{claim['head']}{articles[claim['article_id']]}{claim['body']}{tags_text}"
     links = related.links.get(claim_id)
     verdicts = related.verdicts.get(claim_id)
     comments = related.claim_comments.get(claim_id)
-    if not (tags or links or verdicts or comments):
-        return f"{claim['head']}{_NOTHING_RELATED}{claim['tail']}\n"
+    if not (links or verdicts or comments):
+        return f"{head}{_NOTHING_RELATED}{claim['tail']}\n"
     verdict = current_verdict(verdicts) if verdicts else None
 
     def verdict_record(row):
         return _verdict_record(row, related.evidence, urls, related.verdict_comments)
 
     return (
-        f"{claim['head']}[{','.join(map(_encode_str, tags)) if tags else ''}]"
-        f',"links":{_records(links, _link_record)}'
+        f'{head},"links":{_records(links, _link_record)}'
         f',"current_verdict":{verdict["id"] if verdict else "null"},"verdicts":{_records(verdicts, verdict_record)}'
         f',"comments":{_records(comments, _comment_record)}{claim["tail"]}\n'
     )
@@ -733,14 +751,22 @@ def _records(rows: list | None, record: Callable) -> str:
 
 
 def _claim_line_chunks(claims: QuerySet, urls: Urls, *, chunk_size: int) -> Iterator[list[dict]]:
-    """Claim rows for JSON Lines: id, article_id and the record's head and tail written by the database."""
+    """Claim rows for JSON Lines: id, article_id and the record's head, body and tail written by the database."""
     return claim_chunks(
         claims,
         chunk_size=chunk_size,
         fields=("id", "article_id"),
         head=sqljson.claim_head(*urls.claim_affixes),
+        body=sqljson.claim_body(),
         tail=sqljson.claim_tail(),
     )
+
+
+def _article_objects(rows: list[dict]) -> dict[int, str]:
+    """The chunk's articles as its claim records name them (sqljson.article_object), by id, in one query."""
+    ids = sorted({row["article_id"] for row in rows})
+    query = Article.objects.filter(_AmongIds("id", ids)).order_by().values("id", text=sqljson.article_object())
+    return dict(_fetch_tuples(query))
 
 
 def write_jsonl(
@@ -783,8 +809,9 @@ def write_jsonl(
             new = {row["article_id"] for row in rows} - seen_articles
             seen_articles |= new
             yield "".join(_article_records(new))
+        articles_named = _article_objects(rows)
         related = load_related([row["id"] for row in rows], full=True)
-        yield _lines_safe("".join([_claim_line(row, related, urls) for row in rows]))
+        yield _lines_safe("".join([_claim_line(row, articles_named, related, urls) for row in rows]))
         if progress:
             progress(len(rows))
 

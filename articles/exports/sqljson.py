@@ -5,11 +5,14 @@ was most of a JSON Lines export's time. Here the database writes those parts of 
 claim query itself: SQLite's json_quote and PostgreSQL's to_json escape a string exactly as
 json.dumps(ensure_ascii=False) does (`"`, `\\`, \\b \\f \\n \\r \\t, other control characters as \\u00xx,
 everything else as is), and the dates are formatted from the stored value as datetime.isoformat() writes
-them. Python only splices in the tags, links, verdicts and comments (CLAIM_HEAD ... CLAIM_TAIL), which most
-claims do not have. U+2028/U+2029 are escaped afterwards for the whole chunk, as for every record.
+them. Python splices in the article object (written once per chunk of claims: article_object) and the tags,
+links, verdicts and comments: claim_head, article, claim_body, tags ... comments, claim_tail. U+2028/U+2029
+are escaped afterwards for the whole chunk, as for every record.
 
 tests/exports/test_formats.py holds every line to json.dumps of its parsed record on both databases.
 """
+
+from typing import Any
 
 from django.db.models import Case, F, Func, TextField, Value, When
 from django.db.models.functions import Cast
@@ -60,16 +63,43 @@ class Splice(Func):
         super().__init__(*(Value(part) if isinstance(part, str) else part for part in parts))
 
 
+class JsonMembers(Func):
+    """An object's members without its braces, `"key":value,...`, each value the JSON text of a plain value (text,
+    number, date or NULL; never an object, whose closing brace the SQLite form would trim).
+
+    SQLite writes them in one json_object() call, its braces trimmed: a quarter less time than quoting each value
+    and joining the pieces. PostgreSQL joins to_json()'s texts (its json_build_object writes spaces). Keys are
+    names from this module, written into the SQL as they are.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, pairs: list[tuple[str, Any]]):
+        self.keys = [key for key, _ in pairs]
+        super().__init__(*(value for _, value in pairs))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        members, params = [], []
+        for key, value in zip(self.keys, self.get_source_expressions(), strict=True):
+            value_sql, value_params = compiler.compile(value)
+            members.append(f"'{key}', {value_sql}")
+            params += value_params
+        return f"rtrim(ltrim(json_object({', '.join(members)}), '{{'), '}}')", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        parts = []
+        for position, (key, value) in enumerate(zip(self.keys, self.get_source_expressions(), strict=True)):
+            parts += [("," if position else "") + f'"{key}":', JsonText(value)]
+        return compiler.compile(Splice(*parts))
+
+
 def _text(field: str) -> Cast:
     return Cast(F(field), TextField())
 
 
 def _object(pairs: list[tuple[str, str]]) -> Splice:
-    """{"key":value,...} with each value the JSON text of a column (JsonText)."""
-    parts = []
-    for position, (key, field) in enumerate(pairs):
-        parts += [("{" if position == 0 else ",") + f'"{key}":', JsonText(F(field))]
-    return Splice(*parts, "}")
+    """{"key":value,...} with each value the JSON text of a column."""
+    return Splice("{", JsonMembers([(key, F(field)) for key, field in pairs]), "}")
 
 
 def claim_key_text() -> Splice:
@@ -82,26 +112,33 @@ def claim_key_text() -> Splice:
     return Splice(F("article__content_hash"), ":", span, ":", IsoTime(F("created_at")))
 
 
-def claim_head(url_prefix: str, url_suffix: str) -> Splice:
-    """A claim record from its start to `"tags":` (keys in the order of _claim_line's docstring)."""
-    article = _object([
-        ("id", "article_id"), ("title", "article__title"), ("source", "article__source__name"),
-        ("url", "article__url"), ("published", "article__published"), ("content_hash", "article__content_hash"),
+def article_object() -> Splice:
+    """The article as a claim record names it (queried on articles): the same for each of the article's claims,
+    so written once per chunk of claims and spliced in, not once per claim (a fifth of the claim query's time)."""
+    return _object([
+        ("id", "id"), ("title", "title"), ("source", "source__name"), ("url", "url"), ("published", "published"),
+        ("content_hash", "content_hash"),
     ])  # fmt: skip
+
+
+def claim_head(url_prefix: str, url_suffix: str) -> Splice:
+    """A claim record from its start to `"article":` (keys in the order of _claim_line's docstring)."""
+    members = JsonMembers([
+        ("id", F("id")), ("key", claim_key_text()), ("url", Splice(url_prefix, _text("id"), url_suffix)),
+    ])  # fmt: skip
+    return Splice('{"type":"claim",', members, ',"article":')
+
+
+def claim_body() -> Splice:
+    """A claim record from after its article object to `"tags":`."""
     speaker = Case(
         When(speaker_id__isnull=True, then=Value("null")),
         default=_object([(name, f"speaker__{name}") for name in SPEAKER_FIELDS]),
         output_field=TextField(),
     )
-    spans = []
-    for name in CLAIM_SPAN_FIELDS:
-        spans += [f',"{name}":', JsonText(F(name))]
+    spans = JsonMembers([(name, F(name)) for name in (*CLAIM_SPAN_FIELDS, "anchor_state")])
     return Splice(
-        '{"type":"claim","id":', _text("id"),
-        ',"key":', JsonText(claim_key_text()),
-        ',"url":', JsonText(Splice(url_prefix, _text("id"), url_suffix)),
-        ',"article":', article, *spans,
-        ',"anchor_state":', JsonText(F("anchor_state")),
+        ",", spans,
         ',"speaker":', speaker,
         ',"summary":', JsonText(F("summary")),
         ',"tags":',
@@ -110,9 +147,8 @@ def claim_head(url_prefix: str, url_suffix: str) -> Splice:
 
 def claim_tail() -> Splice:
     """A claim record from after its comments to its end: creator and dates."""
-    return Splice(
-        ',"created_by":', JsonText(F("created_by__username")),
-        ',"created_at":', JsonText(IsoTime(F("created_at"))),
-        ',"updated_at":', JsonText(IsoTime(F("updated_at"))),
-        "}",
-    )  # fmt: skip
+    members = JsonMembers([
+        ("created_by", F("created_by__username")), ("created_at", IsoTime(F("created_at"))),
+        ("updated_at", IsoTime(F("updated_at"))),
+    ])  # fmt: skip
+    return Splice(",", members, "}")
