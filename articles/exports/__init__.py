@@ -226,10 +226,10 @@ def _in_chunk(field: str, ids: list[int]) -> Q:
     return Q(**{f"{field}__in": ids})
 
 
-class _AmongIds(Func):
+class _AmongIdList(Func):
     """`column` among a list of ids passed as one parameter: a JSON array read by json_each on SQLite, a bigint
-    array on PostgreSQL. `column__in=ids` makes Django write a placeholder and convert a value per id, for the
-    some 1,600 ends of a chunk's links."""
+    array on PostgreSQL (queries._AmongIds is its twin for ids a subquery gives). `column__in=ids` makes Django
+    write a placeholder and convert a value per id, for the some 1,600 ends of a chunk's links."""
 
     output_field = BooleanField()
 
@@ -277,7 +277,7 @@ def _links_by_claim(ids: list[int], *, outgoing_only: bool = False, keys: bool =
     if not rows:
         return {}
     ends = {link["from_claim_id"] for link in rows} | {link["to_claim_id"] for link in rows}
-    live_ends = Claim.objects.filter(_AmongIds("id", sorted(ends)), deleted_at__isnull=True).order_by()
+    live_ends = Claim.objects.filter(_AmongIdList("id", sorted(ends)), deleted_at__isnull=True).order_by()
     if keys:  # written by the database (claim_key in SQL): no date parsed and formatted again per end
         end_keys = dict(_fetch_tuples(live_ends.values("id", key=sqljson.claim_key_text())))
     else:
@@ -765,7 +765,7 @@ def _claim_line_chunks(claims: QuerySet, urls: Urls, *, chunk_size: int) -> Iter
 def _article_objects(rows: list[dict]) -> dict[int, str]:
     """The chunk's articles as its claim records name them (sqljson.article_object), by id, in one query."""
     ids = sorted({row["article_id"] for row in rows})
-    query = Article.objects.filter(_AmongIds("id", ids)).order_by().values("id", text=sqljson.article_object())
+    query = Article.objects.filter(_AmongIdList("id", ids)).order_by().values("id", text=sqljson.article_object())
     return dict(_fetch_tuples(query))
 
 
