@@ -33,12 +33,14 @@ from articles.api.serializers import (
     SpeakerSerializer,
     SpeakerSuggestionSerializer,
     SpeakerUpdateSerializer,
+    present_claim,
 )
 from articles.errors import ConflictError
 from articles.filters import ArticleFilter, ClaimFilter, LinkFilter, SpeakerFilter
 from articles.models import Article, Claim, ClaimLink, Speaker
 from articles.queries import (
     NO_VERDICT,
+    ClaimPresenter,
     claim_statuses,
     claims_state,
     compact_claims_json,
@@ -76,10 +78,11 @@ def _claim_out(request, claim: Claim, status_code=status.HTTP_200_OK) -> Respons
 
 def _new_claim_out(request, claim: Claim) -> Response:
     """201 with a claim create_claim just made, presented from what was written (its article, speaker, user and
-    tags are the ones it was made with) instead of read back: it has no links, verdicts nor status yet."""
+    tags are the ones it was made with) instead of read back: it has no links, verdicts nor status yet. Built by
+    ClaimListSerializer's presenter without a serializer instance (DRF's field set-up for one claim)."""
     claim.link_count, claim.published_verdicts = 0, []
-    context = {"request": request, "statuses": {claim.pk: NO_VERDICT}}
-    return Response(ClaimListSerializer(claim, context=context).data, status=status.HTTP_201_CREATED)
+    presenter = ClaimPresenter(request.user, ClaimListSerializer.Meta.fields)
+    return Response(present_claim(presenter, claim, NO_VERDICT), status=status.HTTP_201_CREATED)
 
 
 def _conflict(request, claim: Claim, conflict: ConflictError) -> Response:
@@ -241,9 +244,9 @@ class ClaimViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
     def get_queryset(self):
         if self.action != "list":
-            # Only the list reads claims through this queryset; the permission check needs just its model,
-            # and building for_display() costs about a millisecond per write.
-            return Claim.objects.none()
+            # Only the list reads claims through this queryset; the permission check needs just its model: the
+            # class's empty queryset, not one built per write (for_display() costs about a millisecond).
+            return self.queryset
         return Claim.objects.live().for_display()
 
     def get_object(self):

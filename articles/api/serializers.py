@@ -4,8 +4,6 @@ Input serializers only check types and turn ids into records the user may read (
 every rule about spans, links and speakers is the services' and comes back as a 400 with its message.
 """
 
-import copy
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
@@ -118,11 +116,16 @@ class ClaimSerializer(serializers.ModelSerializer):
         if not hasattr(self, "_presenter"):
             request = self.context.get("request")
             self._presenter = ClaimPresenter(request.user if request else None, self.Meta.fields)
-        tags = [tag.name for tag in claim.tags.all()]
         # Lists pass every row's status in the context (one query); a single claim reads its own.
         statuses = self.context.get("statuses")
         status = statuses[claim.pk] if statuses and claim.pk in statuses else claim_status(claim.pk)
-        return self._presenter(claim_row(claim), tags=tags, link_count=claim.link_count, status=status)
+        return present_claim(self._presenter, claim, status)
+
+
+def present_claim(presenter: ClaimPresenter, claim, status) -> dict:
+    """A claim at hand (from Claim.objects.for_display(), or just made) as `presenter` shows it, with its status."""
+    tags = [tag.name for tag in claim.tags.all()]
+    return presenter(claim_row(claim), tags=tags, link_count=claim.link_count, status=status)
 
 
 class ClaimListSerializer(ClaimSerializer):
@@ -291,6 +294,15 @@ class SpeakerUpdateSerializer(SpeakerInputSerializer):
     affiliation = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
+def _shallow_copy(field):
+    """copy.copy(field) without its generic protocol (__reduce_ex__, copyreg, _reconstruct: most of a copy's cost):
+    a new instance of the class holding the same attributes. DRF's Field.__new__ is not run again; what it records
+    (the constructor's arguments, for deepcopy) is among the attributes copied."""
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
+
+
 class ClaimFieldsMixin(serializers.Serializer):
     """What the desk writes about a claim: who said it, in its own words, and tags."""
 
@@ -299,7 +311,7 @@ class ClaimFieldsMixin(serializers.Serializer):
         # half of parsing a new claim's body. A shallow copy is enough here: binding sets the copy's own name and
         # parent, and what the copies share (validators, error messages, a list's child, a nested serializer's
         # declared fields, which it copies when it is used) is only read while validating.
-        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
+        return {name: _shallow_copy(field) for name, field in self._declared_fields.items()}
 
     speaker = _speaker_field(required=False, allow_null=True, help_text="An existing speaker's id, or null.")
     new_speaker = SpeakerInputSerializer(

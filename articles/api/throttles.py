@@ -74,6 +74,16 @@ class SettingRateThrottle(SimpleRateThrottle):
 
     setting = ""
 
+    def __init__(self):
+        pass  # DRF builds every throttle for every call: the rate is read only for a call that counts (below)
+
+    def allow_request(self, request, view):
+        if self.get_cache_key(request, view) is None:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
     def get_rate(self):
         return getattr(settings, self.setting)
 

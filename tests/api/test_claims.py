@@ -104,6 +104,10 @@ def test_it_refuses_both_speaker_and_new_speaker(api, alice, article, mayor):
         ({"start": 60, "end": 40}, "end", "greater than start"),
         ({"quote": "The mayor said something else entirely, at length."}, "quote", "does not equal"),
         ({"start": "ten"}, "start", "valid integer"),
+        # Offsets past SQL's 32-bit SUBSTR arguments (they were a server error): past the end, as any other.
+        ({"start": 0, "end": 2**63 - 1}, "end", "past the end"),
+        ({"start": 2**63 - 40, "end": 2**63 - 1}, "end", "past the end"),
+        ({"start": 5, "end": 2**31 + 100}, "end", "past the end"),
     ],
 )
 def test_it_refuses_a_bad_span_saying_why(api, alice, article, change, field, words):
