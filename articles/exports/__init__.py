@@ -851,9 +851,12 @@ def _claim_lines(rows: list[tuple], articles: dict[int, str], related: Related, 
     """
     pieces = []
     tags_of, links_of, verdicts_of, comments_of = related.tags, related.links, related.verdicts, related.claim_comments
+    tag_texts = {(): "[]"}  # each distinct list of tags written once per chunk (most claims share a few)
     for claim_id, article_id, head, body, tail in rows:
-        tags = tags_of.get(claim_id)
-        tags_text = f"[{','.join(map(_encode_str, tags))}]" if tags else "[]"
+        tags = tuple(tags_of.get(claim_id, ()))
+        tags_text = tag_texts.get(tags)
+        if tags_text is None:
+            tags_text = tag_texts[tags] = f"[{','.join(map(_encode_str, tags))}]"
         links, verdicts, comments = links_of.get(claim_id), verdicts_of.get(claim_id), comments_of.get(claim_id)
         if links or verdicts or comments:
             lists = _related_lists(links, verdicts, comments, related, urls)
