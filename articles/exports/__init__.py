@@ -168,6 +168,7 @@ class _Statement:
 
     def __init__(self, queryset_for: Callable[..., QuerySet]):
         self.queryset_for = queryset_for
+        self.names: list[str] = []  # the values() names, for dicts()
         self.template: tuple | None = None  # (database, sql, params, stand-in positions) once checked and reusable
         self.checked = False
 
