@@ -6,10 +6,11 @@ tools, and schema.org ClaimReview for published verdicts.
 
 Every writer takes a queryset of claims (already narrowed by the caller's FilterSet) and yields text.
 It never loads the whole selection: it walks the claims in keyset-paginated chunks ordered by id
-(`WHERE id > last ORDER BY id LIMIT n`) and loads what each chunk needs (tags, links, verdicts,
-evidence, articles) in a fixed number of queries per chunk, as plain values rather than model
-instances. Memory therefore stays flat however many claims are exported, and the first bytes go
-out before the database has been read to the end.
+(the ids `WHERE id > last ORDER BY id LIMIT n`, then their rows) and loads what each chunk needs (tags,
+links, verdicts, evidence, articles) in a fixed number of queries per chunk, as plain values rather than model
+instances, each query compiled once and run again with the next chunk's ids (_Statement). Memory therefore
+stays flat however many claims are exported, and the first bytes go out before the database has been read to
+the end.
 
 What is exported is what every logged-in user may read: live claims only (deleted claims and links
 touching them never appear) and every verdict state. Callers require a login.
