@@ -509,3 +509,33 @@ def test_it_starts_the_download_before_reading_the_claims(desk, django_assert_nu
 def test_it_stamps_exports_with_the_time(desk):
     record = _records(collect(exports.write_jsonl(Claim.objects.none())))[0]
     assert abs((timezone.now() - timezone.datetime.fromisoformat(record["exported_at"])).total_seconds()) < 3600
+
+
+def test_it_finds_a_verdicts_comments_in_every_chunk_when_its_claim_has_none(alice, bob, erin):
+    """Every chunk after the first runs the statements compiled for the first (exports._Statement): a comment on a
+    verdict whose claim has none is in each of them (a join made INNER would drop it), and a sparse chunk's too."""
+    article = services.create_article(user=alice, title="Chunks", body="x" * 100 + " claims in chunks")
+    claims = _many_claims(article, alice, 11)
+    for claim in claims[1::2]:
+        verdict = services.create_verdict(user=bob, claim=claim, rating="true", headline="h")
+        services.add_comment(user=erin, verdict=verdict, text=f"on the verdict of {claim.pk}")
+    for chunk_size, selection in [(1, claims), (2, claims), (2, claims[::5])]:
+        selected = Claim.objects.filter(pk__in=[claim.pk for claim in selection])
+        records = [
+            r for r in _records(collect(exports.write_jsonl(selected, chunk_size=chunk_size))) if r["type"] == "claim"
+        ]
+        assert [r["id"] for r in records] == [claim.pk for claim in selection]
+        for record in records:
+            comments = [c["text"] for verdict in record["verdicts"] for c in verdict["comments"]]
+            expected = [f"on the verdict of {record['id']}"] if record["verdicts"] else []
+            assert (comments, record["comments"]) == (expected, [])
+
+
+def test_it_reads_every_chunk_when_a_filter_holds_a_stand_in_number(alice):
+    """A filter whose own value equals a _Statement's stand-in fails its check: the query is built for each chunk."""
+    article = services.create_article(user=alice, title="Stand-in", body="x" * 100 + " claims in chunks")
+    claims = _many_claims(article, alice, 5)
+    selected = Claim.objects.filter(pk__gt=exports._STAND_INS[0])
+    assert [row["id"] for rows in exports.claim_chunks(selected, chunk_size=2) for row in rows] == [
+        claim.pk for claim in claims
+    ]
