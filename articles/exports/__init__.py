@@ -318,12 +318,16 @@ class _ChunkQuery:
     def tuples(self, ids: list[int]) -> list[tuple]:
         if _dense(ids):
             return self.in_range.tuples(ids[0], ids[-1])
-        return _fetch_tuples(self.queryset_for(lambda field: Q(**{f"{field}__in": ids})))
+        return _fetch_tuples(self._among_list(ids))
 
     def dicts(self, ids: list[int]) -> list[dict]:
         if _dense(ids):
             return self.in_range.dicts(ids[0], ids[-1])
-        return _fetch(self.queryset_for(lambda field: Q(**{f"{field}__in": ids})))
+        return _fetch(self._among_list(ids))
+
+    def _among_list(self, ids: list[int]) -> QuerySet:
+        """The query for a sparse chunk: built for its ids, an IN list (not compiled once: its length varies)."""
+        return self.queryset_for(lambda field: Q(**{f"{field}__in": ids}))
 
 
 class _AmongIdList(Func):
