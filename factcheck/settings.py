@@ -190,6 +190,8 @@ FACTCHECK_PUBLISHER_URL = os.environ.get("FACTCHECK_PUBLISHER_URL", "https://fac
 FACTCHECK_SITE_URL = os.environ.get("FACTCHECK_SITE_URL", "").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one prepared statement per request (factcheck/sessions.py).
+SESSION_ENGINE = "factcheck.sessions"
 CSRF_COOKIE_HTTPONLY = False  # the reader's JavaScript reads the token from the cookie-less form field
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -311,7 +313,7 @@ FACTCHECK_EMAIL_DIGEST_SECONDS = envint("FACTCHECK_EMAIL_DIGEST_SECONDS", 180)
 # `manage.py axes_reset_username NAME` / `axes_reset`).
 INSTALLED_APPS += ["axes"]
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
-AUTHENTICATION_BACKENDS = ["factcheck.auth.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["factcheck.auth.LockoutBackend", "factcheck.auth.UserBackend"]
 AXES_FAILURE_LIMIT = envint("FACTCHECK_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("FACTCHECK_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
