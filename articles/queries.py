@@ -778,37 +778,34 @@ def _state_sql(vendor: str) -> str:
     # Table names come from the models; the only value, the article's id, is a parameter. Each derived table is
     # one row, so the FROM list is one row too.
     far_ends = (
-        "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions FROM <link> l"
-        " JOIN <claim> c ON c.id = l.<far> WHERE l.<near> <in_ids>)"
+        "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions "
+        + _of_article_claims(vendor, "<link> l", "l.<near>", "JOIN <claim> c ON c.id = l.<far>")
+        + ")"
     )
     if vendor == "postgresql":
         names = "(SELECT STRING_AGG(<column>, '/' ORDER BY id) FROM <table>)"
-        # The claims' ids as an array: with "IN (subquery)" PostgreSQL planned a hash join over a sequential scan
-        # of every link and every verdict (20,000 and 10,000 rows at the bench's default scale), with the array
-        # it probes their indexes for the article's ids: the statement in half the time.
-        in_ids = "= ANY(ARRAY(<ids>))"
     else:  # SQLite's GROUP_CONCAT takes the order of its subquery
         names = "(SELECT GROUP_CONCAT(text, '/') FROM (SELECT <column> AS text FROM <table> ORDER BY id))"
-        in_ids = "IN (<ids>)"
+    link_edits = "(SELECT MAX(h.history_id) " + _of_article_claims(vendor, "<link_history> h", "h.<near>") + ")"
     sql = (
         "SELECT c.n, c.deleted, c.changed, c.versions, o.n, o.last, o.versions, i.n, i.last, i.versions, v.n,"
         " v.changed, a.updated_at, (SELECT MAX(history_id) FROM <speaker_history>), <tag_names>, <usernames>,"
-        " (SELECT MAX(history_id) FROM <link_history> WHERE from_claim_id <in_ids>),"
-        " (SELECT MAX(history_id) FROM <link_history> WHERE to_claim_id <in_ids>),"
+        " <link_edits_out>, <link_edits_in>,"
         " (SELECT MAX(history_id) FROM <article_history>), (SELECT MAX(history_id) FROM <source_history>) FROM"
         " (SELECT COUNT(*) AS n, COUNT(deleted_at) AS deleted, MAX(updated_at) AS changed, SUM(version) AS versions"
         " FROM <claim> WHERE article_id = %s) c, <out> o, <in> i,"
-        " (SELECT COUNT(*) AS n, MAX(updated_at) AS changed FROM <verdict> WHERE claim_id <in_ids>) v,"
+        " (SELECT COUNT(*) AS n, MAX(v.updated_at) AS changed <verdicts>) v,"
         " (SELECT MAX(updated_at) AS updated_at FROM <article> WHERE id = %s) a"
     )
     tables = {
         "<out>": far_ends.replace("<near>", "from_claim_id").replace("<far>", "to_claim_id"),
         "<in>": far_ends.replace("<near>", "to_claim_id").replace("<far>", "from_claim_id"),
+        "<link_edits_out>": link_edits.replace("<near>", "from_claim_id"),
+        "<link_edits_in>": link_edits.replace("<near>", "to_claim_id"),
+        "<verdicts>": _of_article_claims(vendor, "<verdict> v", "v.claim_id"),
         # Tag names are slugs (no ":" nor "/"): "3:police/7:crime", which compact_claims reads the names from.
         "<tag_names>": names.replace("<column>", "id || ':' || name").replace("<table>", "<tag>"),
         "<usernames>": names.replace("<column>", "username").replace("<table>", "<user>"),
-        "<in_ids>": in_ids,
-        "<ids>": "SELECT id FROM <claim> WHERE article_id = %s",
         "<claim>": Claim._meta.db_table,
         "<link>": ClaimLink._meta.db_table,
         "<verdict>": Verdict._meta.db_table,
@@ -824,6 +821,23 @@ def _state_sql(vendor: str) -> str:
         sql = sql.replace(name, text)
     return sql
 
+
+def _of_article_claims(vendor: str, table: str, column: str, joins: str = "") -> str:
+    """ "FROM ... WHERE ...": the rows of `table` (with its alias) whose `column` holds one of the article's claims'
+    ids, each through that column's index; `joins` are joined to them. The one parameter: the article's id.
+
+    On PostgreSQL the ids are an array it probes the column's index with ("IN (subquery)" planned a hash join
+    over a sequential scan of every link and verdict). On SQLite the article's claims (its index) are joined to
+    the table, in that order (CROSS JOIN: SQLite keeps the order written): "IN (subquery)" first built a temporary
+    index of the 1,000 ids, again for each IN (the state statement in two thirds of the instructions)."""
+    among = _AMONG_ARTICLE_CLAIMS["postgresql" if vendor == "postgresql" else "sqlite"]
+    return among.replace("<table>", table).replace("<column>", column).replace("<joins>", joins)
+
+
+_AMONG_ARTICLE_CLAIMS = {
+    "postgresql": "FROM <table> <joins> WHERE <column> = ANY(ARRAY(SELECT id FROM <claim> WHERE article_id = %s))",
+    "sqlite": "FROM <claim> ac CROSS JOIN <table> ON <column> = ac.id <joins> WHERE ac.article_id = %s",
+}
 
 # What only the reader's links show besides: edits of the links touching the article (relation, note), and of any
 # article or outlet (the titles and outlets of the far ends' articles). Left out of the API's ETag, which
