@@ -740,10 +740,8 @@ COMPACT_COMPUTED = ("verdict", "tags", "link_count", "can_edit", "status", "verd
 READER_COMPACT_OMIT = ("prefix", "suffix")
 # ... nor speakers' affiliations.
 READER_SPEAKER_FIELDS = ("name", "description")
-# Columns read only to fill the lookup tables.
-_LOOKUP_FIELDS = (
-    "speaker__name", "speaker__description", "speaker__affiliation", "created_by__username",
-)  # fmt: skip
+# Columns read only to fill the lookup tables: the speakers' (speaker__<name> of the form's speaker_fields) and:
+_LOOKUP_FIELDS = ("created_by__username",)
 # Raised when the compact form's shape changes, so clients holding an old ETag get the new shape.
 COMPACT_FORMAT = 1
 
@@ -893,7 +891,7 @@ def compact_claims_json(article_pk: int, user, key: str, state: dict, **options)
     name = f"compact-claims:{key}"
     text = cache.get(name)
     if text is None:
-        text = json.dumps(compact_claims(article_pk, user, state, **options), separators=(",", ":"))
+        text = _COMPACT_JSON.encode(compact_claims(article_pk, user, state, **options))
         cache.set(name, text, COMPACT_CACHE_SECONDS)
     return text
 
@@ -943,7 +941,8 @@ def compact_claims(
     names = [name for name, _ in columns]
     # The row's own columns first, in order (a row is sent as its first `width` values), then the lookups'.
     fields = [source for _, source in columns]
-    extra = [name for name in ("id", "start", "end", "quote", "speaker_id", "created_by_id", *_LOOKUP_FIELDS)
+    lookups = (*(f"speaker__{name}" for name in speaker_fields), *_LOOKUP_FIELDS)
+    extra = [name for name in ("id", "start", "end", "quote", "speaker_id", "created_by_id", *lookups)
              if name not in fields]  # fmt: skip
     at = {name: index for index, name in enumerate([*fields, *extra]) if isinstance(name, str)}
     rows = article_rows(_compact_rows, article_pk, (*fields, *extra))
@@ -1145,21 +1144,18 @@ def _reader_links_sql(vendor: str) -> str:
     claims): the far end is whichever end is not in this article, so its columns are a CASE on the two claims
     the links' rows join anyway, and its article and speaker are joined on that CASE. The ORM cannot join on an
     expression; both ends' articles, speakers and outlets joined apart were 12 tables, past PostgreSQL's
-    join-order search. The links are found through the claims' ids (index on each link end), as a UNION, not an
-    OR: PostgreSQL reads every link for "from IN (...) OR to IN (...)"; on PostgreSQL the ids are an array,
-    which it probes the link ends' indexes with (with IN it hashed a sequential scan of every link).
+    join-order search. The links are found through the claims' ids (index on each link end, _of_article_claims),
+    as a UNION, not an OR: PostgreSQL reads every link for "from IN (...) OR to IN (...)".
     Parameters: the article's id, six times.
     """
     far = "CASE WHEN f.article_id = %s THEN t.<column> ELSE f.<column> END"
-    in_ids = "= ANY(ARRAY(<ids>))" if vendor == "postgresql" else "IN (<ids>)"
     sql = (
         "SELECT l.id, l.from_claim_id, l.to_claim_id, f.article_id, t.article_id, l.relation, l.note, u.<username>,"
         " l.created_by_id, <far_quote>, s.name, <far_anchor_state>, a.title, o.name"
         " FROM <link> l JOIN <claim> f ON f.id = l.from_claim_id JOIN <claim> t ON t.id = l.to_claim_id"
         " JOIN <user> u ON u.id = l.created_by_id JOIN <article> a ON a.id = <far_article>"
         " LEFT JOIN <speaker> s ON s.id = <far_speaker> LEFT JOIN <source> o ON o.id = a.source_id"
-        " WHERE l.id IN (SELECT id FROM <link> WHERE from_claim_id <in_ids>"
-        " UNION SELECT id FROM <link> WHERE to_claim_id <in_ids>)"
+        " WHERE l.id IN (SELECT x.id <from_here> UNION SELECT x.id <to_here>)"
         " AND f.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY l.id"
     )
     user_model = get_user_model()
@@ -1168,8 +1164,8 @@ def _reader_links_sql(vendor: str) -> str:
         "<far_anchor_state>": far.replace("<column>", "anchor_state"),
         "<far_article>": far.replace("<column>", "article_id"),
         "<far_speaker>": far.replace("<column>", "speaker_id"),
-        "<in_ids>": in_ids,
-        "<ids>": "SELECT id FROM <claim> WHERE article_id = %s",
+        "<from_here>": _of_article_claims(vendor, "<link> x", "x.from_claim_id"),
+        "<to_here>": _of_article_claims(vendor, "<link> x", "x.to_claim_id"),
         "<username>": user_model._meta.get_field(user_model.USERNAME_FIELD).column,
         "<link>": ClaimLink._meta.db_table,
         "<claim>": Claim._meta.db_table,
