@@ -739,7 +739,7 @@ COMPACT_COMPUTED = ("verdict", "tags", "link_count", "can_edit", "status", "verd
 READER_COMPACT_OMIT = ("prefix", "suffix")
 # ... nor speakers' affiliations.
 READER_SPEAKER_FIELDS = ("name", "description")
-# Columns read only to fill the lookup tables: the speakers' (speaker__<name> of the form's speaker_fields) and:
+# Columns read only to fill the lookup tables, besides the speakers' (speaker__<name> of the form's speaker_fields).
 _LOOKUP_FIELDS = ("created_by__username",)
 # Raised when the compact form's shape changes, so clients holding an old ETag get the new shape.
 COMPACT_FORMAT = 1
