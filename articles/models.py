@@ -260,7 +260,9 @@ class Claim(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["article", "start"], name="claim_article_start_idx"),
+            # The text's order (Meta.ordering): an article's claims are read in it with no sort (the reader and
+            # the one-call endpoint: the sort was a sixth of the claim rows' statement on SQLite).
+            models.Index(fields=["article", "start", "end", "id"], name="claim_article_span_idx"),
             models.Index(fields=["created_at", "id"], name="claim_created_idx"),
         ]
         permissions = [("change_any_claim", "Can edit and delete anyone's claims and links")]

@@ -707,9 +707,8 @@ class _AmongIds(Func):
         return f"{column_sql} {among.format(ids_sql)}", (*column_params, *ids_params)
 
 
-def _article_claim_ids(article_pk: int, *, live: bool = False):
-    claims = Claim.objects.filter(article_id=article_pk)
-    return (claims.live() if live else claims).order_by().values("pk")
+def _article_claim_ids(article_pk: int):
+    return Claim.objects.filter(article_id=article_pk).order_by().values("pk")
 
 
 # ---------------------------------------------------------------- an article's claims, compact (API and reader)
@@ -740,10 +739,8 @@ COMPACT_COMPUTED = ("verdict", "tags", "link_count", "can_edit", "status", "verd
 READER_COMPACT_OMIT = ("prefix", "suffix")
 # ... nor speakers' affiliations.
 READER_SPEAKER_FIELDS = ("name", "description")
-# Columns read only to fill the lookup tables.
-_LOOKUP_FIELDS = (
-    "speaker__name", "speaker__description", "speaker__affiliation", "created_by__username",
-)  # fmt: skip
+# Columns read only to fill the lookup tables, besides the speakers' (speaker__<name> of the form's speaker_fields).
+_LOOKUP_FIELDS = ("created_by__username",)
 # Raised when the compact form's shape changes, so clients holding an old ETag get the new shape.
 COMPACT_FORMAT = 1
 
@@ -759,10 +756,7 @@ def compact_state(article_pk: int) -> dict:
     Each value only grows or moves with a change, so equal states mean equal answers: the ETag is a hash of this,
     and the built answer is cached under it (compact_claims_json).
     """
-    vendor = connections[Claim.objects.db].vendor
-    with connections[Claim.objects.db].cursor() as cursor:
-        cursor.execute(_state_sql(vendor), [article_pk] * 7)
-        row = cursor.fetchone()
+    row = _article_statement_rows(_state_sql, article_pk)[0]
     fields = ("claims", "deleted", "claims_changed", "versions", "links_out", "last_link_out", "far_out",
               "links_in", "last_link_in", "far_in", "verdicts", "verdicts_changed", "article_changed",
               "speakers_changed", "tag_names", "usernames", *LINKS_STATE)  # fmt: skip
@@ -778,37 +772,34 @@ def _state_sql(vendor: str) -> str:
     # Table names come from the models; the only value, the article's id, is a parameter. Each derived table is
     # one row, so the FROM list is one row too.
     far_ends = (
-        "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions FROM <link> l"
-        " JOIN <claim> c ON c.id = l.<far> WHERE l.<near> <in_ids>)"
+        "(SELECT COUNT(*) AS n, MAX(l.id) AS last, SUM(c.version) AS versions "
+        + _of_article_claims(vendor, "<link> l", "l.<near>", "JOIN <claim> c ON c.id = l.<far>")
+        + ")"
     )
     if vendor == "postgresql":
         names = "(SELECT STRING_AGG(<column>, '/' ORDER BY id) FROM <table>)"
-        # The claims' ids as an array: with "IN (subquery)" PostgreSQL planned a hash join over a sequential scan
-        # of every link and every verdict (20,000 and 10,000 rows at the bench's default scale), with the array
-        # it probes their indexes for the article's ids: the statement in half the time.
-        in_ids = "= ANY(ARRAY(<ids>))"
     else:  # SQLite's GROUP_CONCAT takes the order of its subquery
         names = "(SELECT GROUP_CONCAT(text, '/') FROM (SELECT <column> AS text FROM <table> ORDER BY id))"
-        in_ids = "IN (<ids>)"
+    link_edits = "(SELECT MAX(h.history_id) " + _of_article_claims(vendor, "<link_history> h", "h.<near>") + ")"
     sql = (
         "SELECT c.n, c.deleted, c.changed, c.versions, o.n, o.last, o.versions, i.n, i.last, i.versions, v.n,"
         " v.changed, a.updated_at, (SELECT MAX(history_id) FROM <speaker_history>), <tag_names>, <usernames>,"
-        " (SELECT MAX(history_id) FROM <link_history> WHERE from_claim_id <in_ids>),"
-        " (SELECT MAX(history_id) FROM <link_history> WHERE to_claim_id <in_ids>),"
+        " <link_edits_out>, <link_edits_in>,"
         " (SELECT MAX(history_id) FROM <article_history>), (SELECT MAX(history_id) FROM <source_history>) FROM"
         " (SELECT COUNT(*) AS n, COUNT(deleted_at) AS deleted, MAX(updated_at) AS changed, SUM(version) AS versions"
         " FROM <claim> WHERE article_id = %s) c, <out> o, <in> i,"
-        " (SELECT COUNT(*) AS n, MAX(updated_at) AS changed FROM <verdict> WHERE claim_id <in_ids>) v,"
+        " (SELECT COUNT(*) AS n, MAX(v.updated_at) AS changed <verdicts>) v,"
         " (SELECT MAX(updated_at) AS updated_at FROM <article> WHERE id = %s) a"
     )
     tables = {
         "<out>": far_ends.replace("<near>", "from_claim_id").replace("<far>", "to_claim_id"),
         "<in>": far_ends.replace("<near>", "to_claim_id").replace("<far>", "from_claim_id"),
+        "<link_edits_out>": link_edits.replace("<near>", "from_claim_id"),
+        "<link_edits_in>": link_edits.replace("<near>", "to_claim_id"),
+        "<verdicts>": _of_article_claims(vendor, "<verdict> v", "v.claim_id"),
         # Tag names are slugs (no ":" nor "/"): "3:police/7:crime", which compact_claims reads the names from.
         "<tag_names>": names.replace("<column>", "id || ':' || name").replace("<table>", "<tag>"),
         "<usernames>": names.replace("<column>", "username").replace("<table>", "<user>"),
-        "<in_ids>": in_ids,
-        "<ids>": "SELECT id FROM <claim> WHERE article_id = %s",
         "<claim>": Claim._meta.db_table,
         "<link>": ClaimLink._meta.db_table,
         "<verdict>": Verdict._meta.db_table,
@@ -820,10 +811,49 @@ def _state_sql(vendor: str) -> str:
         "<tag>": Claim._meta.get_field("tags").related_model._meta.db_table,
         "<user>": get_user_model()._meta.db_table,
     }
+    sql = _with_article_claims(vendor, sql)
     for name, text in tables.items():  # in order: a replacement may hold later names
         sql = sql.replace(name, text)
     return sql
 
+
+def _of_article_claims(vendor: str, table: str, column: str, joins: str = "", *, live: bool = False) -> str:
+    """ "FROM ... WHERE ...": the rows of `table` (with its alias) whose `column` holds one of the article's claims'
+    ids (`live`: of its live claims), each through that column's index; `joins` are joined to them. For a statement
+    _with_article_claims.
+
+    On PostgreSQL the ids are an array it probes the column's index with ("IN (subquery)" planned a hash join
+    over a sequential scan of every link and verdict). On SQLite the article's claims (its index) are joined to
+    the table, in that order (CROSS JOIN: SQLite keeps the order written): "IN (subquery)" first built a temporary
+    index of the 1,000 ids, again for each IN (the state statement in two thirds of the instructions)."""
+    among, live_only = _AMONG_ARTICLE_CLAIMS["postgresql" if vendor == "postgresql" else "sqlite"]
+    among = among.replace("<live>", live_only if live else "")
+    return among.replace("<table>", table).replace("<column>", column).replace("<joins>", joins)
+
+
+def _with_article_claims(vendor: str, sql: str) -> str:
+    """A statement using _of_article_claims, whole: on PostgreSQL the article's claims' ids are read once, first
+    (a WITH read once however often the statement uses it), not by an index scan for each use. Its parameters are
+    all the article's id: as many as it has "%s"."""
+    if vendor != "postgresql":
+        return sql
+    return _ARTICLE_CLAIMS_FIRST.replace("<statement>", sql)
+
+
+_ARTICLE_CLAIMS_FIRST = "WITH article_claims AS (SELECT id, deleted_at FROM <claim> WHERE article_id = %s) <statement>"
+
+
+# Each vendor's form, and what it adds for the live claims only.
+_AMONG_ARTICLE_CLAIMS = {
+    "postgresql": (
+        "FROM <table> <joins> WHERE <column> = ANY(ARRAY(SELECT id FROM article_claims<live>))",
+        " WHERE deleted_at IS NULL",
+    ),
+    "sqlite": (
+        "FROM <claim> ac CROSS JOIN <table> ON <column> = ac.id <joins> WHERE ac.article_id = %s<live>",
+        " AND ac.deleted_at IS NULL",
+    ),
+}
 
 # What only the reader's links show besides: edits of the links touching the article (relation, note), and of any
 # article or outlet (the titles and outlets of the far ends' articles). Left out of the API's ETag, which
@@ -879,7 +909,7 @@ def compact_claims_json(article_pk: int, user, key: str, state: dict, **options)
     name = f"compact-claims:{key}"
     text = cache.get(name)
     if text is None:
-        text = json.dumps(compact_claims(article_pk, user, state, **options), separators=(",", ":"))
+        text = _COMPACT_JSON.encode(compact_claims(article_pk, user, state, **options))
         cache.set(name, text, COMPACT_CACHE_SECONDS)
     return text
 
@@ -929,7 +959,8 @@ def compact_claims(
     names = [name for name, _ in columns]
     # The row's own columns first, in order (a row is sent as its first `width` values), then the lookups'.
     fields = [source for _, source in columns]
-    extra = [name for name in ("id", "start", "end", "quote", "speaker_id", "created_by_id", *_LOOKUP_FIELDS)
+    lookups = (*(f"speaker__{name}" for name in speaker_fields), *_LOOKUP_FIELDS)
+    extra = [name for name in ("id", "start", "end", "quote", "speaker_id", "created_by_id", *lookups)
              if name not in fields]  # fmt: skip
     at = {name: index for index, name in enumerate([*fields, *extra]) if isinstance(name, str)}
     rows = article_rows(_compact_rows, article_pk, (*fields, *extra))
@@ -937,7 +968,7 @@ def compact_claims(
     tag_names: dict[int, str] = {}
     tag_lists: dict[str | None, list[int]] = {None: [], "": []}  # a row's tag ids ("7,3") -> sorted by name
     if link_counts is None:
-        link_counts = Counter(claim_id for (claim_id,) in article_rows(_live_link_ends, article_pk))
+        link_counts = _live_link_counts(article_pk)
     verdict_actions = VerdictActions(user)
     # Published verdict, status and verdict step per claim with a verdict (a few); the others share "No verdict"'s.
     steps = {}
@@ -1007,13 +1038,36 @@ def _compact_rows(article_pk: int, fields: tuple):
     return live.order_by("start", "end", "id").values_list(*fields, Subquery(tag_ids.values(ids=_IdList("tag_id"))))
 
 
-def _live_link_ends(article_pk: int):
-    """The article's live claims' id once per live link touching them (both ends live; counted, the link
-    counts): one query, each end through its own index (a UNION ALL, not an OR)."""
-    ids = _article_claim_ids(article_pk, live=True)
-    out = ClaimLink.objects.filter(_AmongIds("from_claim_id", ids), to_claim__deleted_at__isnull=True)
-    into = ClaimLink.objects.filter(_AmongIds("to_claim_id", ids), from_claim__deleted_at__isnull=True)
-    return out.values_list("from_claim").order_by().union(into.values_list("to_claim").order_by(), all=True)
+def _live_link_counts(article_pk: int) -> Counter:
+    """How many live links (both ends live) touch each of the article's live claims, from one statement."""
+    return Counter(claim_id for (claim_id,) in _article_statement_rows(_live_link_ends_sql, article_pk))
+
+
+@functools.cache
+def _live_link_ends_sql(vendor: str) -> str:
+    """The article's live claims' id once per live link touching them: each end through its own index (a UNION
+    ALL, not an OR), found from the article's claims (_of_article_claims)."""
+    end = (
+        "SELECT l.<near> "
+        + _of_article_claims(vendor, "<link> l", "l.<near>", "JOIN <claim> far ON far.id = l.<far>", live=True)
+        + " AND far.deleted_at IS NULL"
+    )
+    sql = (
+        end.replace("<near>", "from_claim_id").replace("<far>", "to_claim_id")
+        + " UNION ALL "
+        + end.replace("<near>", "to_claim_id").replace("<far>", "from_claim_id")
+    )
+    sql = _with_article_claims(vendor, sql)
+    return sql.replace("<link>", ClaimLink._meta.db_table).replace("<claim>", Claim._meta.db_table)
+
+
+def _article_statement_rows(make_sql, article_pk: int) -> list[tuple]:
+    """The rows of make_sql(vendor)'s statement, whose parameters are all the article's id."""
+    connection = connections[Claim.objects.db]
+    sql = make_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [article_pk] * sql.count("%s"))
+        return cursor.fetchall()
 
 
 def expand_compact(compact: dict, body: str | None = None) -> list[dict]:
@@ -1085,10 +1139,7 @@ def compact_links(article, user) -> tuple[dict, Counter]:
     into LinkSerializer's dicts; a test keeps both equal.
     """
     here = article.pk
-    connection = connections[ClaimLink.objects.db]
-    with connection.cursor() as cursor:
-        cursor.execute(_reader_links_sql(connection.vendor), [here] * 6)
-        rows = cursor.fetchall()
+    rows = _article_statement_rows(_reader_links_sql, here)
     may_delete = access.owner_or_editor(user, "articles.delete_claimlink")
     counts: Counter = Counter()
     far: dict[int, tuple] = {}  # claim id -> its article, quote, speaker, anchor state, article title, outlet
@@ -1131,31 +1182,29 @@ def _reader_links_sql(vendor: str) -> str:
     claims): the far end is whichever end is not in this article, so its columns are a CASE on the two claims
     the links' rows join anyway, and its article and speaker are joined on that CASE. The ORM cannot join on an
     expression; both ends' articles, speakers and outlets joined apart were 12 tables, past PostgreSQL's
-    join-order search. The links are found through the claims' ids (index on each link end), as a UNION, not an
-    OR: PostgreSQL reads every link for "from IN (...) OR to IN (...)"; on PostgreSQL the ids are an array,
-    which it probes the link ends' indexes with (with IN it hashed a sequential scan of every link).
-    Parameters: the article's id, six times.
+    join-order search. The links are found through the claims' ids (index on each link end, _of_article_claims),
+    as a UNION, not an OR: PostgreSQL reads every link for "from IN (...) OR to IN (...)".
+    Parameters: the article's id, as many as it has "%s".
     """
     far = "CASE WHEN f.article_id = %s THEN t.<column> ELSE f.<column> END"
-    in_ids = "= ANY(ARRAY(<ids>))" if vendor == "postgresql" else "IN (<ids>)"
     sql = (
         "SELECT l.id, l.from_claim_id, l.to_claim_id, f.article_id, t.article_id, l.relation, l.note, u.<username>,"
         " l.created_by_id, <far_quote>, s.name, <far_anchor_state>, a.title, o.name"
         " FROM <link> l JOIN <claim> f ON f.id = l.from_claim_id JOIN <claim> t ON t.id = l.to_claim_id"
         " JOIN <user> u ON u.id = l.created_by_id JOIN <article> a ON a.id = <far_article>"
         " LEFT JOIN <speaker> s ON s.id = <far_speaker> LEFT JOIN <source> o ON o.id = a.source_id"
-        " WHERE l.id IN (SELECT id FROM <link> WHERE from_claim_id <in_ids>"
-        " UNION SELECT id FROM <link> WHERE to_claim_id <in_ids>)"
+        " WHERE l.id IN (SELECT x.id <from_here> UNION SELECT x.id <to_here>)"
         " AND f.deleted_at IS NULL AND t.deleted_at IS NULL ORDER BY l.id"
     )
+    sql = _with_article_claims(vendor, sql)
     user_model = get_user_model()
     names = {
         "<far_quote>": far.replace("<column>", "quote"),
         "<far_anchor_state>": far.replace("<column>", "anchor_state"),
         "<far_article>": far.replace("<column>", "article_id"),
         "<far_speaker>": far.replace("<column>", "speaker_id"),
-        "<in_ids>": in_ids,
-        "<ids>": "SELECT id FROM <claim> WHERE article_id = %s",
+        "<from_here>": _of_article_claims(vendor, "<link> x", "x.from_claim_id"),
+        "<to_here>": _of_article_claims(vendor, "<link> x", "x.to_claim_id"),
         "<username>": user_model._meta.get_field(user_model.USERNAME_FIELD).column,
         "<link>": ClaimLink._meta.db_table,
         "<claim>": Claim._meta.db_table,
