@@ -1029,24 +1029,31 @@ def compact_claims(
 def trimmed_rows(rows: list, order: list[int], width: int) -> tuple[list, list]:
     """`rows` with their values in `order` (indexes), each leaving off its end the values past the first `width`
     that equal their column's most common value; and those values, the columns' defaults (null for a column
-    whose values are all lists or objects: those are never left off). A column holds one type and null; a row
-    two columns or more (itemgetter of one index gives the value, not a tuple)."""
-    pick = itemgetter(*order)
-    rows = [pick(row) for row in rows]
-    defaults = []
-    for at in range(width, len(order)):
-        counts = Counter(row[at] for row in rows if not isinstance(row[at], (dict, list)))
-        defaults.append(counts.most_common(1)[0][0] if counts else None)
+    whose values are all lists or objects: those are never left off). A row has two columns or more
+    (itemgetter of one index gives the value, not a tuple), and a column holds one type and null, so that `==`
+    never takes 1 for true nor 0 for false."""
+    rows = list(map(itemgetter(*order), rows))
+    columns = list(zip(*rows, strict=True))[width:] if rows else [()] * (len(order) - width)
+    defaults = [_most_common(column) for column in columns]
+    tail = tuple(defaults)
     for index, row in enumerate(rows):
+        if row[width:] == tail:  # about half the reader's rows
+            rows[index] = row[:width]
+            continue
         end = len(order)
-        while end > width and _same(row[end - 1], defaults[end - 1 - width]):
+        while end > width and row[end - 1] == defaults[end - 1 - width]:
             end -= 1
         rows[index] = row[:end]
     return rows, defaults
 
 
-def _same(value, default) -> bool:
-    return type(value) is type(default) and value == default  # (True == 1, and False == 0)
+def _most_common(values: tuple):
+    """The most common of these values that is not a list nor an object (the first seen of equals), or null."""
+    try:
+        counts = Counter(values)
+    except TypeError:  # lists or objects among them
+        counts = Counter(value for value in values if not isinstance(value, (dict, list)))
+    return counts.most_common(1)[0][0] if counts else None
 
 
 def _share(rows, at: int) -> list[str]:

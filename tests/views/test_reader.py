@@ -476,3 +476,17 @@ def test_its_data_stays_small_with_1000_claims(client, alice, bob, article, make
     size = page.index(b"</script>", start) - start
     # 75,950 bytes when rows were first trimmed and descriptions shared (130,222 before): room for a column more.
     assert size <= 85_000
+
+
+def test_trimmed_rows_leave_off_only_trailing_defaults():
+    from articles.queries import trimmed_rows
+
+    rows = [[1, "a", None, 0], [2, "b", {"code": "x"}, 0], [3, "c", None, 2], [4, "d", None, 0]]
+    # Reordered (0, 3, 1, 2): the last two columns trimmed while they hold their most common value ("a" ties:
+    # the first seen); an object is never a default, and a value before a kept one stays.
+    trimmed, defaults = trimmed_rows(rows, [0, 3, 1, 2], 2)
+    assert defaults == ["a", None]
+    assert trimmed == [(1, 0), (2, 0, "b", {"code": "x"}), (3, 2, "c"), (4, 0, "d")]
+    assert trimmed_rows([], [0, 1, 2], 1) == ([], [None, None])
+    # Objects only: null is the default, and no row loses them.
+    assert trimmed_rows([[1, {}], [2, {}]], [0, 1], 1) == ([(1, {}), (2, {})], [None])
