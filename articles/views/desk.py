@@ -23,8 +23,7 @@ from articles.exports import FORMATS
 from articles.filters import ArticleFilter, ClaimFilter, page_number, page_without_count
 from articles.models import Article, Claim, ClaimLink
 from articles.queries import (
-    READER_COMPACT_OMIT,
-    READER_SPEAKER_FIELDS,
+    READER_COMPACT,
     Total,
     VerdictActions,
     article_comment_counts,
@@ -105,10 +104,10 @@ def article_detail(request, pk):
     # First: what is read after it is at least as new, so what is cached under it is never older than it.
     state = compact_state(article.pk)
     user = request.user
-    # Compact claims (columns and rows; speakers, users, tags and verdicts by id) and links (ends in this article
-    # by id, the others and the articles' titles once each), as JSON text cached under the state; expanded by
-    # reader/store.js.
-    claims, links = reader_compact(article, user, state, omit=READER_COMPACT_OMIT, speaker_fields=READER_SPEAKER_FIELDS)
+    # Compact claims (columns and rows, mostly-default columns trimmed; speakers, users, tags and verdicts by id)
+    # and links (ends in this article by id, the others and the articles' titles once each), as JSON text cached
+    # under the state; expanded by reader/store.js.
+    claims, links = reader_compact(article, user, state, **READER_COMPACT)
     reader = {
         "article": {"id": article.pk, "body": article.body},
         # Only counts: a card's threads are fetched when its comments are opened.

@@ -3,6 +3,8 @@
 import json
 import posixpath
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles import services
-from articles.models import Claim, ClaimLink, Tag, Verdict
+from articles.models import Claim, ClaimLink, Speaker, Tag, Verdict
 from articles.queries import expand_compact, expand_compact_links
 from tests.db_helpers import store_bypassing_checks
 from tests.verdict_helpers import make_verdict
@@ -353,3 +355,138 @@ def test_its_data_script_is_djangos_json_script_without_spaces():
     for more in (data, {}):
         expected = json_script({**parsed, **more}, "reader-data", encoder=CompactJSONEncoder)
         assert reader_json_script(more, **texts) == expected
+
+
+# reader/store.js's expandClaims and expandLinks over the page's data given on stdin, printed as JSON.
+NODE_EXPAND = """
+import { expandClaims, expandLinks } from '%s';
+let text = '';
+process.stdin.on('data', (chunk) => { text += chunk; });
+process.stdin.on('end', () => {
+  const data = JSON.parse(text);
+  const claims = expandClaims(data.claims, data.article.body);
+  process.stdout.write(JSON.stringify({ claims, links: expandLinks(data.links, claims, data.relations) }));
+});
+"""
+
+
+def expanded_in_node(page_data: dict) -> dict:
+    store = (STATIC / "articles" / "reader" / "store.js").as_uri()
+    result = subprocess.run(  # noqa: S603 (fixed command, the data on stdin)
+        [shutil.which("node"), "--input-type=module", "-e", NODE_EXPAND % store],
+        input=json.dumps(page_data),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)
+
+
+def varied_article(article, make_article, make_claim, alice, bob, carol, erin, mayor):
+    """Claims and links holding every column's rarer values: a verdict published or in review, links, another
+    version, relocated and orphaned claims, a quote the text no longer reads, speakers sharing a description,
+    without one or with a hostile one, far ends with and without a speaker, anchored or not, in articles with and
+    without an outlet, notes and none."""
+    deputy = Speaker.objects.create(name="Ana Ruiz", description="mayor of Escuinapa")  # the mayor's description
+    nameless = Speaker.objects.create(name="A witness")
+    plain = make_claim(article, "Police in the coastal town", user=alice, speaker=mayor, tags=["police"])
+    edited = make_claim(article, "tactical retreat", user=carol, speaker=deputy)
+    services.update_claim(user=carol, claim=edited, version=1, summary="A <b>retreat</b>")
+    judged = make_claim(article, "eight or ten deaths", user=carol, speaker=nameless)
+    make_verdict(judged, author=bob, editor=erin, state=Verdict.State.PUBLISHED, rating="false")
+    make_verdict(edited, author=bob, editor=erin, state=Verdict.State.IN_REVIEW)
+    hostile = Speaker.objects.create(name="<img src=x>", description="</script><script>alert(1)</script>")
+    moved = make_claim(article, "civic group", user=alice, speaker=hostile)
+    lost = make_claim(article, "1,200 murders", user=alice)
+    Claim.objects.filter(pk=moved.pk).update(anchor_state="relocated", quote="civic groups")
+    Claim.objects.filter(pk=lost.pk).update(anchor_state="orphaned", start=None, end=None)
+    outlet = make_article("Far text one, with words.", title="<script>Far</script>")
+    bare = make_article("Far text two, with words.", title="Bare", source=None)
+    far = make_claim(outlet, "Far text one", user=bob, speaker=mayor)
+    farther = make_claim(bare, "Far text two", user=carol)
+    Claim.objects.filter(pk=farther.pk).update(anchor_state="relocated")
+    ClaimLink.objects.create(from_claim=plain, to_claim=far, relation="supports", created_by=alice)
+    note = "see </script>"
+    ClaimLink.objects.create(from_claim=farther, to_claim=edited, relation="cites", note=note, created_by=bob)
+    ClaimLink.objects.create(from_claim=judged, to_claim=plain, relation="contradicts", created_by=carol)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@pytest.mark.parametrize("persona", ["alice", "bob", "erin"])
+def test_its_javascript_expands_the_data_as_python_does(
+    client, request, persona, alice, bob, carol, erin, article, make_article, make_claim, mayor
+):
+    varied_article(article, make_article, make_claim, alice, bob, carol, erin, mayor)
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(f"/articles/{article.pk}/")
+    assert b"</script><script>alert(1)" not in response.content and b"<img src=x>" not in response.content
+    data = reader_data(response)
+    page = {key: data[key] for key in ("article", "relations")}
+    page.update(claims=data["compact"], links=data["compact_links"])
+    in_node = expanded_in_node(page)
+    for claim in data["claims"]:  # the reader's speakers have no affiliation (not sent)
+        if claim["speaker"]:
+            del claim["speaker"]["affiliation"]
+    assert in_node == json.loads(json.dumps({"claims": data["claims"], "links": data["links"]}))
+    assert len(data["claims"]) == 5 and len(data["links"]) == 3
+
+
+def test_its_rows_leave_off_the_columns_a_claim_shares_with_most(client, alice, carol, article, make_claim, mayor):
+    plain = make_claim(article, "Police in the coastal town", user=carol, speaker=mayor)
+    make_claim(article, "tactical retreat", user=carol, speaker=mayor)
+    mine = make_claim(article, "eight or ten deaths", user=alice)
+    client.force_login(alice)
+    compact = reader_data(client.get(f"/articles/{article.pk}/"))["compact"]
+    rows = {row[0]: row for row in compact["rows"]}
+    # Another's claim, no verdict nor link, first version, anchored, its quote read from the text: no tail at all.
+    assert compact["columns"][: len(rows[plain.pk])] == ["id", "start", "end", "speaker", "summary", "created_by",
+                                                        "tags"]  # fmt: skip
+    assert compact["defaults"] == {"version": 1, "link_count": 0, "can_edit": False, "status": None, "verdict": None,
+                                   "verdict_action": None, "anchor_state": "anchored", "quote": None}  # fmt: skip
+    assert rows[mine.pk][compact["columns"].index("can_edit")] is True  # and nothing after it
+    assert len(rows[mine.pk]) == compact["columns"].index("can_edit") + 1
+    # The mayor's description once, whatever the number of their claims.
+    assert compact["speakers"][str(mayor.pk)] == ["Bonifacio Bustamante", 0]
+    assert compact["speaker_texts"] == {"description": ["mayor of Escuinapa"]}
+
+
+def test_its_data_stays_small_with_1000_claims(client, alice, bob, article, make_article, make_claim, mayor):
+    """The reader's data for 1,000 claims (speakers sharing descriptions, tags, links in and out of the article),
+    read by an annotator, kept within what trimmed rows and shared texts made it (issue 15: the bench's article at
+    1,000,000 claims had passed 300 KB)."""
+    claims = many_claims(article, bob, 1000)
+    speakers = Speaker.objects.bulk_create(
+        [Speaker(name=f"Speaker {n}", description=f"the mayor of Town {n % 20}") for n in range(200)]
+    )
+    for at, claim in enumerate(claims):
+        claim.speaker, claim.summary = speakers[at % 200], f"Says {at} pesos were lost."
+    Claim.objects.bulk_update(claims, ["speaker", "summary"])
+    tag = Tag.objects.create(name="police")
+    Claim.tags.through.objects.bulk_create([Claim.tags.through(claim=c, tag=tag) for c in claims[:300]])
+    for a, b in zip(claims[:200:2], claims[1:200:2], strict=True):
+        ClaimLink.objects.create(from_claim=a, to_claim=b, relation="supports", created_by=alice)
+    for n, claim in enumerate(claims[200:400]):
+        far = make_claim(make_article(f"Far text number {n}.", title=f"Far article {n}"), "Far text", user=bob)
+        ClaimLink.objects.create(from_claim=far, to_claim=claim, relation="cites", created_by=bob)
+    client.force_login(alice)
+    page = client.get(f"/articles/{article.pk}/").content
+    start = page.index(b'<script id="reader-data" type="application/json">')
+    size = page.index(b"</script>", start) - start
+    # 75,950 bytes when rows were first trimmed and descriptions shared (130,222 before): room for a column more.
+    assert size <= 85_000
+
+
+def test_trimmed_rows_leave_off_only_trailing_defaults():
+    from articles.queries import trimmed_rows
+
+    rows = [[1, "a", None, 0], [2, "b", {"code": "x"}, 0], [3, "c", None, 2], [4, "d", None, 0]]
+    # Reordered (0, 3, 1, 2): the last two columns trimmed while they hold their most common value ("a" ties:
+    # the first seen); an object is never a default, and a value before a kept one stays.
+    trimmed, defaults = trimmed_rows(rows, [0, 3, 1, 2], 2)
+    assert defaults == ["a", None]
+    assert trimmed == [(1, 0), (2, 0, "b", {"code": "x"}), (3, 2, "c"), (4, 0, "d")]
+    assert trimmed_rows([], [0, 1, 2], 1) == ([], [None, None])
+    # Objects only: null is the default, and no row loses them.
+    assert trimmed_rows([[1, {}], [2, {}]], [0, 1], 1) == ([(1, {}), (2, {})], [None])

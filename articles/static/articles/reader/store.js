@@ -17,19 +17,36 @@ import * as api from './api.js';
  * The page's compact claims (queries.compact_claims: `columns`, one `rows` entry per claim, speakers, users,
  * tags and verdicts by id in lookup tables) expanded into the API's claim objects, which the rest of the
  * reader reads. A column the server adds is copied onto every claim under its name: a new per-claim field
- * needs no change here unless it is an id to look up.
+ * needs no change here unless it is an id to look up. A row may end early: the columns past its end hold
+ * their `defaults` (queries.trimmed_rows).
  */
 const NO_VERDICT = { code: 'none', label: 'No verdict', verdict: null, reason: '', rating: '' };
 
+/* A row's value in a column, or the column's default past the row's end (defaults are numbers, text, true,
+ * false or null: never an object two claims would share). */
+function cell(row, at, columns, defaults) {
+  return at < row.length ? row[at] : defaults[columns[at]];
+}
+
+/* A shared text by its index (queries._share), null staying null. */
+function shared(texts, index) {
+  return index === null ? null : texts[index];
+}
+
 export function expandClaims(compact, body) {
   const columns = compact.columns;
+  const defaults = compact.defaults || {};
   // The reader's quotes that read exactly as the text at their offsets come as null: taken from the text.
   const offsets = compact.quotes_from_body ? TextMath.offsetMap(body) : null;
   const width = columns.length;
   const speakers = new Map();
+  const speakerTexts = compact.speaker_texts || {};
   Object.keys(compact.speakers).forEach(function (id) {
     const speaker = { id: Number(id) };
-    compact.speaker_columns.forEach(function (name, index) { speaker[name] = compact.speakers[id][index]; });
+    compact.speaker_columns.forEach(function (name, index) {
+      const value = compact.speakers[id][index];
+      speaker[name] = speakerTexts[name] ? shared(speakerTexts[name], value) : value;
+    });
     speaker.label = speaker.description ? speaker.name + ' (' + speaker.description + ')' : speaker.name;
     speakers.set(Number(id), speaker);
   });
@@ -53,7 +70,7 @@ export function expandClaims(compact, body) {
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index];
     const claim = { article: compact.article, deleted: false };
-    for (let column = 0; column < width; column++) { claim[columns[column]] = row[column]; }
+    for (let column = 0; column < width; column++) { claim[columns[column]] = cell(row, column, columns, defaults); }
     // Speakers are shared objects: the store's speakers() and the forms read them, never change them.
     claim.speaker = claim.speaker === null ? null : speakers.get(claim.speaker);
     claim.tags = claim.tags.map(function (id) { return tags[id]; });
@@ -76,7 +93,8 @@ export function expandClaims(compact, body) {
 /*
  * The page's compact links (queries.compact_links) expanded into the API's link objects, given the article's
  * claims (expanded) and the relations [{value, label}]: an end in this article is built from its claim, the
- * others from `ends`, with each article's title and outlet from `articles`.
+ * others from `ends`, with each article's title and outlet from `articles` (the outlet by its index in
+ * `sources`); a link's relation and author by their indexes in `relations` and `users`.
  */
 export function expandLinks(compact, claims, relations) {
   const byId = new Map(claims.map(function (claim) { return [claim.id, claim]; }));
@@ -93,14 +111,14 @@ export function expandLinks(compact, claims, relations) {
     } else {
       values = { summary: null }; // not sent for claims in other articles: the cards do not show it
       const row = compact.ends[claimId];
-      endColumns.forEach(function (name, index) { values[name] = row[index]; });
+      endColumns.forEach(function (name, index) { values[name] = cell(row, index, endColumns, compact.end_defaults); });
     }
     const article = compact.articles[values.article];
     return {
       id: claimId,
       article: values.article,
       article_title: article[0],
-      source: article[1],
+      source: shared(compact.sources, article[1]),
       quote: values.quote,
       summary: values.summary,
       speaker: values.speaker,
@@ -112,7 +130,9 @@ export function expandLinks(compact, claims, relations) {
   const columns = compact.columns;
   return compact.rows.map(function (row) {
     const link = {};
-    columns.forEach(function (name, index) { link[name] = row[index]; });
+    columns.forEach(function (name, index) { link[name] = cell(row, index, columns, compact.defaults); });
+    link.relation = compact.relations[link.relation];
+    link.created_by = compact.users[link.created_by];
     link.from_claim = end(link.from_claim);
     link.to_claim = end(link.to_claim);
     link.relation_label = labels.get(link.relation) || link.relation;
