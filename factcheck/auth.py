@@ -4,6 +4,7 @@ Settings are in factcheck/settings.py (the "Login throttling" block); the README
 section says how to unlock someone.
 """
 
+import functools
 from datetime import timedelta
 
 from axes.backends import AxesStandaloneBackend
@@ -18,10 +19,10 @@ from factcheck.prepared import PreparedLookup
 
 
 class LockoutBackend(AxesStandaloneBackend):
-    """Axes' check before Django's ModelBackend, for every login that comes with a request.
+    """Axes' check before UserBackend (Django's ModelBackend), for every login that comes with a request.
 
     A login without a request (a script, the test client's `login()`) has no remote address to count and
-    nobody guessing over the network; it goes straight on to ModelBackend instead of failing.
+    nobody guessing over the network; it goes straight on to UserBackend instead of failing.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
@@ -34,13 +35,15 @@ class UserBackend(ModelBackend):
     """Django's ModelBackend (passwords, permissions, inactive users refused), with the signed-in user that every
     request reads fetched by a prepared lookup (factcheck.prepared) instead of a query built each time."""
 
-    _by_id = None
-
     def get_user(self, user_id):
-        if UserBackend._by_id is None:  # the user model is known only once the apps are loaded
-            UserBackend._by_id = PreparedLookup(get_user_model(), ("pk",), (1,))
-        user = UserBackend._by_id.first(user_id)
+        user = _user_by_id().first(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@functools.cache
+def _user_by_id() -> PreparedLookup:
+    """Made at the first use: the user model is known only once the apps are loaded."""
+    return PreparedLookup(get_user_model(), ("pk",), (1,))
 
 
 def client_ip(request) -> str | None:
